@@ -1,0 +1,502 @@
+"""Claim extraction: sentences → quantities → indicator rules → Claim records.
+
+Only sentences that contain a number reach the expensive steps. For each quantity the grammar finds
+(pipeline.numbers), the indicator rules (rules/indicators/*.toml) look for the phrase that governs
+it: a trigger verb a few words before it ("kết nạp 856 đoàn viên"), or a passive verb after its noun
+("1.298 CB.CNV … được kết nạp"), the noun that follows it, and for money the recipient that decides
+whether it was raised or disbursed. Vetoes (Party admissions, Youth Union, loans, per-unit rates,
+transfers) come from the same files. The best-scoring rule wins; a number gets one indicator at most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from .indicators import Rule, RuleSet, default_ruleset, fold
+from .normalize import normalize_with_map
+from .records import AT_LEAST, VND, Claim, Quantity, stable_id
+
+_DIGIT_OR_WORD = re.compile(
+    r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", re.I
+)
+_WORD = re.compile(r"[^\s]+")
+_HARD_BOUNDARY = re.compile(r"[;\n]|:(?=\s)")
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@lru_cache(maxsize=1)
+def _sent_tokenize():
+    from underthesea import sent_tokenize  # loaded once per process; bundled model, offline
+
+    return sent_tokenize
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text`: lines first, then underthesea's sentence splitter inside lines that
+    hold a number (the only ones the extractor reads further)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        if not _DIGIT_OR_WORD.search(line) or len(line) < 40:
+            spans.append((start, end))
+            continue
+        cursor = 0
+        pieces = _sent_tokenize()(line)
+        found: list[tuple[int, int]] = []
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            i = line.find(piece, cursor)
+            if i < 0:  # the splitter changed the text: keep the line whole
+                found = [(0, len(line))]
+                break
+            found.append((i, i + len(piece)))
+            cursor = i + len(piece)
+        if found:
+            # Extend each sentence to the next one's start, so no character falls between sentences.
+            for k, (s, _e) in enumerate(found):
+                e = found[k + 1][0] if k + 1 < len(found) else len(line)
+                spans.append((start + s, start + len(line[:e].rstrip())))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass
+class Match:
+    rule: Rule
+    score: float
+    trigger_start: int  # sentence-relative offsets of the evidence (trigger .. object end)
+    evidence_end: int
+    inherited: bool = False
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def _search_last(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    last = None
+    if pattern is None:
+        return None
+    for m in pattern.finditer(text):
+        last = m
+    return last
+
+
+def _money(q: Quantity) -> bool:
+    return q.unit == VND
+
+
+class _Sentence:
+    """One sentence with its quantities, folded text and clause boundaries."""
+
+    def __init__(self, text: str, quantities: list[Quantity]):
+        self.text = text
+        self.low = fold(text)
+        self.quantities = quantities
+        bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
+        self.bounds = bounds
+
+    def clause_start(self, pos: int) -> int:
+        start = 0
+        for b in self.bounds:
+            if b < pos:
+                start = b + 1
+            else:
+                break
+        return start
+
+    def clause_end(self, pos: int) -> int:
+        for b in self.bounds:
+            if b >= pos:
+                return b
+        return len(self.text)
+
+
+def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None:
+    if rule.objects is None:
+        return None
+    rest = s.low[q.end : s.clause_end(q.end)]
+    m = rule.objects.search(rest)
+    if m is None or _words(rest[: m.start()]) > rule.object_gap:
+        return None
+    return m
+
+
+def _same_class_between(s: _Sentence, q: Quantity, lo: int, hi: int) -> bool:
+    """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it."""
+    for other in s.quantities:
+        if other is q or other.kind in ("percent",):
+            continue
+        if other.start >= lo and other.end <= hi and _money(other) == _money(q):
+            return True
+    return False
+
+
+def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    clause_lo = s.clause_start(q.start)
+    clause_hi = s.clause_end(q.end)
+    # Unit compatibility: money rules take money, count rules take bare counts.
+    if (rule.unit == VND) != _money(q):
+        return None
+    if rule.context is not None and not rule.context.search(s.low):
+        return None
+
+    obj = None
+    if rule.unit != VND:
+        obj = _object_after(rule, s, q)
+        if obj is None:
+            return None
+    evidence_end = q.end + (obj.end() if obj else 0)
+
+    if rule.triggers is not None:
+        left = s.low[clause_lo : q.start]
+        trig = _search_last(rule.triggers, left)
+        if trig is None:
+            return None
+        t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
+        gap_text = s.low[t_end : q.start]
+        gap = _words(gap_text)
+        if gap > rule.max_gap:
+            return None
+        if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
+            return None
+        if _same_class_between(s, q, t_end, q.start):
+            return None
+    elif rule.triggers_after is not None:
+        if obj is None:
+            return None
+        after_lo = q.end + obj.end()
+        tail = s.low[after_lo:clause_hi]
+        ta = rule.triggers_after.search(tail)
+        if ta is None or _words(tail[: ta.start()]) > rule.after_gap:
+            return None
+        if _same_class_between(s, q, after_lo, after_lo + ta.start()):
+            return None
+        t_start = q.start
+        evidence_end = after_lo + ta.end()
+        gap = _words(tail[: ta.start()])
+    else:  # pragma: no cover - rejected when loading
+        return None
+
+    window = s.low[t_start : max(evidence_end, q.end)]
+    # Vetoes just after the evidence too: "… được kết nạp Đảng", "… đoàn viên ưu tú".
+    tail_window = s.low[evidence_end : min(clause_hi, evidence_end + 40)]
+    if rule.exclude is not None and (rule.exclude.search(window) or rule.exclude.search(tail_window)):
+        return None
+    if rule.recipients is not None:
+        around = s.low[t_start:clause_hi]
+        if not rule.recipients.search(around):
+            return None
+    score = rule.confidence - 0.004 * gap
+    return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
+
+
+def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    c = rs.common
+    if q.kind in ("percent", "rate"):
+        return True
+    before = s.low[max(0, q.start - 25) : q.start]
+    after = s.low[q.end : q.end + 12]
+    if c.rate_cues is not None and (c.rate_cues.search(before[-14:]) or after.startswith("/")):
+        return True
+    if _money(q) and c.loan_cues is not None:
+        lo = s.clause_start(q.start)
+        if c.loan_cues.search(s.low[lo : s.clause_end(q.end)]):
+            return True
+    return False
+
+
+def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
+    """Whole-sentence vetoes: the body acting is not a trade union (Youth Union)."""
+    c = rs.common
+    if c.youth_union_cues is not None and c.youth_union_cues.search(s.low):
+        return {"all"}
+    return set()
+
+
+def _party_veto(s: _Sentence, m: Match, rs: RuleSet) -> bool:
+    pc = rs.common.party_cues
+    if pc is None:
+        return False
+    lo = m.trigger_start
+    hi = min(len(s.low), m.evidence_end + 30)
+    return pc.search(s.low[lo:hi]) is not None
+
+
+def _is_target(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    c = rs.common
+    left = s.low[: q.start]
+    negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
+    if c.target_cues is not None:
+        for m in c.target_cues.finditer(left):
+            if not any(a <= m.start() < b for a, b in negated_spans):
+                return True
+    return bool(
+        c.directive_cues is not None and c.future_cues is not None
+        and c.directive_cues.search(left) and c.future_cues.search(s.low)
+    )
+
+
+# --------------------------------------------------------------------------- context (period, org, province)
+
+
+def _optional(module: str):
+    try:
+        return __import__(f"pipeline.{module}", fromlist=[module])
+    except ImportError:  # pragma: no cover - modules are part of the package
+        return None
+
+
+@dataclass
+class _Context:
+    period_text: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    org: str | None = None
+    province: str | None = None
+
+
+def _nearest_before(mentions: list, pos: int):
+    before = [m for m in mentions if m.start <= pos]
+    if before:
+        return before[-1]
+    return mentions[0] if mentions else None
+
+
+def _context_for(
+    sentence: str, q_pos: int, prev_sentences: list[str], published: str | None, default_province: str | None,
+    default_org: str | None,
+) -> _Context:
+    ctx = _Context(org=default_org, province=default_province)
+    periods = _optional("periods")
+    if periods is not None:
+        mentions = [m for m in periods.find_periods(sentence)]
+        chosen = _nearest_before(mentions, q_pos)
+        if chosen is None:
+            for prev in reversed(prev_sentences[-2:]):
+                pm = periods.find_periods(prev)
+                if pm:
+                    chosen = pm[-1]
+                    break
+        if chosen is not None:
+            ctx.period_text = chosen.text
+            ctx.period_start, ctx.period_end = periods.resolve_period(chosen.text, published)
+    orgs = _optional("orgs")
+    if orgs is not None:
+        om = orgs.find_orgs(sentence)
+        chosen_org = _nearest_before(om, q_pos)
+        if chosen_org is not None:
+            ctx.org = orgs.canonical_org(chosen_org, default_province)
+            if chosen_org.province:
+                ctx.province = chosen_org.province
+    geo = _optional("geo")
+    if geo is not None and (ctx.province is None or ctx.province == default_province):
+        pm = geo.find_provinces(sentence)
+        chosen_p = _nearest_before(pm, q_pos)
+        if chosen_p is not None:
+            ctx.province = chosen_p.name
+    return ctx
+
+
+# --------------------------------------------------------------------------- main entry points
+
+
+def _quantities(sentence: str) -> list[Quantity]:
+    from .numbers import find_quantities
+
+    qs = find_quantities(sentence)
+    # Amounts written twice, in digits and then in words ("30.650.000đ (Ba mươi triệu … đồng)"): once.
+    out: list[Quantity] = []
+    for q in qs:
+        if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
+            continue
+        out.append(q)
+    return out
+
+
+def _list_header_match(
+    text: str, line_start: int, s: _Sentence, q: Quantity, rs: RuleSet
+) -> Match | None:
+    """Itemised lists ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng;") take their meaning from
+    the header line above them ("… đã ủng hộ Quỹ … như sau:")."""
+    left = s.text[: q.start]
+    if ":" not in left or _words(left.split(":")[-1]) > 1 or _words(left) > 12:
+        return None
+    lines = text[:line_start].split("\n")
+    for back, line in enumerate(reversed(lines[-16:])):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.endswith(":"):
+            header = _Sentence(stripped + " " + q.text, [])
+            fake = replace(q, start=len(stripped) + 1, end=len(stripped) + 1 + len(q.text))
+            header.quantities = [fake]
+            best = None
+            for rule in rs.rules:
+                m = _try_rule(rule, header, fake, rs)
+                if m and (best is None or m.score > best.score):
+                    best = m
+            if best is None:
+                return None
+            return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True)
+        if back > 0 and not re.search(r":\s*\S", stripped):
+            return None  # a non-item line in between: not the same list
+    return None
+
+
+def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
+    """A number in parentheses or at the head of a list segment with the same kind of noun as a claim
+    earlier in the sentence is a component of it ("kết nạp 19 … (16 công đoàn viên) và … (3 công đoàn
+    viên)"; "thành lập 14 CĐCS …; 7 CĐCS trong …")."""
+    if not found:
+        return None
+    prev_q, prev_m = found[-1]
+    left = s.text[: q.start]
+    in_parens = left.rfind("(") > left.rfind(")")
+    seg_start = max(left.rfind(";"), left.rfind("("))
+    head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) <= 1
+    if not (in_parens or head_of_segment):
+        return None
+    rule = prev_m.rule
+    if (rule.unit == VND) != _money(q):
+        return None
+    if rule.unit != VND and _object_after(rule, s, q) is None:
+        return None
+    return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+
+
+def extract_mentions(
+    text: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    province: str | None = None,
+    org: str | None = None,
+    site: str | None = None,
+    doc_id: str | None = None,
+    ruleset: RuleSet | None = None,
+) -> list[Claim]:
+    """Every claim mention in `text`, repeats included, with offsets into `text` as given."""
+    rs = ruleset or default_ruleset()
+    norm, omap = normalize_with_map(text)
+    doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
+    claims: list[Claim] = []
+    prev_sentences: list[str] = []
+    for s_start, s_end in split_sentences(norm):
+        raw = norm[s_start:s_end]
+        if not _DIGIT_OR_WORD.search(raw):
+            prev_sentences.append(raw)
+            continue
+        s = _Sentence(raw, _quantities(raw))
+        vetoes = _sentence_vetoes(s, rs)
+        found: list[tuple[Quantity, Match]] = []
+        for q in s.quantities:
+            if "all" in vetoes or _vetoed(s, q, rs):
+                continue
+            best: Match | None = None
+            for rule in rs.rules:
+                m = _try_rule(rule, s, q, rs)
+                if m is not None and (best is None or m.score > best.score):
+                    best = m
+            if best is None:
+                best = _component_match(s, q, found, rs) or _list_header_match(norm, s_start, s, q, rs)
+            if best is None:
+                continue
+            if best.rule.unit in ("person",) and _party_veto(s, best, rs):
+                continue
+            found.append((q, best))
+        for q, m in found:
+            claims.extend(
+                _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org,
+                             url, site, doc_id)
+            )
+        prev_sentences.append(raw)
+    return claims
+
+
+def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
+    ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
+    target = _is_target(s, q, rs)
+    qualifier = q.qualifier
+    tail = s.low[q.end : s.clause_end(q.end)]
+    if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":
+        qualifier = AT_LEAST
+    span_lo = min(m.trigger_start, q.start)
+    span_hi = max(m.evidence_end, q.end)
+    start, end = omap.to_original(s_start + span_lo), omap.to_original(s_start + span_hi)
+    confidence = round(max(0.05, min(0.99, m.score)), 3)
+    base = dict(
+        doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,
+        start=start, end=end, url=url, site=site, published=published, period_text=ctx.period_text,
+        period_start=ctx.period_start, period_end=ctx.period_end, org=ctx.org, province=ctx.province,
+        rule=m.rule.id + (":inherited" if m.inherited else ""), confidence=confidence,
+        sentence_start=omap.to_original(s_start), sentence_end=omap.to_original(s_start + len(s.text)),
+    )
+    out = []
+    if q.kind == "range":
+        vals = [(None, q.value_min, q.value_max, target)]
+    else:
+        vals = [(q.value, None, None, target)]
+        # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target.
+        if q.kind == "fraction" and q.denominator is not None and re.search(r"chỉ tiêu|kế hoạch", s.low[q.end :]):
+            vals.append((q.denominator, None, None, True))
+    for value, vmin, vmax, is_target in vals:
+        cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)
+        out.append(Claim(claim_id=cid, value=value, value_min=vmin, value_max=vmax, is_target=is_target, **base))
+    return out
+
+
+def dedupe(claims: Iterable[Claim]) -> list[Claim]:
+    """One claim per (indicator, value, bounds, qualifier, is_target) in a document (GUIDELINE §7, §9)."""
+    seen: set[tuple] = set()
+    out = []
+    for c in claims:
+        key = claim_key(c)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def claim_key(c: Claim) -> tuple:
+    return (c.doc_id, c.indicator, c.value, c.value_min, c.value_max, c.qualifier, c.is_target)
+
+
+def extract_claims(
+    text: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    province: str | None = None,
+    org: str | None = None,
+    site: str | None = None,
+    doc_id: str | None = None,
+) -> list[Claim]:
+    """Claims in `text` (the stable interface); offsets point into `text` as given."""
+    return dedupe(
+        extract_mentions(text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id)
+    )
+
+
+def extract_article(article) -> list[Claim]:
+    """Claims of a cleaned Article, with its provenance and its site's province/org as defaults."""
+    return extract_claims(
+        article.text, url=article.url, published=article.published, province=article.province,
+        org=article.org, site=article.site, doc_id=article.doc_id,
+    )

@@ -1,0 +1,181 @@
+"""Indicator rules (`rules/indicators/*.toml`) compiled into matchers.
+
+A rule file names one indicator, its unit, words that veto it, and one or more [[rules]]: trigger
+phrases that govern the number (the verb before it, or a passive verb after its noun), the object
+nouns that must follow the number, and for money the recipients that decide the direction of flow.
+Each file also carries [[examples]] and [[counter_examples]] that the test-suite runs, so adding a
+rule adds its own tests. `_common.toml` holds the vocabulary shared by all indicators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .normalize import normalize_text
+from .rules import RulesError, load_toml, rules_dir
+
+VALID_UNITS = {"person", "organization", "VND", "percent", "count"}
+
+
+def fold(text: str) -> str:
+    """Lower-case without changing length, so offsets in the folded text match the original."""
+    out = text.lower()
+    if len(out) == len(text):
+        return out
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """One regex matching any phrase as whole words, case-insensitively (longest phrase first)."""
+    cleaned = sorted({fold(normalize_text(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alts = []
+    for p in cleaned:
+        body = r"\s+".join(re.escape(w) for w in p.split())
+        left = r"(?<!\w)" if p[0].isalnum() else ""
+        right = r"(?!\w)" if p[-1].isalnum() else ""
+        alts.append(left + body + right)
+    return re.compile("|".join(alts))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    indicator: str
+    unit: str
+    confidence: float
+    triggers: re.Pattern[str] | None = None  # governing phrase before the number
+    max_gap: int = 3  # words allowed between trigger and number
+    objects: re.Pattern[str] | None = None  # noun right after the number (counts)
+    object_gap: int = 0  # words allowed between number and object
+    triggers_after: re.Pattern[str] | None = None  # passive: "N CB.CNV … được kết nạp"
+    after_gap: int = 8
+    recipients: re.Pattern[str] | None = None  # required recipient phrase (money direction)
+    context: re.Pattern[str] | None = None  # required somewhere in the sentence
+    exclude: re.Pattern[str] | None = None  # vetoes in the claim's own window
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str
+    core: bool
+    label_vi: str
+    label_en: str
+    rules: tuple[Rule, ...]
+    examples: tuple[dict[str, Any], ...]
+    counter_examples: tuple[str, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Common:
+    target_cues: re.Pattern[str] | None
+    target_cue_negations: re.Pattern[str] | None
+    directive_cues: re.Pattern[str] | None
+    future_cues: re.Pattern[str] | None
+    blocking_verbs: re.Pattern[str] | None
+    loan_cues: re.Pattern[str] | None
+    rate_cues: re.Pattern[str] | None
+    youth_union_cues: re.Pattern[str] | None
+    party_cues: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    common: Common
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for ind in self.indicators for r in ind.rules]
+
+    def indicator(self, name: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.name == name:
+                return ind
+        raise KeyError(name)
+
+
+def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{path}: '{key}' must be a list of strings")
+    return value
+
+
+def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
+    name = data.get("indicator")
+    unit = data.get("unit")
+    if not name or not unit:
+        raise RulesError(f"{path}: needs 'indicator' and 'unit'")
+    if unit not in VALID_UNITS:
+        raise RulesError(f"{path}: unit '{unit}' is not one of {sorted(VALID_UNITS)}")
+    shared_exclude = _list(data, "exclude", path)
+    rules = []
+    for i, r in enumerate(data.get("rules", [])):
+        rid = r.get("id") or f"{name}.{i}"
+        if not r.get("triggers") and not r.get("triggers_after"):
+            raise RulesError(f"{path}: rule '{rid}' needs 'triggers' or 'triggers_after'")
+        if unit != "VND" and not r.get("objects"):
+            raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
+        rules.append(
+            Rule(
+                id=rid,
+                indicator=name,
+                unit=unit,
+                confidence=float(r.get("confidence", 0.8)),
+                triggers=phrase_pattern(_list(r, "triggers", path)),
+                max_gap=int(r.get("max_gap", 3)),
+                objects=phrase_pattern(_list(r, "objects", path)),
+                object_gap=int(r.get("object_gap", 0)),
+                triggers_after=phrase_pattern(_list(r, "triggers_after", path)),
+                after_gap=int(r.get("after_gap", 8)),
+                recipients=phrase_pattern(_list(r, "recipients", path)),
+                context=phrase_pattern(_list(r, "context", path)),
+                exclude=phrase_pattern(shared_exclude + _list(r, "exclude", path)),
+            )
+        )
+    if not rules:
+        raise RulesError(f"{path}: no [[rules]]")
+    return Indicator(
+        name=name,
+        unit=unit,
+        core=bool(data.get("core", False)),
+        label_vi=data.get("label_vi", name),
+        label_en=data.get("label_en", name),
+        rules=tuple(rules),
+        examples=tuple(data.get("examples", [])),
+        counter_examples=tuple(e["text"] for e in data.get("counter_examples", [])),
+        path=path,
+    )
+
+
+def load_ruleset(folder: Path | None = None) -> RuleSet:
+    folder = folder or rules_dir() / "indicators"
+    common_path = folder / "_common.toml"
+    c = load_toml(common_path)
+    cp = str(common_path)
+    common = Common(**{k: phrase_pattern(_list(c, k, cp)) for k in Common.__dataclass_fields__})
+    files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
+    if not files:
+        raise RulesError(f"{folder}: no indicator rules (*.toml)")
+    indicators = [_parse_indicator(load_toml(p), str(p)) for p in files]
+    names = [i.name for i in indicators]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise RulesError(f"{folder}: indicator defined twice: {', '.join(sorted(dupes))}")
+    return RuleSet(common=common, indicators=tuple(indicators))
+
+
+@lru_cache(maxsize=4)
+def default_ruleset(folder: str | None = None) -> RuleSet:
+    return load_ruleset(Path(folder) if folder else None)
+
+
+CORE_INDICATORS = ("members_recruited", "unions_founded", "funds_raised")

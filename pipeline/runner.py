@@ -1,0 +1,304 @@
+"""The main job: corpus (text dumps, HTML pages, WARC archives) → Articles → Claims → output files.
+
+Subcommands `run`, `extract` and `eval`. The stages stay pure functions (clean, extract); this
+module is the edge that reads files and writes outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import logging
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cli import CliError
+from .io import (
+    InputError,
+    atomic_path,
+    corpus_files,
+    decode_text_file,
+    load_input,
+    write_jsonl_atomic,
+    write_sqlite_atomic,
+)
+from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
+
+log = logging.getLogger(__name__)
+
+VERSION_FIELDS = CLAIM_FIELDS + ("version", "fetched_at")
+
+
+@dataclass
+class DocResult:
+    article: Article
+    claims: list[Claim]
+
+
+@dataclass
+class RunSummary:
+    articles: int = 0
+    claims: int = 0
+    per_indicator: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _articles_from_file(path: Path) -> Iterator[Article]:
+    """Articles in one input file. Raises InputError for bad input."""
+    from .clean import clean_html, clean_text
+
+    f = load_input(path)
+    if f.kind == "text":
+        art = clean_text(decode_text_file(path, f.data or b""))
+        art.source = str(path)
+        yield art
+    elif f.kind == "html":
+        try:
+            art = clean_html(f.data or b"", None)
+        except ValueError as exc:
+            raise InputError(f"{path}: {exc}") from exc
+        art.source = str(path)
+        yield art
+    else:
+        yield from _articles_from_warc(path)
+
+
+def _articles_from_warc(path: Path) -> Iterator[Article]:
+    from .archive import iter_archived_pages
+    from .clean import clean_html
+
+    try:
+        pages = list(iter_archived_pages(path))
+    except Exception as exc:  # noqa: BLE001 - any archive damage becomes one clear line
+        raise InputError(f"{path}: not a readable WARC file ({exc})") from exc
+    for page in pages:
+        try:
+            art = clean_html(page.body, page.url)
+        except ValueError as exc:
+            log.warning("%s: %s: %s", path, page.url, exc)
+            continue
+        art.source = f"{page.warc_path}#{page.record_id}"
+        art.fetched_at = page.fetched_at
+        yield art
+
+
+def _assign_versions(articles: list[Article]) -> list[Article]:
+    """Number the distinct texts of one URL in fetch order; identical refetches are dropped."""
+    by_doc: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        a.content_hash = a.content_hash or hashlib.sha256(a.text.encode("utf-8")).hexdigest()
+        by_doc[a.doc_id].append(a)
+    out = []
+    for doc_arts in by_doc.values():
+        doc_arts.sort(key=lambda a: a.fetched_at or "")
+        seen: set[str] = set()
+        version = 0
+        for a in doc_arts:
+            if a.content_hash in seen:
+                continue
+            seen.add(a.content_hash)
+            version += 1
+            a.version = version
+            out.append(a)
+    return out
+
+
+# --------------------------------------------------------------------------- the main job
+
+
+def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult], list[str]]:
+    """Clean and extract every article in the corpus; bad files become error lines, not failures."""
+    from tqdm import tqdm
+
+    from .extract import extract_article
+
+    files = corpus_files(corpus)
+    errors: list[str] = []
+    articles: list[Article] = []
+    for path in tqdm(files, desc="cleaning", unit="file", disable=not progress or len(files) < 20, file=sys.stderr):
+        try:
+            articles.extend(_articles_from_file(path))
+        except InputError as exc:
+            errors.append(str(exc))
+    articles = _assign_versions(articles)
+    results = []
+    for art in tqdm(articles, desc="extracting", unit="article", disable=not progress or len(articles) < 20,
+                    file=sys.stderr):
+        results.append(DocResult(art, extract_article(art)))
+    return results, errors
+
+
+def _latest(results: list[DocResult]) -> list[DocResult]:
+    best: dict[str, DocResult] = {}
+    for r in results:
+        cur = best.get(r.article.doc_id)
+        if cur is None or r.article.version > cur.article.version:
+            best[r.article.doc_id] = r
+    return sorted(best.values(), key=lambda r: (r.article.source or "", r.article.doc_id))
+
+
+def write_outputs(results: list[DocResult], out: Path) -> list[Path]:
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+    latest = _latest(results)
+    claims = [c.to_dict() for r in latest for c in r.claims]
+    articles = [r.article.to_dict() for r in latest]
+    versions = [
+        {**c.to_dict(), "version": r.article.version, "fetched_at": r.article.fetched_at}
+        for r in results for c in r.claims
+    ]
+    claims_df = pd.DataFrame(claims, columns=list(CLAIM_FIELDS))
+    articles_df = pd.DataFrame(articles, columns=list(ARTICLE_FIELDS))
+    written = []
+    for name, writer in (
+        ("claims.parquet", lambda p: claims_df.to_parquet(p, index=False)),
+        ("claims.csv", lambda p: claims_df.to_csv(p, index=False)),
+        ("articles.parquet", lambda p: articles_df.to_parquet(p, index=False)),
+    ):
+        with atomic_path(out / name) as tmp:
+            writer(tmp)
+        written.append(out / name)
+    write_jsonl_atomic(out / "claims.jsonl", claims)
+    written.append(out / "claims.jsonl")
+    write_sqlite_atomic(
+        out / "unionclaims.sqlite",
+        {"articles": articles, "claims": claims, "claim_versions": versions},
+        {"articles": ARTICLE_FIELDS, "claims": CLAIM_FIELDS, "claim_versions": VERSION_FIELDS},
+    )
+    written.append(out / "unionclaims.sqlite")
+    try:
+        from . import dataset
+    except ImportError:
+        dataset = None
+    if dataset is not None and hasattr(dataset, "write_dataset"):
+        dataset.write_dataset(claims_df, articles_df, out)
+    return written
+
+
+def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
+    """The main job, as a function: returns counts; writes claims/articles/SQLite into `out`."""
+    results, errors = process_corpus(corpus, progress=progress)
+    summary = RunSummary(errors=errors)
+    latest = _latest(results)
+    summary.articles = len(latest)
+    for r in latest:
+        summary.flags.update(r.article.flags)
+        for c in r.claims:
+            summary.claims += 1
+            summary.per_indicator[c.indicator] += 1
+    summary.outputs = write_outputs(results, out)
+    return summary
+
+
+def print_summary(summary: RunSummary, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False)
+    table = Table(title=f"unionclaims run → {out}", show_lines=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("articles", str(summary.articles))
+    table.add_row("claims", str(summary.claims))
+    for ind, n in sorted(summary.per_indicator.items()):
+        table.add_row(f"  {ind}", str(n))
+    for flag, n in sorted(summary.flags.items()):
+        table.add_row(f"flag: {flag}", str(n))
+    table.add_row("input errors", str(len(summary.errors)))
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    corpus, out = Path(args.corpus), Path(args.out)
+    try:
+        summary = run_corpus(corpus, out, progress=not args.no_progress)
+    except InputError as exc:
+        raise CliError(str(exc)) from exc
+    for err in summary.errors:
+        print(f"unionclaims run: skipped {err}", file=sys.stderr)
+    print_summary(summary, out)
+    if summary.articles == 0:
+        print("unionclaims run: error: no article could be read", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _claim_rows(claims: list[Claim]) -> list[dict]:
+    return [c.to_dict() for c in claims]
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract_article
+
+    rows: list[dict] = []
+    failures = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            for art in _articles_from_file(path):
+                rows.extend(_claim_rows(extract_article(art)))
+        except InputError as exc:
+            print(f"unionclaims extract: error: {exc}", file=sys.stderr)
+            failures += 1
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(CLAIM_FIELDS))
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if failures == len(args.files):
+        return 2
+    return 1 if failures else 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import GoldFileError, evaluate, format_report, load_gold, split_of
+
+    try:
+        excerpts = load_gold(Path(args.gold))
+    except GoldFileError as exc:
+        raise CliError(str(exc)) from exc
+    if args.split != "all":
+        excerpts = [e for e in excerpts if split_of(e.id) == args.split]
+    report = evaluate(excerpts)
+    print(f"{len(excerpts)} excerpts ({args.split}), {sum(len(e.claims) for e in excerpts)} gold claims")
+    print(format_report(report, show_errors=not args.quiet))
+    return 0
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="clean every article in the corpus, extract claims, write output/")
+    p.add_argument("--corpus", default="corpus", help="folder of .txt/.html/.warc.gz inputs (default: corpus/)")
+    p.add_argument("--out", default="output", help="output folder (default: output/)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("extract", help="claims of the given files as JSON lines (or CSV) on stdout")
+    p.add_argument("files", nargs="+", help=".txt, .html, .warc or .warc.gz files")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("eval", help="precision/recall/F1 against annotated excerpts (claims_dev.jsonl format)")
+    p.add_argument("gold", help="gold JSONL file")
+    p.add_argument("--split", choices=("all", "dev", "holdout"), default="all",
+                   help="score all excerpts, or the fixed dev / held-out part")
+    p.add_argument("--quiet", action="store_true", help="only the table, no list of misses and false alarms")
+    p.set_defaults(func=_cmd_eval)
