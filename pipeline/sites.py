@@ -23,6 +23,7 @@ class Template:
     title: str | None = None
     published: str | None = None
     author: str | None = None
+    lead: str | None = None  # a lead/sapo element outside the body (NukeViet div.hometext)
     drop: tuple[str, ...] = ()
     valid_from: str | None = None
     name: str | None = None
@@ -85,6 +86,7 @@ def parse_site_rules(data: dict[str, Any], path: str = "<memory>") -> SiteRules:
                 title=t.get("title"),
                 published=t.get("published"),
                 author=t.get("author"),
+                lead=t.get("lead"),
                 drop=tuple(t.get("drop", [])),
                 valid_from=t.get("valid_from"),
                 name=t.get("name") or f"v{len(data.get('templates', [])) - i}",

@@ -1,0 +1,65 @@
+"""Every indicator rule file carries its own examples and counter-examples; run them all.
+
+Adding a rule file (rules/indicators/*.toml) adds its tests here, as spaCy/Duckling corpus tests do.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract_claims
+from pipeline.indicators import default_ruleset, load_ruleset, phrase_pattern
+from pipeline.rules import RulesError
+
+RULESET = default_ruleset()
+EXAMPLES = [
+    pytest.param(ind.name, ex, id=f"{ind.name}-ex{i}") for ind in RULESET.indicators for i, ex in enumerate(ind.examples)
+]
+COUNTER = [
+    pytest.param(ind.name, text, id=f"{ind.name}-counter{i}")
+    for ind in RULESET.indicators
+    for i, text in enumerate(ind.counter_examples)
+]
+
+
+def _key(c) -> tuple:
+    return (c.value, c.value_min, c.value_max, c.qualifier, c.is_target)
+
+
+@pytest.mark.parametrize(("indicator", "example"), EXAMPLES)
+def test_rule_file_examples(indicator: str, example: dict) -> None:
+    got = {_key(c) for c in extract_claims(example["text"]) if c.indicator == indicator}
+    for want in example["claims"]:
+        key = (
+            want.get("value"), want.get("value_min"), want.get("value_max"),
+            want.get("qualifier", "exact"), want.get("is_target", False),
+        )
+        assert key in got, f"{indicator}: expected {key} in {example['text']!r}, got {got}"
+
+
+@pytest.mark.parametrize(("indicator", "text"), COUNTER)
+def test_rule_file_counter_examples(indicator: str, text: str) -> None:
+    got = [c for c in extract_claims(text) if c.indicator == indicator]
+    assert not got, f"{indicator}: no claim expected in {text!r}, got {[(_key(c), c.rule) for c in got]}"
+
+
+def test_every_indicator_has_examples() -> None:
+    for ind in RULESET.indicators:
+        assert ind.examples, f"{ind.path}: add at least one [[examples]] entry"
+
+
+def test_phrases_match_whole_words_only() -> None:
+    pat = phrase_pattern(["kết nạp", "CĐCS"])
+    assert pat.search("đã kết nạp 12 đoàn viên")
+    assert pat.search("thành lập 4 cđcs")
+    assert not pat.search("kết nạpx")
+
+
+def test_malformed_rule_file_is_named(tmp_path) -> None:
+    (tmp_path / "_common.toml").write_text("target_cues = []\n", encoding="utf-8")
+    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "people"\n[[rules]]\ntriggers=["a"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: unit 'people'"):
+        load_ruleset(tmp_path)
+    (tmp_path / "bad.toml").write_text("indicator = [unclosed\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: not valid TOML"):
+        load_ruleset(tmp_path)
