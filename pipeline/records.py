@@ -68,6 +68,7 @@ class Quantity:
     number_end: int = -1
     denominator: float | None = None  # for "76/50": value=76, denominator=50
     kind: str = "number"  # number | range | fraction | percent | words
+    per: str | None = None  # for kind "rate": what the amount is per ("người", "1 bản", "kỳ/quý")
 
 
 @dataclass
