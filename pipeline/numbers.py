@@ -27,7 +27,7 @@ USD = "USD"  # "500 USD", "đô la": kept apart so a dollar amount is never read
 _H = r"[^\S\r\n]"  # horizontal whitespace, no-break spaces included (str.isspace)
 _L = r"[^\W\d_]"  # a letter
 _NUM_RE = r"[0-9]+(?:[.,][0-9]+)*"
-_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, en/em dashes, minus
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for [...] classes: hyphen, en/em dashes, minus
 
 
 def _alt(words: list[str]) -> str:
@@ -78,7 +78,7 @@ _DONG_TYPO = re.compile(rf"{_H}+động(?!{_L})")  # "30 triệu động": only 
 _PCT = re.compile(rf"{_H}*%|{_H}+phần{_H}+trăm(?!\w)", re.I)
 _GLUED_UNIT = re.compile(r"(?:km2|km²|km|kg|m2|m²|m3|m³|ha|cm|mm|m|g|lít|tấn|tạ)(?!\w)")
 
-_RANGE_SEP = re.compile(rf"{_H}*(?:[{_DASH}~]|đến|tới){_H}*", re.I)
+_RANGE_SEP = re.compile(rf"{_H}*(?:[{_DASH}~]|(?:đến|tới)(?!\w)){_H}*", re.I)
 _PER_WORD = rf"(?:[0-9]+{_H}*)?{_L}+(?:{_H}*/{_H}*{_L}+)*"
 _RATE_AFTER_UNIT = re.compile(rf"{_H}*/{_H}*({_PER_WORD})")
 _RATE_AFTER_NOUN = re.compile(rf"{_H}+({_L}+(?:{_H}+{_L}+)?){_H}*/{_H}*({_PER_WORD})")
@@ -110,7 +110,7 @@ _LABELS = ["lần thứ", "thứ", "kỳ", "kì", "khóa", "khoá", "giai đoạ
            "quốc lộ", "tỉnh lộ", "ql", "đường", "hẻm", "ngõ", "ngách", "kiệt", "km", "lớp", "khối",
            "phần", "số", "top", "hạng", "vòng", "bước", "tiết", "câu", "mã", "đại hội", "trung ương",
            "nhiệm kỳ", "năm thứ", "giải"]
-_LABEL_BEFORE = re.compile(rf"(?<!\w)({_alt(_LABELS)}){_H}*:?{_H}*$", re.I)
+_LABEL_BEFORE = re.compile(rf"(?<!\w)({_alt(_LABELS)}|số{_H}*:){_H}*$", re.I)
 # "hằng tháng 500 nghìn đồng", "mỗi kỳ 10.800 cuốn": a period word after hằng/mỗi is not a label.
 _PERIOD_LABELS = {"ngày", "tháng", "tuần", "quý", "kỳ", "kì"}
 _EVERY_BEFORE = re.compile(rf"(?<!\w)(?:hằng|hàng|mỗi|từng|cả){_H}+$", re.I)
@@ -130,6 +130,7 @@ _DATE_CUE_WEAK = re.compile(rf"(?<!\w)(?:từ|đến|tới|trước|sau|hết|cu
 _YEAR_CUE = re.compile(rf"(?<!\w)(?:năm|tết|niên{_H}+khóa|niên{_H}+khoá|khóa|khoá){_H}*$", re.I)
 _ADDRESS_AFTER = re.compile(rf",?{_H}*(?:khu{_H}+phố|đường|phố|ấp|thôn|tổ|khóm|hẻm|ngõ|kiệt)(?!\w)", re.I)
 
+_ADDRESS_RANGE = re.compile(rf"[0-9]+{_H}?/{_H}?[0-9]+{_ADDRESS_AFTER.pattern}", re.I)
 _SLASH_PART = re.compile(rf"{_H}?/{_H}?({_NUM_RE})(?![\w])")
 _HYPHEN_PART = re.compile(r"-([0-9]+)(?!\w|[.,][0-9])")
 _TIME_AFTER = re.compile(r":[0-9]{2}")
@@ -272,7 +273,7 @@ _NUM = re.compile(_NUM_RE)
 def _digit_operand(t: str, p: int) -> _Op | None:
     m = _NUM.match(t, p)
     assert m is not None
-    scaled = _SCALE_OR_PCT_AHEAD.match(t, m.end()) is not None
+    scaled = _SCALE.match(t, m.end()) is not None or _PCT.match(t, m.end()) is not None
     v = _numeral(m.group(), scaled)
     if v is None:
         return None
@@ -375,7 +376,7 @@ def _words(tokens: list[str]) -> tuple[int, int, int, int]:
 def _word_operand(t: str, p: int) -> _Op | None:
     toks: list[tuple[str, int, int]] = []
     pos = p
-    while len(toks) < 24:
+    while len(toks) < 48:
         m = _WTOK.match(t, pos)
         if m is None:
             break
@@ -390,6 +391,8 @@ def _word_operand(t: str, p: int) -> _Op | None:
     if not toks:
         return None
     value, used, first_scale, before = _words([w for w, _, _ in toks])
+    if used == 0 and toks[0][0] == "năm":
+        value, used = 5, 1  # a lone "năm": the caller accepts it only before a counting noun
     if used == 0:
         return None
     mant_v, _, _, _ = _words([w for w, _, _ in toks[:before]]) if first_scale > 1 else (value, 0, 0, 0)
@@ -594,7 +597,7 @@ def _label_before(sc: _Scanner, p: int) -> bool:
     lm = _LABEL_BEFORE.search(before)
     if lm is None:
         return False
-    word = re.sub(r"\s+", " ", lm.group(1).lower())
+    word = re.sub(r"[\s:]+", " ", lm.group(1).lower()).strip()
     head = before[: lm.start()]
     if word in _PERIOD_LABELS and _EVERY_BEFORE.search(head):
         return False
@@ -744,7 +747,7 @@ def _second_operand(sc: _Scanner, q: int, words: bool) -> _Op | None:
 def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
     """Range, currency, percent, rate and hedges around an operand starting at p."""
     t = sc.t
-    first, last = op, op
+    lo, last = op.value, op
     unit: str | None = VND if op.vnd else None
     end = op.end
     cur = _unit_at(t, end, op)
@@ -752,15 +755,16 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
         unit, end = cur
     is_range = False
     rm = _RANGE_SEP.match(t, end)
-    if rm is not None and (unit is None or unit != PERCENT or t[rm.end() : rm.end() + 1].isdigit()):
+    if rm is not None:
+        if _ADDRESS_RANGE.match(t, rm.end()):
+            return None, rm.end()  # "(65 - 67/16, khu phố Tân Phước)": house numbers
         op2 = _second_operand(sc, rm.end(), op.words)
         if op2 is not None:
-            lo = op.value
+            lo2 = op.value
             if op.scale == 1 and op2.scale > 1 and op.mant < op2.mant and not cur:
-                lo = op.mant * op2.scale  # "từ 2 - 3 triệu": the scale word serves both ends
-            if lo < op2.value:
-                is_range, first, last = True, Decimal(lo), op2
-                end = op2.end
+                lo2 = op.mant * op2.scale  # "từ 2 - 3 triệu": the scale word serves both ends
+            if lo2 < op2.value:
+                is_range, lo, last, end = True, lo2, op2, op2.end
                 cur2 = _unit_at(t, end, op2)
                 if cur2:
                     unit, end = cur2
@@ -768,35 +772,30 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
                     unit = VND
     # Per-unit rates: "đồng/1 bản", "triệu đồng/người", "01 ngày lương/01 đoàn viên", "cuốn/kỳ/quý".
     per = None
+    resume = end  # past the "/1 bản" of a rate, whose number is not a quantity of its own
     if unit in (VND, USD):
         rm2 = _RATE_AFTER_UNIT.match(t, end)
         if rm2 and _lower_word(rm2.group(1)):
-            per = _per_text(t, rm2)
+            per, resume = _per_text(t, rm2), rm2.end()
     elif unit is None:
         rm2 = _RATE_AFTER_NOUN.match(t, end)
         if rm2 and rm2.group(1)[0].islower() and _lower_word(rm2.group(2)):
-            per = _per_text(t, rm2, 2)
-    # Hedges and "từ" before, "trở lên" after.
-    qual = EXACT
+            per, resume = _per_text(t, rm2, 2), rm2.end()
+    # "từ" opens a range ("từ 8.000 – 11.000") and a threshold ("từ 20 LĐ trở lên").
     start = p
-    if is_range:
-        tm = _TU_BEFORE.search(sc.before(p, 8))
-        if tm is not None:
-            start = p - (len(sc.before(p, 8)) - tm.start())
+    before8 = sc.before(p, 8)
+    tm = _TU_BEFORE.search(before8)
+    tl = None if is_range or per is not None else _TRO_LEN.match(t, end)
+    if tm is not None and (is_range or tl is not None):
+        start = p - (len(before8) - tm.start())
+    qual = EXACT
     hedge = _hedge(sc, start)
     if hedge is not None:
         qual, start = hedge
-    tl = _TRO_LEN.match(t, end)
-    if tl is not None and not is_range and qual == EXACT and per is None:
+    if tl is not None:
         qual = AT_LEAST
         if not tl.group(1):
-            end = tl.end()
-    if qual == EXACT and not is_range:
-        tm = _TU_BEFORE.search(sc.before(p, 8))
-        if tm is not None and tl is not None:
-            qual = AT_LEAST
-            start = p - (len(sc.before(p, 8)) - tm.start())
-    num_end = last.end
+            end = tl.end()  # "50 trở lên": the hedge is part of the quantity
     if per is not None:
         kind = "rate"
     elif unit == PERCENT:
@@ -808,10 +807,10 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
     else:
         kind = "number"
     if is_range:
-        rec = (None, float(first), float(last.value), unit, qual, start, end, p, num_end, None, kind, per)
+        rec = (None, float(lo), float(last.value), unit, qual, start, end, p, last.end, None, kind, per)
     else:
-        rec = (float(op.value), None, None, unit, qual, start, end, p, num_end, None, kind, per)
-    return rec, end
+        rec = (float(op.value), None, None, unit, qual, start, end, p, op.end, None, kind, per)
+    return rec, max(end, resume)
 
 
 def _unit_at(t: str, pos: int, op: _Op) -> tuple[str, int] | None:
