@@ -1,0 +1,344 @@
+"""Clean stage: a page (HTML, or a text dump) → an Article with the main text only.
+
+Fast path: the page's site has rules (rules/sites/<site>.toml, found by the URL's host or, when no
+URL is given, by the page's canonical URL). The first template whose body selector matches gives
+title, dateline, author and body; its drop selectors and every hidden element go first. When no
+template matches, the site changed its template: the generic path runs and the Article carries the
+flag `rules_stale`. Generic path: trafilatura (precision settings, see clean_generic.py), then the
+line post-filters of rules/boilerplate.txt. Injected spam is removed before any extraction and
+flagged `spam_injected`. See docs/cleaning.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lxml import html as lxml_html
+
+from .clean_dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
+from .clean_generic import generic_paragraphs, recover_lead, whole_text
+from .clean_lines import Cleaned, clean_dump, postfilter
+from .clean_meta import author_from_label, parse_date, strip_site_suffix
+from .clean_patterns import tidy
+from .clean_spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
+from .records import Article, stable_id
+from .rules import load_toml
+from .sites import SiteRules, Template, site_for_url
+
+SPAM_INJECTED = "spam_injected"
+RULES_STALE = "rules_stale"
+EMPTY_BODY = "empty_body"
+MIN_SITE_BODY_CHARS = 80  # a template whose body selector matches an (almost) empty element is stale
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "gzip-compressed data (decompress it first)",
+    b"PK\x03\x04": "a ZIP archive",
+}
+_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|zarsrc$|_ga$)")
+
+
+def clean_text(text: str) -> Article:
+    """An Article from a page already flattened to text (navigation, counters, teasers dropped)."""
+    if isinstance(text, (bytes, bytearray)):
+        raise ValueError("clean_text: expected text (str), got bytes; decode the file first")
+    if not isinstance(text, str):
+        raise ValueError(f"clean_text: expected text (str), got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("clean_text: input is empty (no text to clean)")
+    if _control_share(text) > 0.1:
+        raise ValueError("clean_text: input looks binary (many control characters), not a text dump")
+    cleaned = clean_dump(text)
+    return _article(cleaned, url=None, site=None)
+
+
+def clean_html(html: str | bytes, url: str | None = None) -> Article:
+    """An Article from an HTML page; `url` (when known) picks the site rules and gives the doc_id."""
+    flags: list[str] = []
+    text = _decode(html, flags)
+    root = parse_html(text)
+    canonical = canonical_url(url) if url else _page_url(root)
+    site = site_for_url(canonical)
+    page_host = _host(canonical)
+    vietnamese = _page_is_vietnamese(root)
+
+    if _remove_spam(root, site, page_host, vietnamese):
+        flags.append(SPAM_INJECTED)
+    strip_invisible(root)
+    meta = _page_meta(root)
+
+    result = _site_extract(root, site) if site else None
+    if site and result is None:
+        flags.append(RULES_STALE)
+    if result is None:
+        result = _generic_extract(root, meta, vietnamese)
+    for flag in result.flags:
+        if flag not in flags:
+            flags.append(flag)
+    result.flags = flags
+    return _article(result, url=url or canonical, site=site, doc_url=canonical)
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def _decode(html: str | bytes, flags: list[str]) -> str:
+    if isinstance(html, str):
+        text = html
+    elif isinstance(html, (bytes, bytearray)):
+        body = bytes(html)
+        if not body.strip():
+            raise ValueError("clean_html: input is empty (0 bytes of HTML)" if not body else "clean_html: input is only whitespace")
+        for magic, what in _BINARY_MAGIC.items():
+            if body.startswith(magic):
+                raise ValueError(f"clean_html: input is {what}, not an HTML page")
+        head = body[:4096]
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ValueError("clean_html: input looks binary (NUL bytes), not an HTML page")
+        from .encoding import decode_html
+
+        decoded = decode_html(body, None)
+        text = decoded.text
+        flags.extend(f for f in decoded.flags if f not in flags)
+    else:
+        raise ValueError(f"clean_html: expected HTML as str or bytes, got {type(html).__name__}")
+    if not text.strip():
+        raise ValueError("clean_html: input is empty (only whitespace)")
+    if _control_share(text[:4096]) > 0.1:
+        raise ValueError("clean_html: input looks binary (many control characters), not an HTML page")
+    return text
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return bad / len(text)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no tracking parameters."""
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)])
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def _page_url(root: lxml_html.HtmlElement) -> str | None:
+    """The page's own canonical URL (link rel=canonical, og:url), when it is absolute."""
+    for selector, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        el = select_one(root, selector)
+        value = (el.get(attr) or "").strip() if el is not None else ""
+        if value.startswith(("http://", "https://")):
+            return canonical_url(value)
+    return None
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host or None
+
+
+def _page_is_vietnamese(root: lxml_html.HtmlElement) -> bool:
+    lang = (root.get("lang") or "").lower()
+    if lang.startswith("vi"):
+        return True
+    body = root.find("body")
+    sample = (body if body is not None else root).text_content()[:30000]
+    return is_vietnamese(sample)
+
+
+# --- spam --------------------------------------------------------------------------------------
+
+
+def _remove_spam(root: lxml_html.HtmlElement, site: SiteRules | None, host: str | None, vietnamese: bool) -> bool:
+    """Remove injected spam elements from the tree; True when there were any."""
+    found = hidden_spam(root, host, vietnamese) + spam_links(root, host)
+    container = site.extra.get("spam_container") if site else None
+    if not found and container:
+        el = select_one(root, container)
+        if el is not None and is_spam_text(" ".join(el.text_content().split()), hidden=False, page_vietnamese=vietnamese):
+            found.append(el)  # flag only; the spam inside is dropped by the line filter
+            return True
+    for el in found:
+        remove(el)
+    return bool(found)
+
+
+# --- site rules path ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Meta:
+    """Page-level metadata candidates, read before extraction."""
+
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=64)
+def _raw_templates(path: str) -> tuple[dict[str, Any], ...]:
+    """The templates as written in the rules file, for keys beyond the core ones (e.g. `lead`)."""
+    return tuple(load_toml(Path(path)).get("templates", []))
+
+
+def _template_extra(site: SiteRules, index: int, key: str) -> Any:
+    if not site.path or not Path(site.path).exists():
+        return None
+    raw = _raw_templates(site.path)
+    return raw[index].get(key) if index < len(raw) else None
+
+
+def _site_extract(root: lxml_html.HtmlElement, site: SiteRules) -> Cleaned | None:
+    """Title, date, author and body through the first template whose body selector matches."""
+    for index, template in enumerate(site.templates):
+        body = select_one(root, template.body)
+        if body is None:
+            continue
+        cleaned = _apply_template(root, site, index, template)
+        if sum(len(p) for p in cleaned.paragraphs) >= MIN_SITE_BODY_CHARS:
+            return cleaned
+    return None
+
+
+def _apply_template(root: lxml_html.HtmlElement, site: SiteRules, index: int, template: Template) -> Cleaned:
+    title = element_text(select_one(root, template.title))
+    dateline = element_text(select_one(root, template.published))
+    author_line = element_text(select_one(root, template.author))
+    lead_el = select_one(root, _template_extra(site, index, "lead"))
+    lead = paragraphs(lead_el) if lead_el is not None else []
+    for selector in template.drop:
+        for el in select(root, selector):
+            remove(el)
+    body = select_one(root, template.body)
+    paras = lead + (paragraphs(body) if body is not None else [])
+    cleaned = postfilter(paras, title=title, vietnamese=True)
+    cleaned.title = strip_site_suffix(title, _site_names(site)) or None
+    cleaned.published = parse_date(dateline) or cleaned.published
+    if author_line:
+        cleaned.author = author_from_label(author_line) or author_line
+    return cleaned
+
+
+def _site_names(site: SiteRules | None) -> tuple[str, ...]:
+    if site is None:
+        return ()
+    return tuple(x for x in (site.org, site.name, site.host) if x)
+
+
+# --- generic path ------------------------------------------------------------------------------
+
+_DATE_HINT = re.compile(r"date|time|ngay|publish|post-?meta|created|thoigian|ngaydang", re.IGNORECASE)
+
+
+def _page_meta(root: lxml_html.HtmlElement) -> _Meta:
+    """Title, dateline date and author from the page around the article (generic path)."""
+    meta = _Meta()
+    h1 = element_text(select_one(root, "h1"))
+    og = _meta_content(root, 'meta[property="og:title"]')
+    title_tag = element_text(select_one(root, "head title"))
+    meta.title = h1 if h1 and len(h1) > 10 else strip_site_suffix(og or title_tag)
+    meta.published = _dateline_from_elements(root) or _date_from_meta(root)
+    meta.author = _meta_content(root, 'meta[name="author"]') or _meta_content(root, 'meta[property="article:author"]')
+    if meta.author and meta.author.startswith("http"):
+        meta.author = None
+    return meta
+
+
+def _meta_content(root: lxml_html.HtmlElement, selector: str) -> str | None:
+    el = select_one(root, selector)
+    return tidy(el.get("content") or "") or None if el is not None else None
+
+
+def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
+    """The first short element whose class or id says date/time and whose text holds a date."""
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        hint = f"{el.get('class', '')} {el.get('id', '')}"
+        if not _DATE_HINT.search(hint):
+            continue
+        text = tidy(el.text_content())
+        if 6 <= len(text) <= 120:
+            iso = parse_date(text)
+            if iso:
+                return iso
+    return None
+
+
+def _date_from_meta(root: lxml_html.HtmlElement) -> str | None:
+    for selector, attr in (
+        ('meta[property="article:published_time"]', "content"),
+        ('meta[itemprop="datePublished"]', "content"),
+        ('[itemprop="datePublished"]', "datetime"),
+        ('[itemprop="datePublished"]', "content"),
+        ('meta[name="pubdate"]', "content"),
+        ('meta[name="publishdate"]', "content"),
+        ('meta[property="og:published_time"]', "content"),
+        ("time[datetime]", "datetime"),
+    ):
+        el = select_one(root, selector)
+        if el is not None:
+            iso = parse_date(el.get(attr) or "")
+            if iso:
+                return iso
+    return _htmldate(root)
+
+
+def _htmldate(root: lxml_html.HtmlElement) -> str | None:
+    """htmldate on markup only (no guessing from body text: that finds dates of cited documents)."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate is a best-effort last resort; a failure there must not fail cleaning
+        return None
+    return found or None
+
+
+def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool) -> Cleaned:
+    html = lxml_html.tostring(root, encoding="unicode")
+    paras = generic_paragraphs(html)
+    paras = recover_lead(root, paras) if paras else whole_text(root)
+    cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese)
+    cleaned.title = meta.title
+    cleaned.published = meta.published or cleaned.published
+    cleaned.author = cleaned.author or meta.author
+    return cleaned
+
+
+# --- the record --------------------------------------------------------------------------------
+
+
+def _article(cleaned: Cleaned, *, url: str | None, site: SiteRules | None, doc_url: str | None = None) -> Article:
+    text = "\n\n".join(cleaned.paragraphs)
+    flags = list(cleaned.flags)
+    if not text:
+        flags.append(EMPTY_BODY)
+    key = doc_url or url
+    return Article(
+        doc_id=stable_id(key) if key else stable_id(text),
+        url=url,
+        site=site.name if site else None,
+        title=cleaned.title,
+        published=cleaned.published,
+        author=cleaned.author,
+        text=text,
+        flags=flags,
+        province=site.province if site else None,
+        org=site.org if site else None,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,91 @@
+"""HTML helpers of the cleaning stage: parsing, removing what a reader never sees, text as paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+from cssselect import SelectorError
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from .clean_patterns import tidy
+from .clean_spam import is_hidden
+
+BLOCK_TAGS = frozenset(
+    ["address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul"]
+)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button", "select", "input", "textarea")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse_html(text: str) -> lxml_html.HtmlElement:
+    """The document tree of an HTML string (an XML declaration is dropped: lxml refuses it on str)."""
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ValueError(f"input is not parseable HTML ({exc})") from exc
+    return root
+
+
+def remove(el: lxml_html.HtmlElement) -> None:
+    """Remove an element, keeping the text that follows it."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def select(root: lxml_html.HtmlElement, selector: str | None) -> list[lxml_html.HtmlElement]:
+    """Elements matching a CSS selector; a bad selector names itself in a ValueError."""
+    if not selector:
+        return []
+    try:
+        return CSSSelector(selector)(root)
+    except SelectorError as exc:
+        raise ValueError(f"bad CSS selector {selector!r} in site rules ({exc})") from exc
+
+
+def select_one(root: lxml_html.HtmlElement, selector: str | None) -> lxml_html.HtmlElement | None:
+    found = select(root, selector)
+    return found[0] if found else None
+
+
+def strip_invisible(root: lxml_html.HtmlElement) -> None:
+    """Drop scripts, styles, comments, form controls and hidden elements (nobody reads them)."""
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        remove(el)
+    for el in list(root.iter(*_INVISIBLE_TAGS)):
+        remove(el)
+    for el in [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in ("html", "body") and is_hidden(e)]:
+        remove(el)
+
+
+def element_text(el: lxml_html.HtmlElement | None) -> str | None:
+    """The element's text on one line, normalised; None when there is no element or no text."""
+    if el is None:
+        return None
+    return tidy(el.text_content()) or None
+
+
+def paragraphs(el: lxml_html.HtmlElement) -> list[str]:
+    """The element's text split at block boundaries and <br>, each paragraph normalised."""
+    parts: list[str] = []
+    _walk(el, parts, top=True)
+    return [p for p in (tidy(x) for x in "".join(parts).split("\n")) if p]
+
+
+def _walk(el: lxml_html.HtmlElement, out: list[str], top: bool = False) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag:
+        if tag == "br" or tag in BLOCK_TAGS:
+            out.append("\n")
+        elif tag in ("td", "th"):
+            out.append(" ")
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            _walk(child, out)
+        if tag in BLOCK_TAGS:
+            out.append("\n")
+    if el.tail and not top:
+        out.append(el.tail)

@@ -1,0 +1,183 @@
+"""Line-level cleaning: text dumps of whole pages, and the post-filter applied to extracted paragraphs.
+
+A text dump (corpus/seeds/*.txt) is a page flattened to lines: menu, title, dateline, body, author,
+rating widget, related-article teasers, counters, footer. Each line is classified with the patterns
+of rules/boilerplate.txt and a few heuristics (sentence shape, position relative to the body,
+repetition, language); the title, dateline and author become metadata and only the body is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean_meta import author_from_label, dateline_date, looks_like_byline
+from .clean_patterns import Boilerplate, load_boilerplate, tidy
+from .clean_spam import is_spam_text, is_vietnamese
+
+MAX_BOILERPLATE_LEN = 200  # [end]/[drop] patterns only apply to short lines: real paragraphs are long
+MAX_CAPTION_LEN = 400
+MAX_TITLE_WORDS = 45
+_SENTENCE_END = re.compile(r"[.:;!…]['\"”’»)\]]*$")
+
+
+@dataclass
+class Cleaned:
+    """What the line classifier found: metadata, body paragraphs and flags."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def _kind(bp: Boilerplate, line: str) -> str | None:
+    if len(line) > MAX_CAPTION_LEN:
+        return None
+    kind = bp.kind(line)
+    if kind in ("end", "drop") and len(line) > MAX_BOILERPLATE_LEN:
+        return None
+    return kind
+
+
+def _is_body_start(line: str) -> bool:
+    """A first body paragraph reads as a sentence: several words, ending with sentence punctuation."""
+    return len(line.split()) >= 8 and bool(_SENTENCE_END.search(line))
+
+
+def _is_title_candidate(bp: Boilerplate, line: str) -> bool:
+    return (
+        len(line.split()) <= MAX_TITLE_WORDS
+        and _kind(bp, line) is None
+        and dateline_date(line) is None
+        and not line.endswith(".")
+    )
+
+
+def _repeats(lines: list[str]) -> set[int]:
+    """Indexes of lines equal to the line just before or after them (an image alt/caption printed twice)."""
+    out = set()
+    for i in range(1, len(lines)):
+        if lines[i] == lines[i - 1]:
+            out.update((i - 1, i))
+    return out
+
+
+def _find_head(bp: Boilerplate, lines: list[str], repeated: set[int]) -> tuple[int, int | None, int | None]:
+    """(body start, title index, dateline index) of a dump's lines."""
+    first_sentence = next(
+        (i for i, x in enumerate(lines) if i not in repeated and _kind(bp, x) is None and _is_body_start(x)),
+        len(lines),
+    )
+    # A dateline belongs to the head only above the first sentence of the body.
+    dateline = next((i for i in range(min(first_sentence, 15)) if dateline_date(lines[i])), None)
+    if dateline is not None and any(_is_title_candidate(bp, x) for x in lines[:dateline]):
+        title = max(i for i in range(dateline) if _is_title_candidate(bp, lines[i]) and i not in repeated)
+        start = next(
+            (i for i in range(dateline + 1, len(lines)) if i not in repeated and _kind(bp, lines[i]) is None),
+            len(lines),
+        )
+        return start, title, dateline
+    start = first_sentence
+    titles = [i for i in range(start) if i not in repeated and _is_title_candidate(bp, lines[i])]
+    return start, (titles[-1] if titles else None), dateline
+
+
+def clean_dump(text: str) -> Cleaned:
+    """Title, dateline, author and body paragraphs of a page flattened to text."""
+    bp = load_boilerplate()
+    lines = [x for x in (tidy(raw) for raw in text.splitlines()) if x]
+    repeated = _repeats(lines)
+    start, title_i, date_i = _find_head(bp, lines, repeated)
+    out = Cleaned(paragraphs=[])
+    out.title = lines[title_i] if title_i is not None else None
+    out.published = dateline_date(lines[date_i]) if date_i is not None else None
+    # Lines above the title (category, series label) come back in the body as image alt text.
+    head_texts = {x for x in lines[: (title_i if title_i is not None else start) + 1] if _kind(bp, x) is None}
+    vietnamese = is_vietnamese(" ".join(lines[start:]))
+    body: list[str] = []
+    after_alt = False
+    for i in range(start, len(lines)):
+        line = lines[i]
+        author = author_from_label(line)
+        if author:
+            out.author = out.author or author
+            break
+        kind = _kind(bp, line)
+        if kind == "end":
+            break
+        date = dateline_date(line)
+        if date and body:  # a dateline below the body ("Ngày đăng: …") closes it
+            out.published = out.published or date
+            break
+        if is_spam_text(line, page_vietnamese=vietnamese):
+            _flag(out, "spam_injected")
+            continue
+        if kind in ("drop", "caption") or date:
+            continue
+        if line in head_texts:
+            after_alt = True  # an image whose alt text is the title: its caption follows
+            continue
+        if after_alt and _looks_like_caption(line):
+            after_alt = False
+            continue
+        after_alt = False
+        if i in repeated and body and body[-1] == line:
+            continue
+        body.append(line)
+    _flag_trailing_spam(out, lines, vietnamese)
+    out.paragraphs, byline = split_byline(body)
+    out.author = out.author or byline
+    return out
+
+
+def _looks_like_caption(line: str) -> bool:
+    """A one-sentence line ending in "." or ")" (a subheading has no full stop; a paragraph is longer)."""
+    return len(line) <= MAX_CAPTION_LEN and line[-1] in ".)" and line.rstrip(".").count(". ") <= 1
+
+
+def _flag_trailing_spam(out: Cleaned, lines: list[str], vietnamese: bool) -> None:
+    """Spam below the body (after the footer) is not kept either way, but the page is flagged."""
+    if "spam_injected" not in out.flags and any(is_spam_text(x, page_vietnamese=vietnamese) for x in lines):
+        _flag(out, "spam_injected")
+
+
+def _flag(out: Cleaned, flag: str) -> None:
+    if flag not in out.flags:
+        out.flags.append(flag)
+
+
+def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """A trailing byline ("Mai Quý") is the author, not body."""
+    if len(paragraphs) >= 2 and looks_like_byline(paragraphs[-1]):
+        return paragraphs[:-1], paragraphs[-1]
+    return paragraphs, None
+
+
+def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: bool = True) -> Cleaned:
+    """Boilerplate, author lines, datelines and spam removed from paragraphs an extractor returned."""
+    bp = load_boilerplate()
+    out = Cleaned(paragraphs=[])
+    body: list[str] = []
+    for para in paragraphs:
+        author = author_from_label(para)
+        if author:
+            out.author = out.author or author
+            continue
+        kind = _kind(bp, para)
+        if kind == "end" and body:
+            break
+        date = dateline_date(para)
+        if date:
+            out.published = out.published or date
+            continue
+        if is_spam_text(para, page_vietnamese=vietnamese):
+            _flag(out, "spam_injected")
+            continue
+        if kind is not None or (title and para == title):
+            continue
+        body.append(para)
+    out.paragraphs, byline = split_byline(body) if vietnamese else (body, None)
+    out.author = out.author or byline
+    return out

@@ -1,0 +1,306 @@
+"""Cleaning: the seed text dumps and their HTML pages, the generic fallback, spam, metadata, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline import clean_html, clean_text
+from pipeline.clean_meta import dateline_date, looks_like_byline, parse_date, strip_site_suffix
+from pipeline.clean_patterns import load_boilerplate, load_spam_words
+from pipeline.records import stable_id
+from pipeline.rules import RulesError
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML_DIR = ROOT / "corpus" / "html"
+SEED_DIR = ROOT / "corpus" / "seeds"
+STEMS = sorted(p.stem for p in SEED_DIR.glob("*.txt"))
+
+COUNTER_ROWS = ("Đang truy cập", "Máy chủ tìm kiếm", "Khách viếng thăm", "Tổng lượt truy cập", "Tháng hiện tại")
+ALWAYS_ABSENT = (
+    "Tổng số điểm của bài viết là",
+    "Click để đánh giá bài viết",
+    "Ý kiến bạn đọc",
+    "Những tin mới hơn",
+    "Những tin cũ hơn",
+    "Có thể bạn quan tâm",
+    "Tin khác",
+    "Các tin cùng chuyên mục",
+    "Bạn đã không sử dụng Site",
+    "Phiên bản di động",
+    "escort",
+    "©",
+)
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def expected(stem: str) -> dict:
+    return json.loads((HTML_DIR / f"{stem}.expected.json").read_text(encoding="utf-8"))
+
+
+def check_article(art, exp: dict, *, metadata: bool = True) -> None:
+    text = norm(art.text)
+    for para in exp["body"]:
+        assert para in text, f"body paragraph lost: {para[:80]!r}"
+    for bad in exp["must_not_contain"]:
+        assert norm(bad) not in text, f"boilerplate in the body: {bad!r}"
+    for bad in ALWAYS_ABSENT + COUNTER_ROWS:
+        assert bad not in art.text, f"boilerplate in the body: {bad!r}"
+    # Nothing but body paragraphs and (optionally) image captions.
+    allowed = set(exp["body"]) | set(exp["captions"])
+    for para in art.text.split("\n\n"):
+        assert para in allowed, f"unexpected paragraph: {para[:80]!r}"
+    assert exp["title"] not in art.text
+    if metadata:
+        assert art.title == exp["title"]
+        assert art.published == exp["published"]
+        assert art.author == exp["author"]
+
+
+# --- text dumps --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_text_dump_keeps_body_and_drops_boilerplate(stem: str) -> None:
+    art = clean_text((SEED_DIR / f"{stem}.txt").read_text(encoding="utf-8"))
+    check_article(art, expected(stem))
+    assert art.text == art.text.strip() and "\n\n\n" not in art.text
+    assert art.content_hash == hashlib.sha256(art.text.encode("utf-8")).hexdigest()
+    assert art.doc_id == stable_id(art.text)
+    assert art.site is None and art.url is None
+
+
+def test_text_dump_drops_the_doubled_caption_and_title_alt_text() -> None:
+    art = clean_text((SEED_DIR / "002_60ffbf86a2e7e850.txt").read_text(encoding="utf-8"))
+    assert "Đoàn đại biểu CĐVC tỉnh dự Đại hội Công đoàn tỉnh lần thứ XVI" not in art.text
+    art = clean_text((SEED_DIR / "001_2afa2df6ee89cf42.txt").read_text(encoding="utf-8"))
+    assert "(Ảnh chụp ngày" not in art.text
+    assert "Kỳ cuối" not in art.text and "Mai Quý" not in art.text
+    assert "Nhanh chóng đưa Nghị quyết vào cuộc sống" in art.text  # a subheading, not a caption
+
+
+def test_text_dump_spam_line_is_dropped_and_flagged() -> None:
+    art = clean_text((SEED_DIR / "004_860cc40584db46df.txt").read_text(encoding="utf-8"))
+    assert "spam_injected" in art.flags
+    assert "escort" not in art.text and "sohbet" not in art.text
+    for stem in STEMS[:4]:
+        assert "spam_injected" not in clean_text((SEED_DIR / f"{stem}.txt").read_text(encoding="utf-8")).flags
+
+
+def test_text_dump_counter_after_body_never_leaks_numbers() -> None:
+    art = clean_text((SEED_DIR / "000_c6bb8d0759ad483e.txt").read_text(encoding="utf-8"))
+    for number in ("4,209,288", "171,569", "11,353", "02063 852384"):
+        assert number not in art.text
+
+
+# --- HTML pages, site rules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("with_url", [True, False], ids=["url", "canonical"])
+def test_html_page_through_site_rules(stem: str, with_url: bool) -> None:
+    exp = expected(stem)
+    raw = (HTML_DIR / f"{stem}.html").read_bytes()
+    art = clean_html(raw, exp["url"] if with_url else None)
+    check_article(art, exp)
+    assert art.site == exp["site"]
+    assert art.province and art.org
+    assert art.doc_id == stable_id(exp["url"])
+    assert art.url == exp["url"]
+    assert "rules_stale" not in art.flags
+    assert ("spam_injected" in art.flags) == (stem.startswith("004"))
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_html_str_and_bytes_agree(stem: str) -> None:
+    path = HTML_DIR / f"{stem}.html"
+    assert clean_html(path.read_text(encoding="utf-8")).text == clean_html(path.read_bytes()).text
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_text_dump_and_html_page_give_the_same_body(stem: str) -> None:
+    exp = expected(stem)
+    captions = set(exp["captions"])
+    from_text = [p for p in clean_text((SEED_DIR / f"{stem}.txt").read_text(encoding="utf-8")).text.split("\n\n") if p not in captions]
+    from_html = [p for p in clean_html((HTML_DIR / f"{stem}.html").read_bytes()).text.split("\n\n") if p not in captions]
+    assert from_text == from_html
+
+
+# --- generic path and stale rules ----------------------------------------------------------------
+
+
+def _without_site(html: str) -> str:
+    """The page as if from an unknown host: no canonical URL pointing at a site with rules."""
+    return html.replace('rel="canonical"', 'rel="alternate"').replace('property="og:url"', 'property="og:x"')
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_generic_path_on_union_pages(stem: str) -> None:
+    exp = expected(stem)
+    art = clean_html(_without_site((HTML_DIR / f"{stem}.html").read_text(encoding="utf-8")))
+    assert art.site is None and "rules_stale" not in art.flags
+    check_article(art, exp, metadata=False)
+    assert art.title == exp["title"] and art.published == exp["published"]
+    assert ("spam_injected" in art.flags) == (stem.startswith("004"))
+
+
+def test_renamed_body_container_falls_back_and_flags_rules_stale() -> None:
+    stem = "000_c6bb8d0759ad483e"
+    exp = expected(stem)
+    html = (HTML_DIR / f"{stem}.html").read_text(encoding="utf-8")
+    old = 'id="news-bodyhtml" class="bodytext'
+    assert old in html
+    changed = html.replace(old, 'id="article-content-v5" class="article-text')
+    art = clean_html(changed, exp["url"])
+    assert "rules_stale" in art.flags
+    assert art.site == "ldld-caobang"  # still known, province/org kept
+    check_article(art, exp, metadata=False)
+    assert art.title == exp["title"] and art.published == exp["published"]
+
+
+def test_unknown_page_with_hidden_link_farm_is_flagged() -> None:
+    paras = "".join(
+        f"<p>Đoạn {i}: Công đoàn cơ sở đã tổ chức hội nghị người lao động, thông qua thỏa ước lao động tập thể "
+        f"và kết nạp thêm nhiều đoàn viên mới trong quý vừa qua.</p>"
+        for i in range(6)
+    )
+    spam = "".join(f'<a href="https://site{i}.example/">slot gacor maxwin {i}</a> ' for i in range(8))
+    page = (
+        "<html lang='vi'><head><title>Hội nghị người lao động</title></head><body>"
+        f"<h1>Hội nghị người lao động năm 2024</h1><article>{paras}"
+        f"<div style='display:none'>{spam}</div></article></body></html>"
+    )
+    art = clean_html(page, "https://congdoan-example.vn/tin/hoi-nghi-1.html")
+    assert "spam_injected" in art.flags
+    assert "gacor" not in art.text and "Đoạn 5" in art.text
+    assert art.site is None
+
+
+def test_casino_news_in_english_is_not_spam() -> None:
+    paras = "".join(
+        f"<p>The casino operator said on Tuesday that betting revenue rose {i} percent as tourists returned "
+        "to the resort, according to a filing with regulators.</p>"
+        for i in range(6)
+    )
+    art = clean_html(f"<html lang='en'><body><h1>Casino revenue rises</h1><article>{paras}</article></body></html>")
+    assert "spam_injected" not in art.flags
+    assert "betting revenue rose 5 percent" in art.text
+
+
+# --- normalisation -------------------------------------------------------------------------------
+
+
+def _mangle(text: str) -> str:
+    """Same words in NFD, new-style tone placement, NBSP and zero-width spaces."""
+    text = text.replace("hóa", "hoá").replace("Thỏa", "Thoả").replace("khóa", "khoá")
+    text = text.replace("đoàn viên", "đoàn \u200bviên")
+    return unicodedata.normalize("NFD", text).replace("Công đoàn", "Công\u00a0đoàn")
+
+
+def test_nfd_new_tones_and_nbsp_give_the_same_text() -> None:
+    dump = (SEED_DIR / "000_c6bb8d0759ad483e.txt").read_text(encoding="utf-8")
+    mangled = _mangle(dump)
+    assert mangled != dump and "\u00a0" in mangled and "oá" in unicodedata.normalize("NFC", mangled)
+    assert clean_text(mangled).text == clean_text(dump).text
+    html = (HTML_DIR / "000_c6bb8d0759ad483e.html").read_text(encoding="utf-8")
+    a, b = clean_html(_mangle(html)), clean_html(html)
+    assert a.text == b.text and a.title == b.title
+    assert unicodedata.is_normalized("NFC", a.text) and "\u00a0" not in a.text and "\u200b" not in a.text
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Thứ bảy - 27/08/2022 05:27", "2022-08-27"),
+        ("Ngày đăng: 21/05/2020", "2020-05-21"),
+        ("Cập nhật lúc 09:50 ngày 27/09/2013", "2013-09-27"),
+        ("THỨ NĂM, 10/10/2019 10:53:08", "2019-10-10"),
+        ("17/01/2025, 07:00", "2025-01-17"),
+        ("Chủ nhật, 05/3/2023 - 08:15 GMT+7", "2023-03-05"),
+    ],
+)
+def test_datelines(line: str, iso: str) -> None:
+    assert dateline_date(line) == iso
+
+
+def test_dates_that_are_not_datelines() -> None:
+    assert dateline_date("Nghị quyết số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị") is None
+    assert parse_date("31/02/2020") is None  # no such day
+    assert parse_date("Kế hoạch ngày 5 tháng 3 năm 2020") == "2020-03-05"
+
+
+def test_dateline_of_an_unknown_page_wins_over_meta_tags() -> None:
+    body = "<p>" + "Công đoàn tổ chức hội nghị tổng kết năm với nhiều đoàn viên tham dự. " * 8 + "</p>"
+    page = (
+        '<html lang="vi"><head><meta property="article:published_time" content="2019-01-02T00:00:00+07:00">'
+        '<title>Tổng kết năm - Báo Lao động Thủ đô</title></head><body>'
+        f'<h1>Tổng kết năm</h1><span class="post-date">THỨ NĂM, 10/10/2019 10:53:08</span><article>{body}</article></body></html>'
+    )
+    art = clean_html(page)
+    assert art.published == "2019-10-10"
+    assert art.title == "Tổng kết năm"
+    assert clean_html(page.replace("THỨ NĂM, 10/10/2019 10:53:08", "")).published == "2019-01-02"
+
+
+def test_title_suffixes_and_bylines() -> None:
+    assert strip_site_suffix("Hội nghị công đoàn - Báo Lao động Thủ đô") == "Hội nghị công đoàn"
+    assert strip_site_suffix("Hội nghị | LĐLĐ tỉnh Cao Bằng") == "Hội nghị"
+    assert strip_site_suffix("Hà Nội - Những điểm mới của Luật Công đoàn") == "Hà Nội - Những điểm mới của Luật Công đoàn"
+    assert looks_like_byline("Mai Quý") and looks_like_byline("Ngọc Văn Phán - Chủ tịch CĐVC tỉnh")
+    assert not looks_like_byline("Nhanh chóng đưa Nghị quyết vào cuộc sống")
+
+
+def test_author_label_and_trailing_byline_in_html() -> None:
+    body = "".join(f"<p>Đoạn {i}: công đoàn cơ sở vận động người lao động tham gia các hoạt động thi đua.</p>" for i in range(5))
+    art = clean_html(f'<html lang="vi"><body><h1>Tin hoạt động công đoàn</h1><article>{body}<p>Tác giả: Nguyễn Văn A</p></article></body></html>')
+    assert art.author == "Nguyễn Văn A" and "Tác giả" not in art.text
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "whitespace"),
+        ("  \n ", "empty"),
+        (b"%PDF-1.7\n%binary", "PDF"),
+        (b"\x1f\x8b\x08\x00\x00\x00", "gzip"),
+        (b"<html>\x00\x01\x02\x00\x00\x03</html>" * 20, "binary"),
+        (12345, "got int"),
+    ],
+)
+def test_bad_html_input_raises_a_clear_value_error(data, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        clean_html(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [("", "empty"), ("\n \n", "empty"), (b"bytes", "got bytes"), ("\x00\x01\x02\x03" * 50, "binary"), (None, "got NoneType")],
+)
+def test_bad_text_input_raises_a_clear_value_error(data, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        clean_text(data)
+
+
+def test_bad_pattern_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "boilerplate.txt"
+    bad.write_text("[drop]\n# ok\nfine line\n(unclosed\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"boilerplate.txt:4"):
+        load_boilerplate(bad)
+    words = tmp_path / "spam.txt"
+    words.write_text("casino\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"before any \[section\]"):
+        load_spam_words(words)
