@@ -13,6 +13,7 @@ left alone).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import math
@@ -1126,6 +1127,36 @@ def _articles_records(articles: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _copies(arts: list[dict]) -> dict[str, list[str]]:
+    """Canonical doc_id → doc_ids of the other articles with exactly the same text. The canonical one
+    is the copy with a URL (a page rather than a file), then the smallest doc_id."""
+    by_text: dict[str, list[dict]] = defaultdict(list)
+    for a in arts:
+        text = a.get("text") or ""
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text.strip() else f"doc:{a['doc_id']}"
+        by_text[key].append(a)
+    out = {}
+    for group in by_text.values():
+        group.sort(key=lambda a: (a.get("url") is None, a["doc_id"]))
+        out[group[0]["doc_id"]] = [a["doc_id"] for a in group[1:]]
+    return out
+
+
+def _with_copies(f: Finding, copies: dict[str, list[str]], arts: list[dict], claims: list[dict]) -> Finding:
+    extra_docs = [d for doc in f.doc_ids for d in copies.get(doc, [])]
+    if not extra_docs:
+        return f
+    url_of = {a["doc_id"]: a.get("url") for a in arts}
+    spans = {c["claim_id"]: (c.get("start"), c.get("end"), c["indicator"]) for c in claims}
+    wanted = {spans[cid] for cid in f.claim_ids if cid in spans}
+    extra_claims = [c["claim_id"] for c in claims if c["doc_id"] in extra_docs
+                    and (c.get("start"), c.get("end"), c["indicator"]) in wanted]
+    f.doc_ids = f.doc_ids + extra_docs
+    f.urls = f.urls + [u for d in extra_docs if (u := url_of.get(d))]
+    f.claim_ids = f.claim_ids + extra_claims
+    return f
+
+
 def audit_tables(
     claims: pd.DataFrame,
     articles: pd.DataFrame,
@@ -1137,8 +1168,13 @@ def audit_tables(
     quiet_days: int = QUIET_DAYS,
 ) -> pd.DataFrame:
     """Every check over the given tables; one row per finding (columns AUDIT_COLUMNS)."""
-    cl = claim_records(claims)
-    arts = _articles_records(articles)
+    all_claims = claim_records(claims)
+    all_arts = _articles_records(articles)
+    # The same text reached us more than once (a text dump and its HTML page, a mirror): check it once
+    # and name every copy in the finding.
+    copies = _copies(all_arts)
+    arts = [a for a in all_arts if a["doc_id"] in copies]
+    cl = [c for c in all_claims if c["doc_id"] in copies]
     art_by_id = {a["doc_id"]: a for a in arts}
     texts = {a["doc_id"]: a.get("text") or "" for a in arts}
     claims_by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -1163,6 +1199,7 @@ def audit_tables(
     findings += check_article_flags(arts)
     findings += check_quiet_sites(activity if activity is not None else activity_from_articles(arts), as_of,
                                   quiet_days)
+    findings = [_with_copies(f, copies, all_arts, all_claims) for f in findings]
     rows, seen = [], set()
     for f in findings:
         r = f.row()

@@ -373,9 +373,9 @@ def test_outlier_against_provinces_of_similar_size() -> None:
 
 
 def test_article_flags_become_site_health_findings() -> None:
-    arts = [article("s1", "Nội dung.", site="ldld-bentre", flags=["spam_injected"]),
-            article("r1", "Nội dung.", site="ldld-bentre", flags=["rules_stale"]),
-            article("r2", "Nội dung.", site="ldld-bentre", flags=["rules_stale"])]
+    arts = [article("s1", "Nhiệm vụ trọng tâm năm 2020.", site="ldld-bentre", flags=["spam_injected"]),
+            article("r1", "Hội nghị Ban Chấp hành.", site="ldld-bentre", flags=["rules_stale"]),
+            article("r2", "Tháng Công nhân năm 2020.", site="ldld-bentre", flags=["rules_stale"])]
     found = audit(arts, [])
     assert list(found[found.check == "spam_injected"].doc_ids) == ["s1"]
     stale = found[found.check == "rules_stale"]
@@ -438,3 +438,17 @@ def test_audit_command_on_a_missing_folder_says_so(tmp_path: Path, capsys) -> No
     (tmp_path / "o" / "articles.parquet").write_text("not parquet")
     assert main(["audit", "--out", str(tmp_path / "o")]) == 2
     assert "not a readable Parquet file" in capsys.readouterr().err
+
+
+def test_copies_of_one_text_give_one_finding_naming_every_copy() -> None:
+    # The bundled corpus holds each seed as a text dump and as an HTML page: same text, two doc_ids.
+    text = "LĐLĐ tỉnh kết nạp 856 đoàn viên."
+    page, dump = article("page", text), article("dump", text)
+    dump.url = None
+    cs = [claim(page, "856", "members_recruited", 856, period=None),
+          claim(dump, "856", "members_recruited", 856, period=None)]
+    found = audit([dump, page], cs)
+    mp = found[found.check == "missing_period"]
+    assert len(mp) == 1
+    assert mp.iloc[0].doc_ids == "page;dump"
+    assert set(mp.iloc[0].claim_ids.split(";")) == {c.claim_id for c in cs}
