@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import claim_key, extract_mentions
+from .extract import extract_mentions, group_repeats
 from .indicators import CORE_INDICATORS
 from .normalize import normalize_text
 from .records import Claim, stable_id
@@ -110,13 +110,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def predict(excerpt: Excerpt) -> list[Prediction]:
     mentions = extract_mentions(excerpt.text, url=excerpt.url)
-    groups: dict[tuple, Prediction] = {}
-    for c in mentions:
-        key = claim_key(c)
-        if key not in groups:
-            groups[key] = Prediction(claim=c)
-        groups[key].spans.append((c.start, c.end))
-    return list(groups.values())
+    return [Prediction(claim=g[0], spans=[(c.start, c.end) for c in g]) for g in group_repeats(mentions, excerpt.text)]
 
 
 def score_excerpt(excerpt: Excerpt, predictions: list[Prediction]) -> Outcome:
@@ -235,8 +229,8 @@ def format_report(report: Report, show_errors: bool = True) -> str:
                              f" | {g['quote']}")
             for p in o.false_alarms:
                 c = p.claim
-                val = c.value if c.value is not None else (c.value_min, c.value_max)
-                lines.append(f"FALSE {o.excerpt.id} {c.indicator} {val:,} [{c.rule}] | "
+                val = f"{c.value:,.0f}" if c.value is not None else f"{c.value_min:,.0f}–{c.value_max:,.0f}"
+                lines.append(f"FALSE {o.excerpt.id} {c.indicator} {val} [{c.rule}] | "
                              f"{o.excerpt.text[c.start:c.end]!r} in: {c.quote[:200]}")
             for g, p in o.matched:
                 if p.claim.qualifier != g.get("qualifier") or p.claim.is_target != bool(g.get("is_target")):

@@ -36,6 +36,27 @@ def _sent_tokenize():
     return sent_tokenize
 
 
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    from underthesea import word_tokenize
+
+    return word_tokenize
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of underthesea's words (compounds such as "công đoàn cơ sở" count as one per syllable
+    group the model joins), so rule gaps are measured in words, not syllables."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for tok in _word_tokenize()(text):
+        i = text.find(tok, cursor)
+        if i < 0:  # the tokenizer changed the text: fall back to whitespace words
+            return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        spans.append((i, i + len(tok)))
+        cursor = i + len(tok)
+    return spans
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of `text`: lines first, then underthesea's sentence splitter inside lines that
     hold a number (the only ones the extractor reads further)."""
@@ -62,6 +83,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 break
             found.append((i, i + len(piece)))
             cursor = i + len(piece)
+        # underthesea splits after abbreviations glued to the next word ("CB.CNV", "TP.HCM"): a real
+        # sentence break is followed by whitespace, so merge pieces that are not.
+        merged: list[tuple[int, int]] = []
+        for a, b in found:
+            if merged and a > 0 and not line[a - 1].isspace():
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        found = merged
         if found:
             # Extend each sentence to the next one's start, so no character falls between sentences.
             for k, (s, _e) in enumerate(found):
@@ -82,6 +112,7 @@ class Match:
     trigger_start: int  # sentence-relative offsets of the evidence (trigger .. object end)
     evidence_end: int
     inherited: bool = False
+    label: str | None = None  # the item label of a list line ("Liên đoàn Lao động tỉnh Thái Bình: …")
 
 
 def _words(s: str) -> int:
@@ -97,6 +128,43 @@ def _search_last(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | 
     return last
 
 
+def _after_words(s: _Sentence, pos: int, n: int, limit: int) -> int:
+    """Offset `n` whitespace words after `pos` (not past `limit`)."""
+    for count, m in enumerate(_WORD.finditer(s.low, pos, limit), 1):
+        if count >= n:
+            return m.end()
+    return limit
+
+
+def _before_words(s: _Sentence, pos: int, n: int) -> int:
+    """Offset of the start of the `n`-th whitespace word before `pos`, within the clause."""
+    lo = s.clause_start(pos)
+    starts = [m.start() + lo for m in _WORD.finditer(s.low[lo:pos])]
+    return starts[-n] if len(starts) >= n else lo
+
+
+def _next_same_class(s: _Sentence, q: Quantity, limit: int) -> int:
+    for other in s.quantities:
+        if other.start >= q.end and _money(other) == _money(q) and other.kind != "percent":
+            return min(other.start, limit)
+    return limit
+
+
+_TOTAL_CUE = re.compile(r"(?<!\w)tổng(?!\w)")
+
+
+def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
+    """A per-unit cue ("mỗi suất", "/người") before the number, not overridden by a later "tổng"
+    ("mỗi trường 1.000 cuốn vở, với tổng giá trị là 10.000.000 đồng" is a total)."""
+    rc = rs.common.rate_cues
+    if rc is None:
+        return False
+    last = _search_last(rc, s.low[lo:hi])
+    if last is None:
+        return False
+    return _TOTAL_CUE.search(s.low[lo + last.end() : hi]) is None
+
+
 def _money(q: Quantity) -> bool:
     return q.unit == VND
 
@@ -110,6 +178,13 @@ class _Sentence:
         self.quantities = quantities
         bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
         self.bounds = bounds
+        self._words: list[tuple[int, int]] | None = None
+
+    def words_between(self, lo: int, hi: int) -> int:
+        """Number of words (underthesea segmentation) wholly inside [lo, hi), punctuation excluded."""
+        if self._words is None:
+            self._words = word_spans(self.text)
+        return sum(1 for a, b in self._words if a >= lo and b <= hi and any(ch.isalnum() for ch in self.text[a:b]))
 
     def clause_start(self, pos: int) -> int:
         start = 0
@@ -137,12 +212,18 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     return m
 
 
-def _same_class_between(s: _Sentence, q: Quantity, lo: int, hi: int) -> bool:
-    """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it."""
+_GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
+
+
+def _same_class_between(s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False) -> bool:
+    """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it.
+    With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt."""
     for other in s.quantities:
         if other is q or other.kind in ("percent",):
             continue
         if other.start >= lo and other.end <= hi and _money(other) == _money(q):
+            if allow_genitive and _GENITIVE.search(s.low[max(0, other.start - 8) : other.start]):
+                continue
             return True
     return False
 
@@ -170,22 +251,24 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
         t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
         gap_text = s.low[t_end : q.start]
-        gap = _words(gap_text)
+        gap = s.words_between(t_end, q.start) if _words(gap_text) > rule.max_gap else _words(gap_text)
         if gap > rule.max_gap:
             return None
         if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
             return None
+        if rule.unit == VND and _rate_before(s, rs, _before_words(s, t_start, 3), q.start):
+            return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …"
         if _same_class_between(s, q, t_end, q.start):
             return None
     elif rule.triggers_after is not None:
-        if obj is None:
+        if obj is None and rule.unit != VND:
             return None
-        after_lo = q.end + obj.end()
+        after_lo = q.end + (obj.end() if obj else 0)
         tail = s.low[after_lo:clause_hi]
         ta = rule.triggers_after.search(tail)
         if ta is None or _words(tail[: ta.start()]) > rule.after_gap:
             return None
-        if _same_class_between(s, q, after_lo, after_lo + ta.start()):
+        if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
             return None
         t_start = q.start
         evidence_end = after_lo + ta.end()
@@ -193,15 +276,20 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
     else:  # pragma: no cover - rejected when loading
         return None
 
-    window = s.low[t_start : max(evidence_end, q.end)]
-    # Vetoes just after the evidence too: "… được kết nạp Đảng", "… đoàn viên ưu tú".
-    tail_window = s.low[evidence_end : min(clause_hi, evidence_end + 40)]
-    if rule.exclude is not None and (rule.exclude.search(window) or rule.exclude.search(tail_window)):
+    # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
+    tail_hi = _after_words(s, max(evidence_end, q.end), rule.exclude_after_words, clause_hi)
+    window = s.low[t_start:tail_hi]
+    if rule.exclude is not None and rule.exclude.search(window):
         return None
-    if rule.recipients is not None:
-        around = s.low[t_start:clause_hi]
-        if not rule.recipients.search(around):
-            return None
+    if rule.exclude_clause is not None and rule.exclude_clause.search(s.low[clause_lo:clause_hi]):
+        return None
+    # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
+    # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
+    around = s.low[t_start:_next_same_class(s, q, clause_hi)]
+    if rule.recipients is not None and not rule.recipients.search(around):
+        return None
+    if rule.not_recipients is not None and rule.not_recipients.search(around):
+        return None
     score = rule.confidence - 0.004 * gap
     return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
 
@@ -210,9 +298,10 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
     if q.kind in ("percent", "rate"):
         return True
-    before = s.low[max(0, q.start - 25) : q.start]
     after = s.low[q.end : q.end + 12]
-    if c.rate_cues is not None and (c.rate_cues.search(before[-14:]) or after.startswith("/")):
+    if q.per is not None or after.lstrip().startswith("/"):
+        return True
+    if _rate_before(s, rs, _before_words(s, q.start, 4), q.start):
         return True
     if _money(q) and c.loan_cues is not None:
         lo = s.clause_start(q.start)
@@ -338,13 +427,14 @@ def _list_header_match(
     if ":" not in left or _words(left.split(":")[-1]) > 1 or _words(left) > 12:
         return None
     lines = text[:line_start].split("\n")
-    for back, line in enumerate(reversed(lines[-16:])):
+    for back, line in enumerate(reversed(lines[-60:])):
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.endswith(":"):
-            header = _Sentence(stripped + " " + q.text, [])
-            fake = replace(q, start=len(stripped) + 1, end=len(stripped) + 1 + len(q.text))
+            head = stripped.rstrip(":").rstrip()
+            header = _Sentence(head + " " + q.text, [])
+            fake = replace(q, start=len(head) + 1, end=len(head) + 1 + len(q.text))
             header.quantities = [fake]
             best = None
             for rule in rs.rules:
@@ -353,7 +443,9 @@ def _list_header_match(
                     best = m
             if best is None:
                 return None
-            return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True)
+            label = left.split(":")[0].strip(" -•*+\t")
+            return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True,
+                         label=label or None)
         if back > 0 and not re.search(r":\s*\S", stripped):
             return None  # a non-item line in between: not the same list
     return None
@@ -375,8 +467,10 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     rule = prev_m.rule
     if (rule.unit == VND) != _money(q):
         return None
-    if rule.unit != VND and _object_after(rule, s, q) is None:
-        return None
+    if rule.unit != VND:
+        siblings = rs.indicator(rule.indicator).rules
+        if not any(_object_after(r, s, q) is not None for r in siblings):
+            return None
     return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
 
 
@@ -431,6 +525,8 @@ def extract_mentions(
 
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
     ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
+    if m.label:
+        ctx.org = m.label
     target = _is_target(s, q, rs)
     qualifier = q.qualifier
     tail = s.low[q.end : s.clause_end(q.end)]
@@ -461,17 +557,43 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
     return out
 
 
-def dedupe(claims: Iterable[Claim]) -> list[Claim]:
-    """One claim per (indicator, value, bounds, qualifier, is_target) in a document (GUIDELINE §7, §9)."""
-    seen: set[tuple] = set()
-    out = []
+LEAD_CHARS = 300  # the headline/lead region, where a figure is usually a preview of the body
+
+
+def _evidence_words(text: str, c: Claim) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", fold(text[c.start : c.end]))}
+
+
+def same_fact(a: Claim, b: Claim, text: str) -> bool:
+    """Two mentions with the same indicator, value, qualifier and target flag are one fact (GUIDELINE §7)
+    when one previews the other in the headline/lead, or they are worded alike; not when they name
+    different organisations ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng" vs "… Ninh Bình: …")."""
+    if claim_key(a) != claim_key(b):
+        return False
+    if a.org and b.org and a.org != b.org:
+        return False
+    if min(a.start, b.start) < LEAD_CHARS:
+        return True
+    wa, wb = _evidence_words(text, a), _evidence_words(text, b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def group_repeats(claims: Iterable[Claim], text: str) -> list[list[Claim]]:
+    """Mentions grouped into facts, in order of first mention."""
+    groups: list[list[Claim]] = []
     for c in claims:
-        key = claim_key(c)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(c)
-    return out
+        for g in groups:
+            if same_fact(g[0], c, text):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    return groups
+
+
+def dedupe(claims: Iterable[Claim], text: str) -> list[Claim]:
+    """One claim per fact in a document: the first mention of each group of repeats."""
+    return [g[0] for g in group_repeats(claims, text)]
 
 
 def claim_key(c: Claim) -> tuple:
@@ -489,9 +611,10 @@ def extract_claims(
     doc_id: str | None = None,
 ) -> list[Claim]:
     """Claims in `text` (the stable interface); offsets point into `text` as given."""
-    return dedupe(
-        extract_mentions(text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id)
+    mentions = extract_mentions(
+        text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id
     )
+    return dedupe(mentions, text)
 
 
 def extract_article(article) -> list[Claim]:

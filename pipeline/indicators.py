@@ -57,7 +57,10 @@ class Rule:
     after_gap: int = 8
     recipients: re.Pattern[str] | None = None  # required recipient phrase (money direction)
     context: re.Pattern[str] | None = None  # required somewhere in the sentence
-    exclude: re.Pattern[str] | None = None  # vetoes in the claim's own window
+    exclude: re.Pattern[str] | None = None  # vetoes in the claim's own window (and a few words after)
+    exclude_after_words: int = 6  # how far after the claim the vetoes still apply
+    exclude_clause: re.Pattern[str] | None = None  # vetoes anywhere in the clause (e.g. another actor)
+    not_recipients: re.Pattern[str] | None = None  # recipients that rule this reading out
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     if unit not in VALID_UNITS:
         raise RulesError(f"{path}: unit '{unit}' is not one of {sorted(VALID_UNITS)}")
     shared_exclude = _list(data, "exclude", path)
+    shared_exclude_clause = _list(data, "exclude_clause", path)
     rules = []
     for i, r in enumerate(data.get("rules", [])):
         rid = r.get("id") or f"{name}.{i}"
@@ -139,6 +143,9 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 recipients=phrase_pattern(_list(r, "recipients", path)),
                 context=phrase_pattern(_list(r, "context", path)),
                 exclude=phrase_pattern(shared_exclude + _list(r, "exclude", path)),
+                exclude_after_words=int(r.get("exclude_after_words", data.get("exclude_after_words", 6))),
+                exclude_clause=phrase_pattern(shared_exclude_clause + _list(r, "exclude_clause", path)),
+                not_recipients=phrase_pattern(_list(r, "not_recipients", path)),
             )
         )
     if not rules:
