@@ -58,6 +58,10 @@ _COUNT_NOUNS = [
     "clb", "công ty", "cty", "hợp tác xã", "htx", "chi nhánh", "số",
 ]
 _NOUN_AFTER = re.compile(rf"{_H}+(?:{_alt(_COUNT_NOUNS)})(?!\w)", re.I)
+# What may follow "8-10" for it to be a range rather than a day and month: a noun, a unit, a scale word.
+_RANGE_END = re.compile(
+    rf"{_H}*(?:%|(?:nghìn|ngàn|triệu|tỷ|tỉ|đồng|năm|tháng|ngày|giờ|tuần|lần|phút|{_alt(_COUNT_NOUNS)})(?!\w))",
+    re.I)
 
 _SCALE_WORD = r"(nghìn|ngàn|triệu|tỷ|tỉ|tr\.đ|trđ|tr)"
 # "tỷ lệ" (ratio), "triệu chứng" (symptom), "triệu tập" (convene) are not scale words.
@@ -65,7 +69,6 @@ _SCALE = re.compile(
     rf"{_H}*{_SCALE_WORD}(?=[đð]?(?!{_L}))(?!{_H}*(?:lệ|trọng|chứng|tập)(?!\w))", re.I)
 _COMPONENT = re.compile(rf"{_H}+({_NUM_RE}){_H}*{_SCALE_WORD}(?=[đð]?(?!{_L}))", re.I)
 _RUOI = re.compile(rf"{_H}+rưỡi(?!\w)", re.I)
-_SCALE_OR_PCT_AHEAD = re.compile(rf"{_H}*(?:%|(?:nghìn|ngàn|triệu|tỷ|tỉ|tr)(?!{_L})|phần{_H}+trăm)", re.I)
 
 # "đồng" is the currency unless it starts a compound: "16 đồng chí" are sixteen comrades.
 _DONG_NOT = _alt(["chí", "bào", "nghiệp", "hồ", "đội", "hương", "thời", "loạt", "lòng", "ý", "bộ", "phục",
@@ -109,7 +112,7 @@ _LABELS = ["lần thứ", "thứ", "kỳ", "kì", "khóa", "khoá", "giai đoạ
            "chương", "mục", "trang", "hình", "ảnh", "bảng", "phụ lục", "quý", "tháng", "ngày", "tuần",
            "quốc lộ", "tỉnh lộ", "ql", "đường", "hẻm", "ngõ", "ngách", "kiệt", "km", "lớp", "khối",
            "phần", "số", "top", "hạng", "vòng", "bước", "tiết", "câu", "mã", "đại hội", "trung ương",
-           "nhiệm kỳ", "năm thứ", "giải"]
+           "nhiệm kỳ", "năm thứ", "giải", "lần", "giờ", "phút"]
 _LABEL_BEFORE = re.compile(rf"(?<!\w)({_alt(_LABELS)}|số{_H}*:){_H}*$", re.I)
 # "hằng tháng 500 nghìn đồng", "mỗi kỳ 10.800 cuốn": a period word after hằng/mỗi is not a label.
 _PERIOD_LABELS = {"ngày", "tháng", "tuần", "quý", "kỳ", "kì"}
@@ -140,16 +143,22 @@ _TIME_AFTER = re.compile(r":[0-9]{2}")
 _QUOTE_CUES = ["chương trình", "phong trào", "cuộc vận động", "đề án", "chủ đề", "cuộc thi", "hội thi",
                "giải thưởng", "khẩu hiệu", "mô hình", "dự án", "quỹ", "câu lạc bộ", "clb", "tháng",
                "năm", "ngày hội", "chiến dịch", "hội diễn", "hội thao", "giải"]
-_BLOCK = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    rf"|(?i:điện{_H}+thoại|đt|đtdđ|fax|hotline|sđt|tel|di{_H}+động)\b{_H}*:?{_H}*\+?[0-9][0-9 .()\-]{{5,}}[0-9]"
-    rf"|(?P<phone>(?<![\w.,])(?:\+84|\(?0[0-9]{{2,4}}\)?)(?:[ .\-]?[0-9]{{2,4}}){{2,4}})(?![\w])"
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_LABELLED = re.compile(
+    rf"(?<!\w)(?:điện{_H}+thoại|đt|đtdđ|fax|hotline|sđt|tel|di{_H}+động)(?!\w){_H}*:?{_H}*\+?[0-9][0-9 .()\-]{{5,}}[0-9]",
+    re.I)
+_PHONE_CUES = ("điện", "đt", "fax", "hotline", "sđt", "tel", "di động")
+# Digit-led patterns, checked only where a digit, "+" or "(" starts: phones, clock times, ISO dates.
+_BLOCK_DIGITS = re.compile(
+    r"(?=[0-9+(])(?:"
+    r"(?P<phone>(?<![\w.,])(?:\+84|\(?0[0-9]{2,4}\)?)(?:[ .\-]?[0-9]{2,4}){2,4})(?![\w])"
     r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])"
     r"|(?<![0-9])(?:19|20)[0-9]{2}-[0-9]{1,2}(?:-[0-9]{1,2})?(?![0-9])"
-    rf"|(?:GMT|UTC){_H}*[+\-−]{_H}*[0-9]+"
-    rf"|(?i:(?<!\w)(?:{_alt(_QUOTE_CUES)}))[^“”\"«»\n0-9]{{0,60}}?(?P<q>[“\"«][^”\"»\n]{{1,200}}[”\"»])"
-)
+    r")")
+_TIMEZONE = re.compile(rf"(?:GMT|UTC){_H}*[+\-−]{_H}*[0-9]+")
+_QUOTED = re.compile(r"[“\"«][^”\"»\n]{1,200}[”\"»]")
+_QUOTE_CUE_BEFORE = re.compile(rf"(?<!\w)(?:{_alt(_QUOTE_CUES)})[^“”\"«»\n0-9]{{0,60}}$", re.I)
 _PHONE_GROUPS = re.compile(r"[0-9]+")
 
 # Number words. "năm" (five / year), "tư", "mốt", "lăm" only count inside a compound (see _words).
@@ -512,14 +521,27 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00d0\u00f0\u018
 
 
 def _blocked_spans(t: str) -> list[tuple[int, int]]:
+    """Sorted spans that hold no quantity. Each pattern runs only when a cheap substring test says it
+    can match: this is the costliest step of the scan otherwise."""
     spans = []
-    for m in _BLOCK.finditer(t):
-        if m.group("q") is not None:
-            spans.append(m.span("q"))
-            continue
+    for m in _BLOCK_DIGITS.finditer(t):
         if m.group("phone") is not None and sum(map(len, _PHONE_GROUPS.findall(m.group()))) < 9:
             continue  # too short for a phone number: "01 02 03" stay numbers
         spans.append(m.span())
+    if "http" in t or "www." in t or "WWW." in t:
+        spans += [m.span() for m in _URL.finditer(t)]
+    if "@" in t:
+        spans += [m.span() for m in _EMAIL.finditer(t)]
+    if "GMT" in t or "UTC" in t:
+        spans += [m.span() for m in _TIMEZONE.finditer(t)]
+    low = t.lower()
+    if any(c in low for c in _PHONE_CUES):
+        spans += [m.span() for m in _PHONE_LABELLED.finditer(t)]
+    if "“" in t or '"' in t or "«" in t:
+        for m in _QUOTED.finditer(t):
+            if _QUOTE_CUE_BEFORE.search(t, max(0, m.start() - 90), m.start()):
+                spans.append(m.span())
+    spans.sort()
     return spans
 
 
@@ -540,7 +562,8 @@ class _Scanner:
             return b[self.bi][1]
         return -1
 
-    def before(self, p: int, n: int = 40) -> str:
+    def before(self, p: int, n: int = 20) -> str:
+        # 20 characters hold the longest cue ("chương trình", "rạng sáng") with some spacing.
         return self.t[max(self.prev_end, p - n) : p]
 
 
@@ -604,6 +627,12 @@ def _label_before(sc: _Scanner, p: int) -> bool:
     return not (word == "số" and _SO_OK_BEFORE.search(head))
 
 
+def _date_cue(before: str) -> bool:
+    """A day-time word just before: "ngày 12/6", "Chiều 13/8", "sáng 4-7" (but not "mỗi ngày 500")."""
+    dm = _DATE_CUE.search(before)
+    return dm is not None and not _EVERY_BEFORE.search(before[: dm.start()])
+
+
 def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
     t = sc.t
     m = _NUM.match(t, p)
@@ -617,16 +646,18 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
         return None, _skip_word(t, e)
     if _GLUED_BEFORE.search(before):  # "Covid-19", "COVID – 19", "GMT+7"
         return None, _skip_word(t, e)
-    if _TIME_AFTER.match(t, e):
-        return None, _skip_word(t, e)
-    if _DOC_AFTER.match(t, e):  # "04/KH-TLĐ", "94-KH/TU", "68 /CĐCS"
+    if _TIME_AFTER.match(t, e) or _DOC_AFTER.match(t, e):  # "05:27"; "04/KH-TLĐ", "94-KH/TU", "68 /CĐCS"
         return None, _skip_word(t, e)
     # A list number at the start of a line: "1. Mục đích".
     ls = t.rfind("\n", 0, p) + 1
     if len(raw) <= 2 and raw.isdigit() and not t[ls:p].strip() and re.match(rf"[.)]({_H}|$)", t[e : e + 2]):
         return None, e + 1
-    label = _label_before(sc, p)
-    # Slashed numbers: dates, month/year, fractions.
+    money_after = _SCALE.match(t, e) is not None or _CUR.match(t, e) is not None
+    # After a label the number names something ("lần thứ 13", "quận 3", "tháng 10 - 12"), unless money
+    # follows: "trao giải 500 triệu đồng".
+    label = _label_before(sc, p) and not money_after
+    date_cue = _date_cue(before)
+    # Slashed numbers: dates, month/year, fractions, codes.
     sm = _SLASH_PART.match(t, e)
     if sm is not None:
         parts = [raw]
@@ -635,14 +666,14 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
             parts.append(sm.group(1))
             end = sm.end()
             sm = _SLASH_PART.match(t, end)
-        if len(parts) > 2 or label or _DOC_BEFORE.search(before):
-            return None, end
+        if len(parts) > 2 or label or _DOC_BEFORE.search(before) or _DOC_AFTER.match(t, end):
+            return None, _skip_word(t, end)  # "12/6/2021", "145/2020/NĐ-CP"
         a, b = parts
         if _is_year(b) and (a.isdigit() and 1 <= int(a) <= 12 or _is_year(a)):
             return None, end  # "5/2023", "2015/2016"
         noun = _NOUN_AFTER.match(t, end)
         if a.isdigit() and b.isdigit() and _valid_dm(int(a), int(b)) and not (
-            noun and not _DATE_CUE.search(before) and not _DATE_CUE_WEAK.search(before)
+            noun and not date_cue and not _DATE_CUE_WEAK.search(before)
         ):
             return None, end  # "12/12", "ngày 27/5"
         if _ADDRESS_AFTER.match(t, end):
@@ -654,7 +685,7 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
         start = hedge[1] if hedge else p
         return (float(va), None, None, None, hedge[0] if hedge else EXACT, start, end, p, end, float(vb),
                 "fraction", None), end
-    # Tight hyphens: "4-9-2020", "2015-2020", "20-11" are dates; "8-10 người" is a range (below).
+    # Tight hyphens: "4-9-2020", "2015-2020", "20-11", "(1-5)" are dates; "8-10 người" is a range.
     hm = _HYPHEN_PART.match(t, e)
     if hm is not None:
         h2 = _HYPHEN_PART.match(t, hm.end())
@@ -663,18 +694,21 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
         b = hm.group(1)
         if _is_year(raw) and (_is_year(b) or (len(b) <= 2 and 1 <= int(b) <= 12)):
             return None, hm.end()
-        if raw.isdigit() and (
-            (_DATE_CUE.search(before) and _valid_dm(int(raw), int(b)))
-            or (int(raw) >= int(b) and _valid_dm(int(raw), int(b)))
+        if raw.isdigit() and _valid_dm(int(raw), int(b)) and (
+            date_cue or int(raw) >= int(b)
+            or not (_RANGE_END.match(t, hm.end()) or _TU_BEFORE.search(before) or _hedge(sc, p))
         ):
             return None, hm.end()
-    if label or _DATE_CUE.search(before):
-        end = hm.end() if hm else e
-        return None, end
-    if _DOC_BEFORE.search(before) and not (_SCALE_OR_PCT_AHEAD.match(t, e) or _CUR.match(t, e)):
+    if label or date_cue:
+        rm = _RANGE_SEP.match(t, hm.end() if hm else e)
+        if rm is not None and rm.end() < len(t) and t[rm.end()].isdigit():
+            return None, _NUM.match(t, rm.end()).end()  # type: ignore[union-attr]  # "quý 1 - 2"
+        return None, hm.end() if hm else e
+    if _DOC_BEFORE.search(before) and not (money_after or _PCT.match(t, e)):
         return None, e
-    strong_after = _SCALE_OR_PCT_AHEAD.match(t, e) or _CUR.match(t, e)
-    if _is_year(raw) and not strong_after and (_YEAR_CUE.search(before) or not _NOUN_AFTER.match(t, e)):
+    if _is_year(raw) and not (money_after or _PCT.match(t, e)) and (
+        _YEAR_CUE.search(before) or not _NOUN_AFTER.match(t, e)
+    ):
         # A year, and the second year of "2018 - 2023" after it.
         rm = _RANGE_SEP.match(t, e)
         if rm and _is_year(t[rm.end() : rm.end() + 4]) and not t[rm.end() + 4 : rm.end() + 5].isdigit():
@@ -736,7 +770,7 @@ def _second_operand(sc: _Scanner, q: int, words: bool) -> _Op | None:
             return None
         if e < len(t) and t[e].isalpha() and not (_SCALE.match(t, e) or _CUR.match(t, e)):
             return None
-        if _is_year(m.group()) and not (_SCALE_OR_PCT_AHEAD.match(t, e) or _CUR.match(t, e)):
+        if _is_year(m.group()) and not (_SCALE.match(t, e) or _PCT.match(t, e) or _CUR.match(t, e)):
             return None
         return _digit_operand(t, q)
     if words and _WTOK.match(t, q) and _START.match(t, q):
@@ -778,9 +812,13 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
         if rm2 and _lower_word(rm2.group(1)):
             per, resume = _per_text(t, rm2), rm2.end()
     elif unit is None:
-        rm2 = _RATE_AFTER_NOUN.match(t, end)
-        if rm2 and rm2.group(1)[0].islower() and _lower_word(rm2.group(2)):
-            per, resume = _per_text(t, rm2, 2), rm2.end()
+        rm2 = _RATE_AFTER_UNIT.match(t, end)  # "1.000/tháng"
+        if rm2 and _lower_word(rm2.group(1)):
+            per, resume = _per_text(t, rm2), rm2.end()
+        else:
+            rm2 = _RATE_AFTER_NOUN.match(t, end)
+            if rm2 and rm2.group(1)[0].islower() and _lower_word(rm2.group(2)):
+                per, resume = _per_text(t, rm2, 2), rm2.end()
     # "từ" opens a range ("từ 8.000 – 11.000") and a threshold ("từ 20 LĐ trở lên").
     start = p
     before8 = sc.before(p, 8)

@@ -194,6 +194,13 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("hỗ trợ hằng tháng 500 nghìn đồng", [E("500 nghìn đồng", 500000, VND)]),
     ("mỗi kỳ 10.800 cuốn", [E("10.800", 10800)]),
     ("chiều dài 500m", [E("500", 500)]),
+    ("trao giải 500 triệu đồng", [E("500 triệu đồng", 500000000, VND)]),  # money after a label word
+    ("lương 1.000/tháng", [E("1.000", 1000, kind="rate", per="tháng")]),
+    ("từ 1-5 năm", [R("từ 1-5", 1, 5)]),
+    ("tăng 2-3 lần", [R("2-3", 2, 3)]),
+    ("mỗi ngày 500 người", [E("500", 500)]),
+    ("hằng ngày 12 chuyến xe", [E("12", 12)]),
+    ("100.000 đồng/người/tháng", [E("100.000 đồng", 100000, VND, kind="rate", per="người/tháng")]),
     # robustness: no-break spaces, double spaces
     ("trên\u00a01.451  công  đoàn cơ  sở", [E("trên\u00a01.451", 1451, qual=AT_LEAST)]),
     ("gần\u00a01,2\u00a0tỷ\u00a0đồng", [E("gần\u00a01,2\u00a0tỷ\u00a0đồng", 1200000000, VND, APPROX_BELOW)]),
@@ -240,6 +247,8 @@ NEGATIVE = [
     "năm thứ ba", "lần thứ nhất", "Hội nghị lần thứ 7", "đợt 1", "- Ảnh 1", "Liên đoàn lao động quận 1",
     "Hai Bà Trưng", "quận Ba Đình", "Tổ dân phố 5", "(65 - 67/16, khu phố Tân Phước)",
     "số 12/3 đường Trần Phú", "cách mạng công nghiệp 4.0", "1. Mục đích", "2. Yêu cầu",
+    "tháng 10 - 12", "quý 1 - 2", "lớp 10-12", "Nghị định 145/2020/NĐ-CP", "Thông tư 15/2023/TT-BLĐTBXH",
+    "15/2023/TT-BLĐTBXH", "giải 3", "lần 2", "Ngày Quốc tế Lao động 1-5", "(1-5)", "lúc 8h30", "giờ 30",
     # phones, e-mail, URLs, counters glued to words
     "Điện thoại: 02063 852384  -  Fax: 02063 954538", "02063 852384", "0912.345.678", "0912 345 678",
     "Email: vanphongldldcb@gmail.com", "http://ldld.caobang.gov.vn", "www.ldld2020.vn",
