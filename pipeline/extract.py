@@ -238,7 +238,7 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
 
     obj = None
-    if rule.unit != VND:
+    if rule.unit != VND and not rule.object_in_trigger:
         obj = _object_after(rule, s, q)
         if obj is None:
             return None
@@ -534,14 +534,14 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
         qualifier = AT_LEAST
     span_lo = min(m.trigger_start, q.start)
     span_hi = max(m.evidence_end, q.end)
-    start, end = omap.to_original(s_start + span_lo), omap.to_original(s_start + span_hi)
+    start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
     confidence = round(max(0.05, min(0.99, m.score)), 3)
     base = dict(
         doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,
         start=start, end=end, url=url, site=site, published=published, period_text=ctx.period_text,
         period_start=ctx.period_start, period_end=ctx.period_end, org=ctx.org, province=ctx.province,
         rule=m.rule.id + (":inherited" if m.inherited else ""), confidence=confidence,
-        sentence_start=omap.to_original(s_start), sentence_end=omap.to_original(s_start + len(s.text)),
+        sentence_start=omap.to_original(s_start), sentence_end=omap.to_original_end(s_start + len(s.text)),
     )
     out = []
     if q.kind == "range":

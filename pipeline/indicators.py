@@ -53,6 +53,7 @@ class Rule:
     max_gap: int = 3  # words allowed between trigger and number
     objects: re.Pattern[str] | None = None  # noun right after the number (counts)
     object_gap: int = 0  # words allowed between number and object
+    object_in_trigger: bool = False  # the trigger names what is counted ("số đoàn viên là 2.719")
     triggers_after: re.Pattern[str] | None = None  # passive: "N CB.CNV … được kết nạp"
     after_gap: int = 8
     recipients: re.Pattern[str] | None = None  # required recipient phrase (money direction)
@@ -126,7 +127,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         rid = r.get("id") or f"{name}.{i}"
         if not r.get("triggers") and not r.get("triggers_after"):
             raise RulesError(f"{path}: rule '{rid}' needs 'triggers' or 'triggers_after'")
-        if unit != "VND" and not r.get("objects"):
+        if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
             raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
         rules.append(
             Rule(
@@ -138,6 +139,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 max_gap=int(r.get("max_gap", 3)),
                 objects=phrase_pattern(_list(r, "objects", path)),
                 object_gap=int(r.get("object_gap", 0)),
+                object_in_trigger=bool(r.get("object_in_trigger", False)),
                 triggers_after=phrase_pattern(_list(r, "triggers_after", path)),
                 after_gap=int(r.get("after_gap", 8)),
                 recipients=phrase_pattern(_list(r, "recipients", path)),

@@ -70,8 +70,22 @@ class OffsetMap:
 
     norm_starts: tuple[int, ...]
     orig_starts: tuple[int, ...]
+    orig_ends: tuple[int, ...]
     norm_len: int
     orig_len: int
+
+    def to_original_end(self, pos: int) -> int:
+        """Map an end offset: the end of the unit holding pos-1, so characters deleted after a
+        span (zero-width spaces) are not pulled into it."""
+        if pos <= 0:
+            return 0
+        i = bisect_right(self.norm_starts, pos - 1) - 1
+        if i < 0:
+            return 0
+        unit_norm_end = self.norm_starts[i + 1] if i + 1 < len(self.norm_starts) else self.norm_len
+        if pos >= unit_norm_end:
+            return self.orig_ends[i]
+        return min(self.orig_starts[i] + (pos - self.norm_starts[i]), self.orig_ends[i])
 
     def to_original(self, pos: int) -> int:
         if pos >= self.norm_len:
@@ -89,6 +103,7 @@ def normalize_with_map(text: str) -> tuple[str, OffsetMap]:
     parts: list[str] = []
     norm_starts: list[int] = []
     orig_starts: list[int] = []
+    orig_ends: list[int] = []
     npos = 0
     for m in _UNIT.finditer(text):
         out = _normalize_unit(m.group())
@@ -96,9 +111,10 @@ def normalize_with_map(text: str) -> tuple[str, OffsetMap]:
             continue
         norm_starts.append(npos)
         orig_starts.append(m.start())
+        orig_ends.append(m.end())
         parts.append(out)
         npos += len(out)
-    return "".join(parts), OffsetMap(tuple(norm_starts), tuple(orig_starts), npos, len(text))
+    return "".join(parts), OffsetMap(tuple(norm_starts), tuple(orig_starts), tuple(orig_ends), npos, len(text))
 
 
 def fold(text: str) -> str:

@@ -24,5 +24,5 @@ def test_offset_map_points_back_into_the_original() -> None:
     norm, omap = normalize_with_map(original)
     i = norm.index("509 đoàn viên")
     j = i + len("509 đoàn viên")
-    back = original[omap.to_original(i) : omap.to_original(j)]
+    back = original[omap.to_original(i) : omap.to_original_end(j)]
     assert unicodedata.normalize("NFC", back) == "509 đoàn viên"
