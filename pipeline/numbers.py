@@ -696,7 +696,8 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
             return None, hm.end()
         if raw.isdigit() and _valid_dm(int(raw), int(b)) and (
             date_cue or int(raw) >= int(b)
-            or not (_RANGE_END.match(t, hm.end()) or _TU_BEFORE.search(before) or _hedge(sc, p))
+            or not (_RANGE_END.match(t, hm.end()) or _CUR.match(t, hm.end()) or _TU_BEFORE.search(before)
+                    or _hedge(sc, p))
         ):
             return None, hm.end()
     if label or date_cue:
