@@ -318,13 +318,14 @@ def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
     return set()
 
 
-def _party_veto(s: _Sentence, m: Match, rs: RuleSet) -> bool:
+def _party_veto(s: _Sentence, q: Quantity, m: Match, rs: RuleSet) -> bool:
+    """Party admissions and referrals ("304 đoàn viên, CNVCLĐ được kết nạp Đảng"): a Party cue between
+    the claim's trigger and the next number of the clause."""
     pc = rs.common.party_cues
     if pc is None:
         return False
-    lo = m.trigger_start
-    hi = min(len(s.low), m.evidence_end + 30)
-    return pc.search(s.low[lo:hi]) is not None
+    hi = max(m.evidence_end, _next_same_class(s, q, s.clause_end(q.end)))
+    return pc.search(s.low[min(m.trigger_start, q.start) : hi]) is not None
 
 
 def _is_target(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
@@ -471,6 +472,9 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
         siblings = rs.indicator(rule.indicator).rules
         if not any(_object_after(r, s, q) is not None for r in siblings):
             return None
+    window = s.low[q.start : _next_same_class(s, q, s.clause_end(q.end))]
+    if rule.exclude is not None and rule.exclude.search(window):
+        return None
     return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
 
 
@@ -511,7 +515,7 @@ def extract_mentions(
                 best = _component_match(s, q, found, rs) or _list_header_match(norm, s_start, s, q, rs)
             if best is None:
                 continue
-            if best.rule.unit in ("person",) and _party_veto(s, best, rs):
+            if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
                 continue
             found.append((q, best))
         for q, m in found:
