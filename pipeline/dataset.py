@@ -161,8 +161,22 @@ def _period_compatible(a: dict, b: dict) -> bool:
 
 
 def same_fact(a: dict, b: dict) -> bool:
-    """The dedup rule (module docstring), for two claims already in the same block."""
-    return _place_compatible(a, b) and _period_compatible(a, b)
+    """The dedup rule (module docstring), for two claims already in the same block. Claims from copies
+    of one text (a text dump and its HTML page) are the same source, whatever each copy knew of its site."""
+    same_story = a.get("_story") is not None and a.get("_story") == b.get("_story")
+    return (same_story or _place_compatible(a, b)) and _period_compatible(a, b)
+
+
+def story_ids(articles: pd.DataFrame | None) -> dict[str, str]:
+    """doc_id → one id shared by all articles with exactly the same text."""
+    if articles is None or articles.empty or "doc_id" not in articles.columns or "text" not in articles.columns:
+        return {}
+    out = {}
+    for doc_id, text in zip(articles["doc_id"], articles["text"], strict=True):
+        text = clean(text)
+        if text and str(text).strip():
+            out[str(doc_id)] = stable_id("story", text, length=24)
+    return out
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -204,9 +218,13 @@ def _join(values: Iterable[Any]) -> str:
 # --------------------------------------------------------------------------- facts
 
 
-def build_facts(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct fact with all its sources (columns FACT_COLUMNS)."""
+def build_facts(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per distinct fact with all its sources (columns FACT_COLUMNS). With `articles`, claims
+    from copies of the same text merge even when only one copy knows its org/province."""
     rows = claim_records(claims)
+    stories = story_ids(articles)
+    for r in rows:
+        r["_story"] = stories.get(r["doc_id"])
     blocks: dict[tuple, list[int]] = {}
     for i, r in enumerate(rows):
         key = (r["indicator"], r.get("unit"), r["is_target"], r.get("qualifier"), value_key(r))
@@ -399,9 +417,8 @@ def write_sqlite_tables(db: Path, tables: dict[str, pd.DataFrame]) -> None:
 def write_dataset(claims: pd.DataFrame, articles: pd.DataFrame, out_dir: Path) -> dict:
     """Write facts.parquet/csv and panel.parquet/csv (and tables `facts`, `panel` in unionclaims.sqlite
     when it exists); return a few counts."""
-    del articles  # part of the stable signature; facts need only the claims' own provenance
     out_dir = Path(out_dir)
-    facts = build_facts(claims)
+    facts = build_facts(claims, articles)
     panel = build_panel(facts)
     _write_frame(facts, out_dir, "facts")
     _write_frame(panel, out_dir, "panel")

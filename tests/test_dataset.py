@@ -178,3 +178,16 @@ def test_empty_claims_give_empty_tables(tmp_path: Path) -> None:
 def test_claims_without_required_columns_are_rejected() -> None:
     with pytest.raises(ValueError, match="indicator"):
         build_facts(pd.DataFrame({"claim_id": ["x"], "doc_id": ["d"], "value": [1]}))
+
+
+def test_copies_of_one_text_merge_even_when_one_copy_knows_no_site() -> None:
+    # The bundled corpus: seed 000 as a text dump (no site, org or province) and as its HTML page.
+    page = claim("page", "members_recruited", 856, period=P)
+    dump = claim("dump", "members_recruited", 856, period=P, org=None, province=None, site="")
+    articles = pd.DataFrame({"doc_id": ["page", "dump", "other"],
+                             "text": ["… kết nạp 856 đoàn viên …", "… kết nạp 856 đoàn viên …", "khác"]})
+    assert len(build_facts(frame([page, dump]))) == 2  # without the texts nothing ties them
+    facts = build_facts(frame([page, dump]), articles)
+    assert len(facts) == 1
+    f = facts.iloc[0]
+    assert f.n_sources == 2 and f.org == CB and f.province == "Cao Bằng"
