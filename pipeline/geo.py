@@ -310,3 +310,31 @@ def find_provinces(text: str) -> list[ProvinceMention]:
         start, end = to_orig(s), to_orig(e)
         out.append(ProvinceMention(name=canon, start=start, end=end, surface=text[start:end]))
     return out
+
+
+def province_at(norm: str, pos: int, *, after_marker: bool) -> tuple[str, int] | None:
+    """A province named at exactly `pos` of a normalised text: (canonical name, end offset).
+
+    `after_marker`: the caller has seen tỉnh / thành phố / TP, so context-only names count; otherwise
+    the standalone guards of `find_provinces` apply (capitals, not part of a longer name).
+    """
+    g = _gaz()
+    m = g.surfaces.match(norm, pos)
+    if not m:
+        return None
+    k = _key(m.group())
+    canon = g.lookup.get(k)
+    if canon is None:
+        return None
+    if not after_marker and (
+        k in g.needs_context
+        or not _capitalised(m.group(), g.written.get(k, m.group()))
+        or _followed_by_name(norm, m.end())
+    ):
+        return None
+    return canon, m.end()
+
+
+def person_name_words() -> frozenset[str]:
+    """Surnames and middle names that mark a capitalised run as a person's name (rules/provinces.toml)."""
+    return _gaz().person_words
