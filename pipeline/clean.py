@@ -61,13 +61,16 @@ def clean_text(text: str) -> Article:
     return _article(cleaned, url=None, site=None)
 
 
-def clean_html(html: str | bytes, url: str | None = None) -> Article:
-    """An Article from an HTML page; `url` (when known) picks the site rules and gives the doc_id."""
+def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = True) -> Article:
+    """An Article from an HTML page; `url` (when known) picks the site rules and gives the doc_id.
+
+    `site_rules=False` forces the generic path (for benchmarks and for checking a site's rules).
+    """
     flags: list[str] = []
     text = _decode(html, flags)
     root = parse_html(text)
     canonical = canonical_url(url) if url else _page_url(root)
-    site = site_for_url(canonical)
+    site = site_for_url(canonical) if site_rules else None
     page_host = _host(canonical)
     vietnamese = _page_is_vietnamese(root)
 

@@ -19,6 +19,9 @@ from .clean_patterns import tidy
 
 # Below this many characters trafilatura probably missed the article: try the fallbacks.
 MIN_CHARS = 250
+# When favor_precision returns less than this, compare with the default settings (see generic_paragraphs).
+SHORT_CHARS = 1000
+BROAD_RATIO = 0.25
 _LIST_MARK = re.compile(r"^- (?=\S)")
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -77,8 +80,17 @@ def _chars(paras: list[str]) -> int:
 
 
 def generic_paragraphs(html: str) -> list[str]:
-    """Main-text paragraphs of a page without rules."""
+    """Main-text paragraphs of a page without rules.
+
+    favor_precision wins on most pages but sometimes keeps only a sliver of the article (photo
+    stories, pages of short paragraphs): when its output is short and the default settings find
+    four times as much, the default output is used.
+    """
     paras = trafilatura_paragraphs(html)
+    if _chars(paras) < SHORT_CHARS:
+        broad = trafilatura_paragraphs(html, precision=False)
+        if _chars(paras) < BROAD_RATIO * _chars(broad):
+            paras = broad
     if _chars(paras) >= MIN_CHARS:
         return paras
     fallback = readability_paragraphs(html)

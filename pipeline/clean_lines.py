@@ -155,11 +155,19 @@ def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
     return paragraphs, None
 
 
+def _captions_carry_the_text(bp: Boilerplate, paragraphs: list[str]) -> bool:
+    """A photo story is mostly captions: then they are the article and stay."""
+    total = sum(len(p) for p in paragraphs)
+    captions = sum(len(p) for p in paragraphs if _kind(bp, p) == "caption")
+    return total > 0 and captions >= 0.5 * total
+
+
 def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: bool = True) -> Cleaned:
     """Boilerplate, author lines, datelines and spam removed from paragraphs an extractor returned."""
     bp = load_boilerplate()
     out = Cleaned(paragraphs=[])
     body: list[str] = []
+    keep_captions = _captions_carry_the_text(bp, paragraphs)
     for para in paragraphs:
         author = author_from_label(para)
         if author:
@@ -175,7 +183,7 @@ def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: b
         if is_spam_text(para, page_vietnamese=vietnamese):
             _flag(out, "spam_injected")
             continue
-        if kind is not None or (title and para == title):
+        if (kind is not None and not (kind == "caption" and keep_captions)) or (title and para == title):
             continue
         body.append(para)
     out.paragraphs, byline = split_byline(body) if vietnamese else (body, None)

@@ -1,0 +1,251 @@
+"""Main-text extraction benchmark: our clean_html against trafilatura, readability-lxml and jusText.
+
+    python bench/clean.py            # all sets, all extractors
+    python bench/clean.py --quick    # a subset (first 30 / 10 pages per set)
+
+Metric (re-implemented from the description of scrapinghub/article-extraction-benchmark): both
+texts are split into `\\w+` tokens and turned into overlapping 4-token shingles (a text shorter than
+4 tokens is one shingle); per page, shingle multiset overlap gives precision and recall; precision
+and recall are averaged over pages (every page weighs the same) and F1 is computed from the two
+averages. "exact" is the share of pages whose token sequence equals the ground truth. An empty
+prediction scores precision 0 and recall 0 on a page with text.
+
+Sets: the public article-extraction set (181 pages, mostly English; ground truth `articleBody`),
+vi-news (26 Vietnamese pages; ground truth = the `body` paragraphs, without the headline, as none of
+the extractors returns it in its text), the union pages of corpus/html (ground truth `body`;
+image captions, which the corpus README says may be kept or dropped, are removed from every
+prediction before scoring), and tests/testsite pages with *.expected.json when they exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.clean import clean_html  # noqa: E402
+from pipeline.clean_dom import paragraphs, parse_html  # noqa: E402
+
+SHARED = Path("/work/shared/benchmarks")
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Page:
+    name: str
+    html: bytes
+    truth: str
+    url: str | None = None
+    neutral: list[str] = field(default_factory=list)  # passages scored as neither right nor wrong
+    lang: str = "English"
+
+
+# --- metric ------------------------------------------------------------------------------------
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text)
+    if len(tokens) < n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def page_scores(pred: str, truth: str) -> tuple[float, float, bool]:
+    """(precision, recall, exact token match) of one page."""
+    p, t = shingles(pred), shingles(truth)
+    exact = _TOKEN.findall(pred) == _TOKEN.findall(truth)
+    if not t:
+        return (1.0 if not p else 0.0), 1.0, exact
+    if not p:
+        return 0.0, 0.0, exact
+    tp = sum((p & t).values())
+    return tp / sum(p.values()), tp / sum(t.values()), exact
+
+
+def remove_neutral(pred: str, neutral: list[str]) -> str:
+    for passage in sorted(neutral, key=len, reverse=True):
+        if passage:
+            pred = pred.replace(passage, " ")
+    return pred
+
+
+# --- extractors --------------------------------------------------------------------------------
+
+
+def ours(page: Page) -> str:
+    return clean_html(page.html, page.url).text
+
+
+def ours_generic(page: Page) -> str:
+    return clean_html(page.html, page.url, site_rules=False).text
+
+
+def _text(page: Page) -> str:
+    from pipeline.encoding import decode_html
+
+    return decode_html(page.html, None).text
+
+
+def trafilatura_default(page: Page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(_text(page)) or ""
+
+
+def readability_lxml(page: Page) -> str:
+    from readability import Document
+
+    try:
+        summary = Document(_text(page)).summary(html_partial=True)
+    except Exception:  # readability fails on some pages; that page scores zero
+        return ""
+    return "\n\n".join(paragraphs(parse_html(summary))) if summary.strip() else ""
+
+
+def justext_default(page: Page) -> str:
+    import justext
+
+    try:
+        paras = justext.justext(page.html, justext.get_stoplist(page.lang))
+    except Exception:  # jusText fails on some pages; that page scores zero
+        return ""
+    return "\n\n".join(p.text for p in paras if not p.is_boilerplate)
+
+
+EXTRACTORS: dict[str, Callable[[Page], str]] = {
+    "unionclaims clean_html": ours,
+    "unionclaims generic path": ours_generic,
+    "trafilatura (default)": trafilatura_default,
+    "readability-lxml": readability_lxml,
+    "jusText": justext_default,
+}
+
+
+# --- data sets ---------------------------------------------------------------------------------
+
+
+def load_article_extraction(folder: Path, limit: int | None) -> list[Page]:
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth)[:limit]:
+        html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
+        pages.append(Page(key[:12], html, truth[key]["articleBody"], truth[key].get("url")))
+    return pages
+
+
+def load_vi_news(folder: Path, limit: int | None) -> list[Page]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        Page(p["file"], (folder / p["file"]).read_bytes(), "\n\n".join(p["body"]), p.get("url"), lang="Vietnamese")
+        for p in manifest["pages"][:limit]
+    ]
+
+
+def load_expected_pages(folder: Path, limit: int | None) -> list[Page]:
+    """Pages with a sibling *.expected.json (corpus/html/, tests/testsite/)."""
+    pages = []
+    for path in sorted(folder.rglob("*.expected.json"))[:limit]:
+        html_path = path.with_name(path.name.replace(".expected.json", ".html"))
+        if not html_path.exists():
+            continue
+        exp = json.loads(path.read_text(encoding="utf-8"))
+        pages.append(
+            Page(html_path.stem, html_path.read_bytes(), "\n\n".join(exp["body"]), exp.get("url"),
+                 neutral=list(exp.get("captions", [])), lang="Vietnamese")
+        )
+    return pages
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    precision: float
+    recall: float
+    f1: float
+    exact: float
+    pages_per_s: float
+    per_page: list[tuple[str, float, float]]
+
+
+def run(pages: list[Page], extractor: Callable[[Page], str]) -> Result:
+    scores = []
+    start = time.perf_counter()
+    preds = []
+    for page in pages:
+        try:
+            preds.append(extractor(page))
+        except ValueError:
+            preds.append("")
+    elapsed = time.perf_counter() - start
+    for page, pred in zip(pages, preds, strict=True):
+        scores.append(page_scores(remove_neutral(pred, page.neutral), page.truth))
+    precision = sum(s[0] for s in scores) / len(scores)
+    recall = sum(s[1] for s in scores) / len(scores)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Result(
+        precision, recall, f1, sum(s[2] for s in scores) / len(scores), len(pages) / max(elapsed, 1e-9),
+        [(p.name, s[0], s[1]) for p, s in zip(pages, scores, strict=True)],
+    )
+
+
+def table(title: str, results: dict[str, Result], n: int) -> str:
+    lines = [f"### {title} ({n} pages)", "", "| extractor | precision | recall | F1 | exact | pages/s |", "|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r.precision:.3f} | {r.recall:.3f} | **{r.f1:.3f}** | {r.exact:.3f} | {r.pages_per_s:.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--article-extraction", type=Path, default=SHARED / "article-extraction")
+    ap.add_argument("--vi-news", type=Path, default=SHARED / "vi-news")
+    ap.add_argument("--union", type=Path, default=ROOT / "corpus" / "html")
+    ap.add_argument("--testsite", type=Path, default=ROOT / "tests" / "testsite")
+    ap.add_argument("--quick", action="store_true", help="first 30 / 10 pages of the public sets")
+    ap.add_argument("--only", help="comma-separated extractor names (substring match)")
+    ap.add_argument("--per-page", type=Path, help="write per-page scores as JSON here")
+    args = ap.parse_args(argv)
+
+    sets: list[tuple[str, list[Page]]] = []
+    loaders = [
+        ("article-extraction", args.article_extraction, load_article_extraction, 30),
+        ("vi-news", args.vi_news, load_vi_news, 10),
+        ("union pages (corpus/html)", args.union, load_expected_pages, None),
+        ("crawl test site (tests/testsite)", args.testsite, load_expected_pages, None),
+    ]
+    for title, folder, loader, quick_limit in loaders:
+        if not folder.exists():
+            print(f"(skipping {title}: {folder} not found)", file=sys.stderr)
+            continue
+        pages = loader(folder, quick_limit if args.quick else None)
+        if pages:
+            sets.append((title, pages))
+
+    extractors = EXTRACTORS
+    if args.only:
+        wanted = [w.strip().lower() for w in args.only.split(",")]
+        extractors = {k: v for k, v in EXTRACTORS.items() if any(w in k.lower() for w in wanted)}
+    per_page: dict[str, dict[str, list]] = {}
+    for title, pages in sets:
+        results = {name: run(pages, fn) for name, fn in extractors.items()}
+        print(table(title, results, len(pages)), "\n", flush=True)
+        per_page[title] = {name: r.per_page for name, r in results.items()}
+    if args.per_page:
+        args.per_page.write_text(json.dumps(per_page, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
