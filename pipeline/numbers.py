@@ -130,7 +130,7 @@ _GLUED_BEFORE = re.compile(rf"(?:{_L}[+{_DASH}]|(?i:covid|sars|ncov){_H}*[{_DASH
 _DATE_CUE = re.compile(rf"(?<!\w)(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|mùng|mồng|rạng{_H}+sáng){_H}*:?{_H}*$",
                        re.I)
 _DATE_CUE_WEAK = re.compile(rf"(?<!\w)(?:từ|đến|tới|trước|sau|hết|cuối|đầu){_H}*$", re.I)
-_YEAR_CUE = re.compile(rf"(?<!\w)(?:năm|tết|niên{_H}+khóa|niên{_H}+khoá|khóa|khoá){_H}*$", re.I)
+_YEAR_CUE = re.compile(rf"(?<!\w)(?:năm|tết|xuân|dịp|niên{_H}+khóa|niên{_H}+khoá|khóa|khoá){_H}*$", re.I)
 _ADDRESS_AFTER = re.compile(rf",?{_H}*(?:khu{_H}+phố|đường|phố|ấp|thôn|tổ|khóm|hẻm|ngõ|kiệt)(?!\w)", re.I)
 
 _ADDRESS_RANGE = re.compile(rf"[0-9]+{_H}?/{_H}?[0-9]+{_ADDRESS_AFTER.pattern}", re.I)

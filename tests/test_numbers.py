@@ -233,7 +233,7 @@ NEGATIVE = [
     "năm 2022", "Tết 2026", "Tết Nguyên đán 2026 ấm áp hơn", "năm học 2020-2021", "(2015-2020)",
     "2015-2020", "2021 - 2025", "2018 - 2023", "2013-2014", "giai đoạn 2024 – 2028", "nhiệm kỳ 2022 – 2027",
     "từ 2020 đến 2025", "niên khóa 2015/2016", "Năm 2019 LĐLĐ huyện", "Canh Tý 2020, với", "©  2021 TRANG",
-    "“Tháng công nhân 2016” sắp đến",
+    "“Tháng công nhân 2016” sắp đến", "Xuân 2022 người lao động vui Tết",
     # document numbers
     "02-NQ/TW", "Nghị quyết số 02", "Kế hoạch số 94-KH/TU", "204/KH-LĐLĐ", "Số: 04/KH-TLĐ", "04/KH-TLĐ",
     "6a/NQ-TLĐ", "Nghị quyết số 6a/NQ-TLĐ ngày 06/01/2011", "Công văn số 68 /CĐCS", "Quyết định 217",
@@ -590,3 +590,24 @@ def test_odd_spaces(n: int, space: str) -> None:
                               "tháng {m}/{y}", "năm {y}", "ngày {d} tháng {m} năm {y}", "Ngày {d}-{m}"]))
 def test_dates_are_never_quantities(d: int, m: int, y: int, style: str) -> None:
     assert find_quantities(f"Hội nghị diễn ra {style.format(d=d, m=m, y=y)}, tại Hà Nội.") == []
+
+
+_FUZZ_ALPHABET = list("0123456789.,/-–:%() \u00a0\n“”\"") + [
+    "đồng", "đ", "triệu", "tỷ", "nghìn", "ngàn", "trên", "gần", "khoảng", "từ", "đến", "năm", "ngày", "tháng",
+    "số", "thứ", "một", "hai", "mươi", "lăm", "trăm", "linh", "rưỡi", "trở lên", "người", "đoàn viên", "CĐCS",
+    "KH", "NQ", "TW", "Covid", "Chương trình", "a", "Đ", "VNĐ", "phần trăm", "quận", "không", "tư", "mốt",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FUZZ_ALPHABET), max_size=40))
+def test_fuzz_never_crashes_and_spans_hold(parts: list[str]) -> None:
+    text = "".join(parts)
+    prev_end = 0
+    for q in find_quantities(text):
+        assert prev_end <= q.start <= q.number_start < q.number_end <= q.end <= len(text)
+        assert text[q.start : q.end] == q.text
+        assert (q.value is None) == (q.value_min is not None)
+        if q.value_min is not None:
+            assert q.value_min < q.value_max
+        prev_end = q.end
