@@ -574,10 +574,10 @@ def same_fact(a: Claim, b: Claim, text: str) -> bool:
     different organisations ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng" vs "… Ninh Bình: …")."""
     if claim_key(a) != claim_key(b):
         return False
+    if min(a.start, b.start) < LEAD_CHARS:
+        return True  # a headline names its subject its own way ("LĐLĐ tỉnh Bắc Kạn: Thành lập mới 4 …")
     if a.org and b.org and a.org != b.org:
         return False
-    if min(a.start, b.start) < LEAD_CHARS:
-        return True
     wa, wb = _evidence_words(text, a), _evidence_words(text, b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
 
