@@ -16,8 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from .normalize import normalize_with_map
+from .normalize import OffsetMap, normalize_with_map
 from .records import APPROX, APPROX_BELOW, AT_LEAST, EXACT, PERCENT, VND, Quantity
 
 __all__ = ["find_quantities", "parse_number", "format_vi", "spell_vi", "USD"]
@@ -316,7 +317,7 @@ def _words(tokens: list[str]) -> tuple[int, int, int, int]:
                 break  # "hai năm qua": years; "năm mươi", "trăm linh năm": five
             if w == "không" and (nxt != "trăm" or not last_s):
                 break
-            if (tens or (hundreds and prev in ("linh", "lẻ"))) and prev not in ("mươi", "mười", "chục", "linh", "lẻ"):
+            if tens and prev not in ("mươi", "mười", "chục", "linh", "lẻ"):
                 break
             pending = _DIGIT_WORDS[w]
         elif w == "mười":
@@ -340,20 +341,18 @@ def _words(tokens: list[str]) -> tuple[int, int, int, int]:
             tens = True
         elif w in _SCALES:
             s = _SCALES[w]
-            if pending is not None:
-                group += pending
-                pending = None
-            if s > max_s:
-                if not (group or total):
-                    break
-                total, max_s = (total + group) * s, s
-            elif s < last_s and group:
-                total += group * s
+            g = group + (pending or 0)
+            if s > max_s and (g or total):
+                total, max_s = (total + g) * s, s
+            elif s < last_s and g:
+                total += g * s
             else:
+                if pending is not None:  # "hai triệu ba triệu": the "ba" starts the next number
+                    used, pending = used - 1, None
                 break
             if first_scale == 1:
                 first_scale, before_scale = s, i
-            last_s, group = s, 0
+            last_s, group, pending = s, 0, None
             hundreds = tens = False
         elif w == "rưỡi":
             if pending is not None or not (prev in _SCALES or prev == "trăm"):
@@ -509,7 +508,7 @@ def _spell_below_billion(n: int, leading: bool) -> list[str]:
 # --------------------------------------------------------------------------- the scanner
 
 
-def _prepare(text: str) -> tuple[str, object | None]:
+def _prepare(text: str) -> tuple[str, OffsetMap | None]:
     """NFC text to scan, and an offset map back to `text` when normalising changed lengths."""
     if text.isascii() or (unicodedata.is_normalized("NFC", text) and not _ZERO_WIDTH.search(text)):
         return text, None
@@ -545,13 +544,29 @@ def _blocked_spans(t: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _Rec(NamedTuple):
+    """A quantity with offsets into the scanned (normalised) text."""
+
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    unit: str | None
+    qualifier: str
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    denominator: float | None
+    kind: str
+    per: str | None
+
+
 class _Scanner:
     def __init__(self, t: str):
         self.t = t
         self.blocked = _blocked_spans(t)
         self.bi = 0
         self.prev_end = 0
-        self.out: list[tuple] = []
 
     def blocked_until(self, p: int) -> int:
         """End of the blocked span containing p, or -1."""
@@ -591,19 +606,20 @@ def find_quantities(text: str) -> list[Quantity]:
         q, resume = (_at_digit if m.group("d") else _at_word)(sc, p)
         if q is not None:
             out.append(q)
-            sc.prev_end = q[5]
+            sc.prev_end = q.end
         pos = max(resume, p + 1)
     return [_to_quantity(text, r, omap) for r in out]
 
 
-def _to_quantity(text: str, r: tuple, omap: object | None) -> Quantity:
-    value, vmin, vmax, unit, qual, start, end, nstart, nend, den, kind, per = r
+def _to_quantity(text: str, r: _Rec, omap: OffsetMap | None) -> Quantity:
+    start, end, nstart, nend = r.start, r.end, r.number_start, r.number_end
     if omap is not None:
-        conv = omap.to_original  # type: ignore[attr-defined]
+        conv = omap.to_original
         start, end, nstart, nend = conv(start), conv(end), conv(nstart), conv(nend)
     return Quantity(
-        value=value, value_min=vmin, value_max=vmax, unit=unit, qualifier=qual, start=start, end=end,
-        text=text[start:end], number_start=nstart, number_end=nend, denominator=den, kind=kind, per=per,
+        value=r.value, value_min=r.value_min, value_max=r.value_max, unit=r.unit, qualifier=r.qualifier,
+        start=start, end=end, text=text[start:end], number_start=nstart, number_end=nend,
+        denominator=r.denominator, kind=r.kind, per=r.per,
     )
 
 
@@ -633,7 +649,7 @@ def _date_cue(before: str) -> bool:
     return dm is not None and not _EVERY_BEFORE.search(before[: dm.start()])
 
 
-def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
+def _at_digit(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
     t = sc.t
     m = _NUM.match(t, p)
     assert m is not None
@@ -683,8 +699,8 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
             return None, end
         hedge = _hedge(sc, p)
         start = hedge[1] if hedge else p
-        return (float(va), None, None, None, hedge[0] if hedge else EXACT, start, end, p, end, float(vb),
-                "fraction", None), end
+        return _Rec(float(va), None, None, None, hedge[0] if hedge else EXACT, start, end, p, end, float(vb),
+                    "fraction", None), end
     # Tight hyphens: "4-9-2020", "2015-2020", "20-11", "(1-5)" are dates; "8-10 người" is a range.
     hm = _HYPHEN_PART.match(t, e)
     if hm is not None:
@@ -721,7 +737,7 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
     return _finish(sc, p, op)
 
 
-def _at_word(sc: _Scanner, p: int) -> tuple[tuple | None, int]:
+def _at_word(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
     t = sc.t
     wm = _WTOK.match(t, p)
     assert wm is not None
@@ -779,7 +795,7 @@ def _second_operand(sc: _Scanner, q: int, words: bool) -> _Op | None:
     return None
 
 
-def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
+def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[_Rec | None, int]:
     """Range, currency, percent, rate and hedges around an operand starting at p."""
     t = sc.t
     lo, last = op.value, op
@@ -846,9 +862,9 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[tuple | None, int]:
     else:
         kind = "number"
     if is_range:
-        rec = (None, float(lo), float(last.value), unit, qual, start, end, p, last.end, None, kind, per)
+        rec = _Rec(None, float(lo), float(last.value), unit, qual, start, end, p, last.end, None, kind, per)
     else:
-        rec = (float(op.value), None, None, unit, qual, start, end, p, op.end, None, kind, per)
+        rec = _Rec(float(op.value), None, None, unit, qual, start, end, p, op.end, None, kind, per)
     return rec, max(end, resume)
 
 
