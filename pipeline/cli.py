@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.crawl",
     "pipeline.audit",
     "pipeline.report",
+    "pipeline.serve",
 )
 
 

@@ -133,9 +133,19 @@ def highlight_span(sentence: str, rel_start: int, rel_end: int, value: float | N
     hedge word ("gần "); the whole claim span when the grammar does not find it."""
     if find_quantities is not None and value is not None:
         for q in find_quantities(sentence):
-            if q.start < rel_end and rel_start < q.end and value in (q.value, q.value_min):
-                s = q.number_start if 0 <= q.number_start < q.end else q.start
-                return max(s, rel_start if s < rel_start else s), q.end
+            if not (q.start < rel_end and rel_start < q.end):
+                continue
+            s = q.number_start if 0 <= q.number_start < q.end else q.start
+            if q.kind == "fraction" and "/" in sentence[s:q.end]:
+                # "76/50 … đạt 150%": the result is the numerator, the target the denominator
+                slash = sentence.index("/", s, q.end)
+                if value == q.value:
+                    return s, slash
+                if value == q.denominator:
+                    return slash + 1, q.number_end if q.number_end > slash else q.end
+                continue
+            if value in (q.value, q.value_min):
+                return s, q.end
     return rel_start, rel_end
 
 
@@ -383,7 +393,7 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{e(csp(CSS))}">
+<meta http-equiv="Content-Security-Policy" content="{csp(CSS)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>unionclaims — báo cáo số liệu công đoàn</title>
