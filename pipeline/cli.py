@@ -11,7 +11,6 @@ import sys
 # where func(args) returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.runner",
-    "pipeline.crawl",
     "pipeline.audit",
     "pipeline.report",
     "pipeline.serve",
