@@ -186,7 +186,7 @@ def _sun_sector(jdn: int) -> int:
     dl = (1.914600 - 0.004817 * t - 0.000014 * t2) * math.sin(dr * m)
     dl += (0.019993 - 0.000101 * t) * math.sin(dr * 2 * m) + 0.000290 * math.sin(dr * 3 * m)
     lon = (l0 + dl) * dr
-    lon -= math.pi * 2 * int(lon / (math.pi * 2))
+    lon -= math.pi * 2 * math.floor(lon / (math.pi * 2))  # floor, not int(): T < 0 before 2000
     return int(lon / math.pi * 6)
 
 
