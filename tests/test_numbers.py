@@ -299,6 +299,18 @@ SENTENCES: list[tuple[str, list[float]]] = [
     ("Công đoàn các Khu Công nghiệp tỉnh: 2 gia đình đoàn viên được hỗ trợ", [2]),
     ("Ngày 11/01/2023, Công đoàn đã trao số tiền 50 triệu đồng", [50000000]),
     ("Thời gian chờ: 60 giây", [60]),
+    ("Tính đến 30/6/2024, toàn tỉnh có 1.234 CĐCS với 98.765 đoàn viên.", [1234, 98765]),
+    ("Quỹ \"Mái ấm Công đoàn\" đã sửa chữa 120 nhà, tổng kinh phí 6 tỷ 240 triệu đồng.", [120, 6240000000]),
+    ("Hotline: 1900 1234; ĐT: (0206) 3852 384; SĐT 0912345678", []),
+    ("Liên hệ: 024.3824.5678 hoặc email congdoan@ldld.vn", []),
+    ("Theo Quyết định 1729/QĐ-TLĐ ngày 15/12/2023 của Đoàn Chủ tịch Tổng LĐLĐ Việt Nam.", []),
+    ("Trong quý III/2024, có 3 vụ tranh chấp lao động tập thể.", [3]),
+    ("Ngày 28/7/2024, kỷ niệm 95 năm Ngày thành lập Công đoàn (28/7/1929 - 28/7/2024).", [95]),
+    ("Ông Nguyễn Văn B (SN 1985), trú tại tổ 5, phường 3. Lúc 14h ngày 5/3, tại tầng 3.", []),
+    ("Xem thêm: https://laodong.vn/cong-doan/abc-123456.ldo", []),
+    ("gần một nghìn người, khoảng hai trăm đoàn viên, hơn ba chục CĐCS", [1000, 200, 30]),
+    ("hai triệu ba triệu người", [2000000, 3000000]),  # the second scale word starts a new number
+    ("Kết nạp mới 1.502/1.500 đoàn viên, đạt 100,13% chỉ tiêu.", [1502, 100.13]),
 ]
 
 
