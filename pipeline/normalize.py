@@ -59,8 +59,22 @@ def _normalize_unit(unit: str) -> str:
     return unicodedata.normalize("NFC", nfd)
 
 
+# Fast path: text that is NFC already, has no character to delete or replace and no new-style tone
+# placement needs no work (most pages); checking is far cheaper than rebuilding it unit by unit.
+_NEEDS_WORK = re.compile(
+    "[" + "".join(sorted({chr(c) for c in _DELETE} | {chr(c) for c in _REPLACE})) + "]"
+    r"|(?<![qQ])[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ](?![^\W\d_])|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])"
+)
+
+
+def _is_clean(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text) and _NEEDS_WORK.search(text) is None
+
+
 def normalize_text(text: str) -> str:
     """NFC text with one tone style, plain spaces for no-break spaces and no zero-width characters."""
+    if _is_clean(text):
+        return text
     return "".join(_normalize_unit(u) for u in _UNIT.findall(text))
 
 
@@ -98,8 +112,22 @@ class OffsetMap:
         return min(self.orig_starts[i] + offset_in_unit, next_orig)
 
 
-def normalize_with_map(text: str) -> tuple[str, OffsetMap]:
+class IdentityMap:
+    """The offset map of a text that normalisation left unchanged."""
+
+    @staticmethod
+    def to_original(pos: int) -> int:
+        return pos
+
+    @staticmethod
+    def to_original_end(pos: int) -> int:
+        return pos
+
+
+def normalize_with_map(text: str) -> tuple[str, OffsetMap | IdentityMap]:
     """Like normalize_text, plus a map from offsets in the result to offsets in `text`."""
+    if _is_clean(text):
+        return text, IdentityMap()
     parts: list[str] = []
     norm_starts: list[int] = []
     orig_starts: list[int] = []
