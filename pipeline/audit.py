@@ -1049,27 +1049,27 @@ def _to_date(v: Any) -> date | None:
 
 
 def check_quiet_sites(activity: Sequence[SiteActivity], as_of: date | None, quiet_days: int = QUIET_DAYS) -> list[Finding]:
-    """A site is quiet when the crawl kept reaching it but found nothing new for `quiet_days`."""
+    """A site is quiet when the crawl kept reaching it but its newest article is more than `quiet_days`
+    older than that crawl (or than `as_of`)."""
     if not activity:
         return []
     checked = [d for a in activity if (d := _to_date(a.last_checked))]
-    as_of = as_of or (max(checked) if checked else None)
-    if as_of is None:
-        return []
+    latest_check = max(checked) if checked else None
     findings = []
     for a in sorted(activity, key=lambda a: a.site):
         last = _to_date(a.last_new_article)
-        if last is None:
+        ref = as_of or _to_date(a.last_checked) or latest_check
+        if last is None or ref is None:
             continue
-        days = (as_of - last).days
+        days = (ref - last).days
         if days <= quiet_days:
             continue
         findings.append(Finding(
             check="site_quiet", severity="info",
-            message_vi=f"Trang {a.site} không có bài mới nào trong {days} ngày (bài mới gần nhất {last}, tính đến "
-                       f"{as_of}; ngưỡng {quiet_days} ngày). Trang có thể đã ngừng cập nhật, đổi địa chỉ, hoặc danh "
+            message_vi=f"Trang {a.site} không có bài mới nào trong {days} ngày (bài mới nhất {last}, lần thu thập "
+                       f"{ref}; ngưỡng {quiet_days} ngày). Trang có thể đã ngừng cập nhật, đổi địa chỉ, hoặc danh "
                        f"sách bài không còn khớp quy tắc thu thập.",
-            message_en=f"Site {a.site} has had no new article for {days} days (newest {last}, as of {as_of}; limit "
+            message_en=f"Site {a.site} has had no new article for {days} days (newest {last}, crawled {ref}; limit "
                        f"{quiet_days} days). It may have stopped publishing, moved, or its listing no longer matches "
                        f"the crawl rules.",
             values=[str(days)],
@@ -1092,21 +1092,20 @@ def activity_from_articles(articles: list[dict]) -> list[SiteActivity]:
 
 
 def activity_from_crawl_state(path: Path) -> list[SiteActivity] | None:
-    """Per-site activity from the crawler's state (pipeline/store.py), if it and the file exist."""
+    """Per-site activity from the crawler's state (pipeline.store.site_activity), if both exist. The
+    newest article is its publication date when known: a first crawl finds every old article "new"."""
     if not path.exists():
         return None
     try:
         from . import store
     except ImportError:
         return None
-    fn = getattr(store, "site_activity", None)
-    if fn is None:
-        return None
-    out = []
-    for row in fn(path):
-        get = row.get if isinstance(row, dict) else (lambda k, r=row: getattr(r, k, None))
-        out.append(SiteActivity(str(get("site")), get("last_new_article"), get("last_checked")))
-    return out
+    try:
+        rows = store.site_activity(path)
+    except Exception as exc:  # noqa: BLE001 - StoreError, sqlite3 errors: one line naming the file
+        raise CliError(f"{path}: crawl state not readable ({exc})") from exc
+    return [SiteActivity(str(r.get("site")), r.get("latest_published") or r.get("last_new_article_at"),
+                         r.get("last_crawl_at")) for r in rows]
 
 
 # --------------------------------------------------------------------------- all checks

@@ -184,11 +184,12 @@ def render_sentence(sentence: str, start: int, end: int, label: str) -> str:
 
 
 def _value_axis(ax, unit: str | None) -> str:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     if unit == VND:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / 1e9:g}"))
         return "tỷ đồng / billion VND"
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "3,5 CĐCS" ticks
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}".replace(",", ".")))
     return {"person": "người / people", "organization": "đơn vị / organisations"}.get(unit or "", unit or "")
 

@@ -452,3 +452,21 @@ def test_copies_of_one_text_give_one_finding_naming_every_copy() -> None:
     assert len(mp) == 1
     assert mp.iloc[0].doc_ids == "page;dump"
     assert set(mp.iloc[0].claim_ids.split(";")) == {c.claim_id for c in cs}
+
+
+def test_quiet_site_from_the_crawl_state_file(tmp_path: Path) -> None:
+    store = pytest.importorskip("pipeline.store", reason="pipeline/store.py (crawler) not in this checkout")
+    state = tmp_path / "crawl.sqlite"
+    con = sqlite3.connect(state)
+    con.executescript(store.SCHEMA)
+    con.executemany("INSERT INTO sites (site, articles, last_new_article_at, latest_published, last_crawl_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [("ldld-caobang", 40, "2024-03-01T08:00:00+00:00", "2022-08-27", "2024-03-01T08:00:00+00:00"),
+                     ("laodongthudo", 90, "2024-02-29T08:00:00+00:00", "2024-02-28", "2024-03-01T08:00:00+00:00")])
+    con.commit()
+    con.close()
+    _write_outputs(tmp_path, [article("a1", "Nội dung.")], [])
+    found = run_audit(tmp_path)  # DIR/crawl.sqlite is read by default
+    quiet = found[found.check == "site_quiet"]
+    assert len(quiet) == 1 and "ldld-caobang" in quiet.iloc[0].message_en
+    assert quiet.iloc[0]["values"] == "552"  # 2022-08-27 → 2024-03-01: the first crawl's "new" is not new
