@@ -391,7 +391,10 @@ def _grassroots(t: str, a: re.Match[str], pos: int, r: _Rules, p: _Parsed, with_
     end = _name_end(t, name_start, r)
     after_head = t[name_start:end]
     capital_head = bool(head and head.group("h")[0].isupper())
-    has_name = any(w[0].isupper() or w[0].isdigit() for w in after_head.split())
+    words = after_head.split()
+    has_name = any(w[0].isupper() or w[0].isdigit() for w in words)
+    if not head and words and not (words[0][0].isupper() or words[0][0].isdigit()):
+        return None  # "công đoàn cơ sở ngoài Nhà nước": a kind of union, not a name
     if not has_name and not (capital_head and after_head.strip()):
         return None  # "công đoàn cơ sở ngoài nhà nước", "Công đoàn công ty": not a named body
     p.form, p.level, p.end = "grassroots", GRASSROOTS, end
