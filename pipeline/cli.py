@@ -11,6 +11,7 @@ import sys
 # where func(args) returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.runner",
+    "pipeline.crawl",
     "pipeline.audit",
     "pipeline.report",
     "pipeline.serve",

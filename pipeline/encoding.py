@@ -66,6 +66,7 @@ _TCVN3_INWORD = re.compile("(?<=[A-Za-z])[\u00a8-\u00ae\u00b5-\u00be]|[\u00a8-\u
 _VNI_INWORD = re.compile("(?<=[A-Za-z])[øûïåäëüöñØÛÏÅÄËÜÖÑ]|[ñÑ](?=[A-Za-z])")
 _LEGACY_FONT = re.compile(r"\.Vn[A-Z][A-Za-z]+|VNI[-_ ][A-Z][a-z]+", re.I)
 _WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CASE_ANOMALY = re.compile("(?<=[a-z\u00e0-\u1ef9])[\u00c0-\u00dd\u0102\u0110\u01a0\u01af](?=[a-z])")
 
 
@@ -131,10 +132,11 @@ def _score(encoding: str, text: str, errors: int) -> _Trial:
     mojibake = len(_MOJIBAKE.findall(text)) if encoding != "utf-8" else 0
     c1 = len(_C1.findall(text))
     # Combining marks left after NFC: a single-byte charset put tone marks where none belong.
-    stray_marks = sum(1 for ch in text if unicodedata.combining(ch))
-    viet = sum(1 for ch in text if ch in _VIET_LETTERS)
+    non_ascii = _NON_ASCII.findall(text)  # only these can tell candidates apart
+    stray_marks = sum(1 for ch in non_ascii if unicodedata.combining(ch))
+    viet = sum(1 for ch in non_ascii if ch in _VIET_LETTERS)
     # Other non-ASCII letters (Ð, ý, Þ …) are what a wrong single-byte Vietnamese decoding produces.
-    other = sum(1 for ch in text if ord(ch) > 0x7F and ch.isalpha() and ch not in _VIET_LETTERS)
+    other = sum(1 for ch in non_ascii if ch.isalpha() and ch not in _VIET_LETTERS)
     # … and accented capitals inside lower-case words ("phaìt", "tiÒnh": tone bytes read as letters).
     other += len(_CASE_ANOMALY.findall(text))
     score = viet - 5 * (other + replacement + mojibake + c1 + stray_marks)

@@ -1,0 +1,766 @@
+"""`unionclaims crawl`: polite, resumable, incremental crawling of the sites in rules/sites/ into WARC.
+
+Flow per page: robots.txt check → fetch (pipeline.fetch: throttle, retries, caps, address checks) →
+archive the whole exchange (pipeline.archive: one fsynced write) → record the outcome in the state
+(pipeline.store: one transaction). Because the archive is written before the state, a kill between the
+two leaves an archived fetch the state does not know; on restart the crawler repairs the last WARC files
+and applies those fetches from the archive instead of fetching them again, so nothing is lost or
+archived twice.
+
+Sites are crawled in parallel (one worker per site at a time); within a site pages go in
+(priority, discovery order): robots.txt, sitemaps and feeds, then listing pages and articles FIFO.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import ipaddress
+import json
+import logging
+import sys
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from .archive import (
+    FRONTIER_URL,
+    RawRecord,
+    Revisit,
+    WarcArchive,
+    build_group,
+    repair_warc,
+    warc_files,
+)
+from .discover import Entry, html_links, pagination_url, parse_feed, parse_sitemap
+from .encoding import decode_html
+from .fetch import AddressPolicy, CrawlSettings, Exchange, Fetcher, FetchResult, decode_body
+from .rules import RulesError
+from .sites import SiteRules, load_sites
+from .store import ARTICLE_EVENTS, Page, Store, StoreError, now_iso
+from .urls import BadURL, bare_host, clean_url, netloc, prefer_site_form, url_key
+
+log = logging.getLogger(__name__)
+
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+
+
+class CrawlError(RuntimeError):
+    """A problem with the crawl's input or environment (one line for the user)."""
+
+
+@dataclass
+class SitePlan:
+    rules: SiteRules
+    addresses: AddressPolicy
+    hosts: set[str]
+    max_depth: int
+
+
+@dataclass
+class CrawlReport:
+    run_id: int
+    resumed: bool
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # site → event → n
+    edited: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    spam: list[str] = field(default_factory=list)
+    recovered: int = 0  # fetches applied from the archive after a crash
+    finished: bool = False
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _address_policy(site: SiteRules) -> AddressPolicy:
+    nets = []
+    for item in site.extra.get("allowed_networks", []):
+        try:
+            nets.append(ipaddress.ip_network(str(item), strict=False))
+        except ValueError as exc:
+            raise CrawlError(f"{site.path}: allowed_networks: {item!r} is not an IP network ({exc})") from exc
+    return AddressPolicy(site.allow_private_addresses, tuple(nets))
+
+
+def _clean_article(text: str, url: str) -> tuple[str, list[str], str | None]:
+    """(clean body text, flags, published) via pipeline.clean when available, else the whole page."""
+    try:
+        from .clean import clean_html
+    except ImportError:
+        return text, [], None
+    try:
+        art = clean_html(text, url)
+    except ValueError as exc:
+        log.warning("%s: cleaning failed (%s); hashing the whole page", url, exc)
+        return text, ["clean_failed"], None
+    return art.text, list(art.flags), art.published
+
+
+class Crawler:
+    def __init__(self, sites: list[SiteRules], corpus_dir: Path, state_path: Path, settings: CrawlSettings,
+                 progress: bool = True) -> None:
+        if not sites:
+            raise CrawlError("no sites to crawl")
+        self.settings = settings
+        self.corpus_dir = corpus_dir
+        self.warc_dir = corpus_dir / "warc"
+        self.state_path = state_path
+        self.progress = progress
+        self.plans: dict[str, SitePlan] = {}
+        for s in sites:
+            depth = int(s.extra.get("max_depth", settings.max_depth))
+            self.plans[s.name] = SitePlan(s, _address_policy(s), s.all_hosts(), depth)
+        self.fetcher = Fetcher(settings)
+        self._robots: dict[str, Protego] = {}
+        self._robots_lock = threading.Lock()
+        self._delay_warned: set[str] = set()
+        self._stop = threading.Event()
+        self.store: Store
+        self.archive: WarcArchive
+        self.run_id = 0
+
+    # ------------------------------------------------------------------ entry point
+
+    def run(self) -> CrawlReport:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.state_path.with_name(self.state_path.name + ".lock")
+        with open(lock_path, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise CrawlError(f"{self.state_path}: another crawl is using this state file") from exc
+            try:
+                self.store = Store(self.state_path)
+            except StoreError as exc:
+                raise CrawlError(str(exc)) from exc
+            try:
+                return self._run()
+            finally:
+                self.store.close()
+
+    def _run(self) -> CrawlReport:
+        s = self.settings
+        args = {k: (str(v) if isinstance(v, date) else v) for k, v in asdict(s).items()}
+        self.run_id, resumed = self.store.open_run({**args, "sites": sorted(self.plans)})
+        report = CrawlReport(self.run_id, resumed)
+        self.archive = WarcArchive(self.warc_dir, s.warc_max_bytes, on_open=self.store.warc_opened,
+                                   on_close=self.store.warc_closed, fsync=s.fsync,
+                                   info={"operator": s.user_agent, "run": str(self.run_id)})
+        report.recovered = self._recover()
+        if resumed:
+            log.warning("resuming unfinished crawl run %d from %s", self.run_id, self.state_path)
+        self._seed()
+        try:
+            self._crawl_all()
+        finally:
+            self.archive.close()
+        if not self._stop.is_set():
+            self.store.finish_run(self.run_id)
+            report.finished = True
+        self._fill_report(report)
+        return report
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # ------------------------------------------------------------------ restart recovery
+
+    def _recover(self) -> int:
+        """Repair WARC files left open by a killed crawl and apply the fetches the state missed."""
+        if not self.warc_dir.exists():
+            return 0
+        closed = self.store.closed_warcs()
+        applied = 0
+        for path in warc_files(self.warc_dir):
+            if str(path) in closed or not path.name.startswith("unionclaims-"):
+                continue
+            groups, note = repair_warc(path)
+            if note:
+                log.warning("%s", note)
+            for fid, records in groups.items():
+                if self.store.fetch_known(fid):
+                    continue
+                if self._apply_archived(fid, records, str(path)):
+                    applied += 1
+            self.store.warc_opened(str(path))
+            self.store.warc_closed(str(path))
+        if applied:
+            log.warning("recovered %d archived fetch(es) that the state had not recorded", applied)
+        return applied
+
+    def _apply_archived(self, fid: str, records: list[RawRecord], warc_path: str) -> bool:
+        frontier = records[0].warc_headers.get(FRONTIER_URL, "")
+        try:
+            page = self.store.get(url_key(frontier))
+        except BadURL:
+            page = None
+        if page is None or page.site not in self.plans:
+            log.warning("%s: archived fetch %s of %s has no frontier entry here; left as is", warc_path, fid,
+                        frontier)
+            return False
+        result = FetchResult(frontier)
+        final_id = final_date = None
+        revisit = False
+        for rec in records:
+            if rec.rec_type not in ("response", "revisit"):
+                if rec.rec_type == "metadata" and rec.payload.startswith(b"fetch-error: "):
+                    result.error = rec.payload[13:].decode("utf-8", "replace").strip()
+                continue
+            headers = rec.http_headers
+            ex = Exchange(url=rec.url or frontier, started=datetime.now(timezone.utc), request_headers=[],
+                          status=rec.http_status, response_headers=headers, raw=rec.payload,
+                          truncated=rec.warc_headers.get("WARC-Truncated"))
+            enc = ex.header("content-encoding")
+            ex.body, _ = decode_body(rec.payload, enc, self.settings.max_bytes)
+            result.exchanges.append(ex)
+            final_id, final_date = rec.warc_headers.get("WARC-Record-ID"), rec.warc_headers.get("WARC-Date")
+            revisit = rec.rec_type == "revisit"
+        if revisit and result.exchanges:
+            # A revisit carries no body: the page is unchanged since its last full record.
+            result.exchanges[-1].body = b""
+        group = _Group(fid, warc_path, 0, final_id, final_date, revisit)
+        self._apply(page, result, group)
+        return True
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _seed(self) -> None:
+        """Schedule this run's seeds and revalidations (once per run; a resumed run keeps its frontier)."""
+        with self.store.tx() as db:
+            row = db.execute("SELECT args FROM runs WHERE run_id=?", (self.run_id,)).fetchone()
+            args = json.loads(row["args"] or "{}")
+            seeded = set(args.get("seeded_sites", []))
+            todo = [name for name in self.plans if name not in seeded]
+            for name in todo:
+                plan = self.plans[name]
+                site = plan.rules
+                for url in [*site.sitemaps]:
+                    self._enqueue_url(db, plan, url, "sitemap", refetch=True)
+                for url in site.feeds:
+                    self._enqueue_url(db, plan, url, "feed", refetch=True)
+                for url in site.start_urls:
+                    self._enqueue_url(db, plan, url, "listing", refetch=True, page_no=1, root=True)
+            if todo:
+                for row in self.store.revalidation_candidates(db, todo, self.settings.revalidate_days):
+                    self.store.enqueue(db, self.run_id, key=row["key"], url=row["url"], site=row["site"],
+                                       kind="article", depth=row["depth"], refetch=True)
+                args["seeded_sites"] = sorted(seeded | set(todo))
+                db.execute("UPDATE runs SET args=? WHERE run_id=?", (json.dumps(args), self.run_id))
+
+    def _enqueue_url(self, db, plan: SitePlan, url: str, kind: str, *, depth: int = 0, refetch: bool = False,
+                     page_no: int | None = None, root: bool = False, listing_root: str | None = None,
+                     found_via: str | None = None, lastmod: str | None = None) -> str | None:
+        try:
+            url = prefer_site_form(clean_url(url), plan.rules.base_url)
+            key = url_key(url)
+        except BadURL as exc:
+            log.warning("%s: skipped a bad URL: %s", plan.rules.name, exc)
+            return None
+        self.store.enqueue(db, self.run_id, key=key, url=url, site=plan.rules.name, kind=kind, depth=depth,
+                           listing_root=url if root else listing_root, page_no=page_no, found_via=found_via,
+                           lastmod=lastmod, refetch=refetch)
+        return key
+
+    def _crawl_all(self) -> None:
+        from tqdm import tqdm
+
+        names = list(self.plans)
+        total = self.store.pending_count(names)
+        bar = tqdm(total=total, unit="page", desc="crawl", disable=None if self.progress else True,
+                   file=sys.stderr, dynamic_ncols=True)
+        bar_lock = threading.Lock()
+
+        def tick() -> None:
+            with bar_lock:
+                bar.update(1)
+                bar.total = bar.n + self.store.pending_count(names)
+                bar.refresh()
+
+        workers = max(1, min(self.settings.workers, len(names)))
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+                futures = [pool.submit(self._crawl_site, name, tick) for name in names]
+                try:
+                    for f in futures:
+                        f.result()
+                except KeyboardInterrupt:
+                    self._stop.set()
+                    raise
+        finally:
+            bar.close()
+
+    def _crawl_site(self, name: str, tick: Callable[[], None]) -> None:
+        plan = self.plans[name]
+        limit = self.settings.max_pages
+        while not self._stop.is_set():
+            if limit is not None and self.store.fetched_in_run(self.run_id, name) >= limit:
+                left = self.store.pending_count([name])
+                if left:
+                    log.warning("%s: --max-pages %d reached; %d page(s) left for the next run", name, limit, left)
+                return
+            page = self.store.next_pending(name)
+            if page is None:
+                return
+            try:
+                self._process(plan, page)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not stop the crawl
+                log.error("%s: %s: %s", page.url, type(exc).__name__, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+                self.store.set_state(page.key, "failed", f"{type(exc).__name__}: {exc}", self.run_id, page.site,
+                                     page.url, "failed")
+            tick()
+
+    # ------------------------------------------------------------------ robots.txt
+
+    def _robots_for(self, url: str, plan: SitePlan) -> Protego | None:
+        """The host's robots.txt for this run, or None after scheduling its fetch (the caller retries)."""
+        nl = netloc(url)
+        with self._robots_lock:
+            if nl in self._robots:
+                return self._robots[nl]
+        saved = self.store.robots(nl, self.run_id)
+        if saved is not None:
+            return self._remember_robots(nl, *saved)
+        robots_url = f"{urlsplit(url).scheme}://{nl}/robots.txt"
+        with self.store.tx() as db:
+            scheduled = self.store.enqueue(db, self.run_id, key=url_key(robots_url), url=robots_url,
+                                           site=plan.rules.name, kind="robots", refetch=True)
+        if not scheduled:
+            page = self.store.get(url_key(robots_url))
+            if page is None or page.state != "pending":
+                log.warning("%s: robots.txt could not be read in this run; not crawling this host", nl)
+                return self._remember_robots(nl, None, "")
+        return None
+
+    def _remember_robots(self, nl: str, status: int | None, body: str) -> Protego:
+        if status is None or status >= 500 or status == 429:
+            text = DISALLOW_ALL  # robots.txt unreachable: assume everything is disallowed for this run
+        elif status >= 400:
+            text = ""  # no robots.txt: everything allowed
+        else:
+            text = body
+        rp = Protego.parse(text)
+        with self._robots_lock:
+            self._robots[nl] = rp
+        return rp
+
+    def _delay(self, plan: SitePlan, url: str) -> float:
+        base = self.settings.delay if self.settings.delay is not None else plan.rules.delay_seconds
+        with self._robots_lock:
+            rp = self._robots.get(netloc(url))
+        cd = rp.crawl_delay(self.settings.user_agent) if rp is not None else None
+        if cd is None:
+            return base
+        cd = float(cd)
+        if cd > self.settings.max_crawl_delay:
+            host = netloc(url)
+            if host not in self._delay_warned:
+                self._delay_warned.add(host)
+                log.warning("%s: robots Crawl-delay %.0fs capped at max_crawl_delay=%.0fs", host, cd,
+                            self.settings.max_crawl_delay)
+            cd = self.settings.max_crawl_delay
+        return max(base, cd)
+
+    def _may_fetch(self, plan: SitePlan) -> Callable[[str], str | None]:
+        def check(url: str) -> str | None:
+            rp = self._robots.get(netloc(url))
+            if rp is None:
+                return None if self._fetch_robots_inline(plan, url) else f"robots.txt of {netloc(url)} unreadable"
+            if not rp.can_fetch(url, self.settings.user_agent):
+                return "disallowed by robots.txt"
+            return None
+
+        return check
+
+    def _fetch_robots_inline(self, plan: SitePlan, url: str) -> bool:
+        """A redirect reached a site host whose robots.txt is not known yet: fetch (and archive) it now."""
+        robots_url = f"{urlsplit(url).scheme}://{netloc(url)}/robots.txt"
+        with self.store.tx() as db:
+            self.store.enqueue(db, self.run_id, key=url_key(robots_url), url=robots_url, site=plan.rules.name,
+                               kind="robots", refetch=True)
+        page = self.store.get(url_key(robots_url))
+        if page is not None and page.state == "pending":
+            self._process(plan, page)
+        rp = self._robots.get(netloc(url))
+        return rp is not None and rp.can_fetch(url, self.settings.user_agent)
+
+    # ------------------------------------------------------------------ one page
+
+    def _process(self, plan: SitePlan, page: Page) -> None:
+        ua = self.settings.user_agent
+        if page.kind != "robots":
+            rp = self._robots_for(page.url, plan)
+            if rp is None:
+                return  # robots.txt scheduled first
+            if not rp.can_fetch(page.url, ua):
+                log.info("%s: disallowed by robots.txt; not fetched", page.url)
+                self.store.set_state(page.key, "blocked", "disallowed by robots.txt", self.run_id, page.site,
+                                     page.url, "blocked" if page.kind == "article" else None)
+                return
+        if page.kind == "listing" and self._listing_past_since(page):
+            log.info("%s: previous listing page only has articles before --since; pagination stops", page.url)
+            self.store.set_state(page.key, "skipped", "listing reached --since")
+            return
+        conditional: dict[str, str] = {}
+        if page.kind != "robots" and page.last_status in (200, 304):
+            if page.etag:
+                conditional["If-None-Match"] = page.etag
+            if page.last_modified:
+                conditional["If-Modified-Since"] = page.last_modified
+        result = self.fetcher.fetch(page.url, delay=self._delay(plan, page.url), addresses=plan.addresses,
+                                    hosts=plan.hosts, conditional=conditional or None,
+                                    may_fetch=self._may_fetch(plan))
+        if not result.exchanges:  # refused before any request was sent: nothing to archive
+            log.warning("%s: not fetched: %s", page.url, result.error)
+            self.store.set_state(page.key, "failed", result.error, self.run_id, page.site, page.url, "failed")
+            return
+        final = result.final
+        revisit = None
+        if (final is not None and final.status == 200 and not final.truncated and page.last_record_id
+                and page.content_hash == sha256(final.body)):
+            revisit = Revisit(page.last_record_id, page.last_record_date or "")
+        data, fid, final_id, final_date = build_group(result.exchanges, page.url, revisit, error=result.error)
+        path, offset = self.archive.write(data)
+        self._apply(page, result, _Group(fid, path, offset, final_id, final_date, revisit is not None))
+
+    def _listing_past_since(self, page: Page) -> bool:
+        since = self.settings.since
+        if since is None or not page.page_no or page.page_no <= 1 or not page.listing_root:
+            return False
+        prev = self.store.listing_page(page.listing_root, page.page_no - 1)
+        if prev is None or not prev.links:
+            return False
+        dates = [d for d in self.store.published_of(json.loads(prev.links)) if d]
+        return bool(dates) and all(d < since.isoformat() for d in dates)
+
+    # ------------------------------------------------------------------ outcomes
+
+    def _apply(self, page: Page, result: FetchResult, group: _Group) -> None:
+        """Record one archived fetch in the state: a single transaction."""
+        plan = self.plans[page.site]
+        final = result.final
+        status = final.status if final is not None else None
+        at = group.final_date or now_iso()
+        with self.store.tx() as db:
+            self.store.add_fetch(db, group.fetch_id, page, self.run_id, group.warc_path, group.offset)
+            cols: dict[str, object] = {"last_fetched": at, "last_fetch_run": self.run_id, "last_status": status,
+                                       "error": result.error}
+            if page.kind == "robots":
+                self._apply_robots(db, plan, page, final if result.error is None else None)
+                cols["state"] = "done"
+            elif final is None or status is None:
+                cols["state"] = "failed"
+                self._event(db, page, "failed", result.error or "no response")
+            elif status == 304:
+                cols["state"] = "done"
+                if page.kind == "article":
+                    self._event(db, page, "unchanged", "304 Not Modified")
+            elif status in (404, 410):
+                cols["state"] = "gone"
+                if page.kind == "article":
+                    self._event(db, page, "gone", f"HTTP {status}")
+                    log.warning("%s: HTTP %d — reported as gone", page.url, status)
+                elif not (page.page_no or 0) > 1:  # running off the end of a listing is normal
+                    self._event(db, page, "failed", f"HTTP {status}")
+                    log.warning("%s: HTTP %d for a %s page", page.url, status, page.kind)
+            elif not 200 <= status < 300 or final.truncated in ("disconnect", "time") or result.error:
+                reason = result.error or (f"HTTP {status}" if not 200 <= status < 300 else
+                                          f"body incomplete ({final.truncated})")
+                cols["state"] = "failed"
+                self._event(db, page, "failed", reason)
+                log.warning("%s: failed: %s", page.url, reason)
+            else:
+                cols["state"] = "done"
+                cols["etag"] = final.header("etag")
+                cols["last_modified"] = final.header("last-modified")
+                handler = {"sitemap": self._apply_sitemap, "feed": self._apply_feed,
+                           "listing": self._apply_listing, "article": self._apply_article}[page.kind]
+                cols.update(handler(db, plan, page, final, group) or {})
+            self.store.update_page(db, page.key, **cols)
+
+    def _event(self, db, page: Page, event: str, detail: str | None = None) -> None:
+        self.store.add_event(db, self.run_id, page.site, page.key, page.url, event, detail)
+
+    def _apply_robots(self, db, plan: SitePlan, page: Page, final: Exchange | None) -> None:
+        nl = netloc(page.url)
+        status = final.status if final is not None else None
+        body = final.body.decode("utf-8", "replace") if status is not None and 200 <= status < 300 else ""
+        if status is None or status >= 500:
+            log.warning("%s: robots.txt unavailable (%s); host treated as disallowed for this run", nl,
+                        status or "no response")
+        self.store.save_robots(db, nl, self.run_id, status, body)
+        rp = self._remember_robots(nl, status, body)
+        if plan.rules.extra.get("sitemaps_from_robots", True):
+            for sm in rp.sitemaps:
+                if self._on_site(plan, sm):
+                    self._enqueue_url(db, plan, sm, "sitemap", refetch=True)
+
+    def _on_site(self, plan: SitePlan, url: str) -> bool:
+        try:
+            return bare_host(clean_url(url)) in plan.hosts
+        except BadURL:
+            return False
+
+    def _article_link(self, plan: SitePlan, url: str) -> str | None:
+        if not self._on_site(plan, url):
+            return None
+        url = prefer_site_form(url, plan.rules.base_url)
+        return url if plan.rules.is_article_url(url) else None
+
+    def _enqueue_entries(self, db, plan: SitePlan, page: Page, entries: list[Entry]) -> int:
+        since = self.settings.since
+        added = skipped = 0
+        for e in entries:
+            if e.is_sitemap:
+                if self._on_site(plan, e.url):
+                    self._enqueue_url(db, plan, e.url, "sitemap", depth=page.depth, refetch=True, found_via=page.key)
+                continue
+            url = self._article_link(plan, e.url)
+            if url is None:
+                continue
+            if since is not None and e.when is not None and e.when < since:
+                skipped += 1
+                continue
+            lastmod = e.when.isoformat() if e.when else None
+            known = self.store.get(url_key(url))
+            # A sitemap/feed date after our last fetch means the article may have been edited.
+            refetch = bool(known and lastmod and known.last_fetched and lastmod > known.last_fetched[:10])
+            if self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, refetch=refetch,
+                                 found_via=page.key, lastmod=lastmod):
+                added += 1
+        if skipped:
+            log.info("%s: %d entries older than --since skipped", page.url, skipped)
+        return added
+
+    def _apply_sitemap(self, db, plan, page, final, group):
+        self._enqueue_entries(db, plan, page, parse_sitemap(final.body, page.url, self.settings.max_bytes))
+
+    def _apply_feed(self, db, plan, page, final, group):
+        self._enqueue_entries(db, plan, page, parse_feed(final.body, page.url))
+
+    def _apply_listing(self, db, plan: SitePlan, page: Page, final: Exchange, group) -> dict[str, object]:
+        text = decode_html(final.body, final.header("content-type")).text
+        articles: list[str] = []
+        for link in html_links(text, final.url):
+            url = self._article_link(plan, link)
+            if url is not None:
+                articles.append(url)
+        keys = []
+        for url in articles:
+            key = self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
+            if key:
+                keys.append(key)
+        links_hash = sha256("\n".join(sorted(keys)).encode())
+        site = plan.rules
+        max_pages = site.max_listing_pages or 1
+        if site.listing_pagination and page.listing_root and (page.page_no or 1) < max_pages and keys:
+            prev = self.store.listing_page(page.listing_root, (page.page_no or 1) - 1)
+            repeated = prev is not None and prev.links_hash == links_hash
+            fresh = set(keys) - self.store.known_before(keys, self.run_id)
+            if fresh and not repeated:
+                n = (page.page_no or 1) + 1
+                self._enqueue_url(db, plan, pagination_url(page.listing_root, site.listing_pagination, n), "listing",
+                                  depth=page.depth, refetch=True, page_no=n, listing_root=page.listing_root,
+                                  found_via=page.key)
+        return {"links": json.dumps(keys), "links_hash": links_hash}
+
+    def _apply_article(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group) -> dict[str, object]:
+        cols: dict[str, object] = {}
+        if group.revisit:
+            self._event(db, page, "unchanged", "identical body")
+            return cols
+        decoded = decode_html(final.body, final.header("content-type"))
+        if self.settings.clean_text and not final.truncated:
+            text, flags, published = _clean_article(decoded.text, final.url)
+        else:  # a cut page's clean text is not worth the cleaner's time (and may be megabytes)
+            text, flags, published = decoded.text, [], None
+        flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})
+        text_hash = sha256(text.encode("utf-8"))
+        cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
+                    last_record_date=group.final_date, flags=json.dumps(flags))
+        if published:
+            cols["published"] = published
+        if page.version == 0:
+            version, event = 1, "new"
+            cols.update(first_fetched=group.final_date, first_fetch_run=self.run_id)
+            self.store.note_site(db, page.site, new_article_at=group.final_date, published=published)
+        elif text_hash != page.text_hash:
+            version, event = page.version + 1, "changed"
+            log.warning("%s: text changed since version %d — stored as version %d", page.url, page.version, version)
+        else:
+            version, event = page.version, "unchanged"
+        if event != "unchanged":
+            self.store.add_version(db, page, version, group.final_date or now_iso(), sha256(final.body), text_hash,
+                                   group.final_record_id or "", group.warc_path, flags, self.run_id)
+        self._event(db, page, event, f"version {version}" if event == "changed" else None)
+        if "spam_injected" in flags and event != "unchanged":
+            self._event(db, page, "spam", "spam_injected")
+            log.warning("%s: injected spam detected", page.url)
+        cols.update(text_hash=text_hash, version=version)
+        if page.depth < plan.max_depth:
+            for link in html_links(decoded.text, final.url):
+                url = self._article_link(plan, link)
+                if url is not None:
+                    self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
+        return cols
+
+    # ------------------------------------------------------------------ report
+
+    def _fill_report(self, report: CrawlReport) -> None:
+        counts: dict[str, dict[str, int]] = {name: dict.fromkeys(ARTICLE_EVENTS, 0) for name in self.plans}
+        for ev in self.store.run_events(self.run_id):
+            site = ev["site"]
+            if site not in counts:
+                continue
+            counts[site][ev["event"]] = counts[site].get(ev["event"], 0) + 1
+            if ev["event"] == "changed":
+                report.edited.append(ev["url"])
+            elif ev["event"] == "gone":
+                report.gone.append(ev["url"])
+            elif ev["event"] == "failed":
+                report.failed.append((ev["url"], ev["detail"] or ""))
+            elif ev["event"] == "spam":
+                report.spam.append(ev["url"])
+        report.counts = counts
+
+
+@dataclass
+class _Group:
+    fetch_id: str
+    warc_path: str
+    offset: int
+    final_record_id: str | None
+    final_date: str | None
+    revisit: bool = False
+
+
+# ---------------------------------------------------------------------- CLI
+
+
+def print_report(report: CrawlReport, file=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=file or sys.stdout, width=120)
+    title = f"crawl run {report.run_id}" + (" (resumed)" if report.resumed else "")
+    if not report.finished:
+        title += " — interrupted, rerun to resume"
+    table = Table(title=title)
+    cols = ("new", "changed", "unchanged", "gone", "failed", "blocked", "spam")
+    table.add_column("site")
+    for c in cols:
+        table.add_column(c, justify="right")
+    totals: dict[str, int] = defaultdict(int)
+    for site in sorted(report.counts):
+        row = report.counts[site]
+        for c in cols:
+            totals[c] += row.get(c, 0)
+        table.add_row(site, *(str(row.get(c, 0)) for c in cols))
+    table.add_row("total", *(str(totals[c]) for c in cols), style="bold")
+    console.print(table)
+    for label, urls in (("edited", report.edited), ("gone", report.gone), ("spam", report.spam)):
+        for url in urls:
+            console.print(f"{label}: {url}", highlight=False, soft_wrap=True)
+    for url, why in report.failed:
+        console.print(f"failed: {url} ({why})", highlight=False, soft_wrap=True)
+    if report.recovered:
+        console.print(f"recovered {report.recovered} archived fetch(es) after an interrupted run")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return n
+
+
+def _non_negative(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if x < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return x
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crawl", help="crawl the sites in rules/sites/ politely into corpus/warc/ (resumable)",
+                       description="Polite, resumable, incremental crawl into WARC files. See docs/crawl.md.")
+    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
+    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
+    p.add_argument("--corpus", default="corpus", help="corpus folder; WARC files go to CORPUS/warc/ (default: corpus/)")
+    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
+    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site in this run")
+    p.add_argument("--since", type=_iso_date, metavar="DATE", help="skip sitemap/feed entries and listing pages "
+                   "older than DATE (YYYY-MM-DD)")
+    p.add_argument("--delay", type=_non_negative, metavar="SECONDS",
+                   help="per-host minimum delay, overriding the sites' delay_seconds (robots Crawl-delay wins if longer)")
+    p.add_argument("--workers", type=_positive_int, default=4, metavar="N", help="sites crawled in parallel (default 4)")
+    p.add_argument("--max-depth", type=int, metavar="N", help="link hops from listings/feeds/sitemaps (default 1)")
+    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="response size cap (default 10 MB)")
+    p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout (default 30)")
+    p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429 (default 3)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_crawl)
+
+
+def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
+    s = CrawlSettings(delay=args.delay, workers=args.workers, max_pages=args.max_pages, since=args.since)
+    if args.max_depth is not None:
+        s.max_depth = args.max_depth
+    if args.max_bytes is not None:
+        s.max_bytes = args.max_bytes
+    if args.timeout is not None:
+        s.read_timeout = args.timeout
+    if args.retries is not None:
+        s.retries = max(0, args.retries)
+    return s
+
+
+def _cmd_crawl(args: argparse.Namespace) -> int:
+    from .cli import CliError
+
+    try:
+        sites = load_sites([Path(p) for p in args.sites] if args.sites else None)
+    except RulesError as exc:
+        raise CliError(str(exc)) from exc
+    if args.site:
+        unknown = set(args.site) - {s.name for s in sites}
+        if unknown:
+            raise CliError(f"--site: unknown site(s) {', '.join(sorted(unknown))}; known: "
+                           f"{', '.join(s.name for s in sites) or 'none'}")
+        sites = [s for s in sites if s.name in args.site]
+    try:
+        crawler = Crawler(sites, Path(args.corpus), Path(args.state), settings_from_args(args),
+                          progress=not args.no_progress)
+        report = crawler.run()
+    except CrawlError as exc:
+        raise CliError(str(exc)) from exc
+    print_report(report)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m pipeline.crawl` = `unionclaims crawl`
+    from .cli import main
+
+    sys.exit(main(["crawl", *sys.argv[1:]]))
