@@ -670,8 +670,8 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
         return None, e + 1
     money_after = _SCALE.match(t, e) is not None or _CUR.match(t, e) is not None
     # After a label the number names something ("lần thứ 13", "quận 3", "tháng 10 - 12"), unless money
-    # follows: "trao giải 500 triệu đồng".
-    label = _label_before(sc, p) and not money_after
+    # or a percentage follows: "trao giải 500 triệu đồng", "cổ phần 30%".
+    label = _label_before(sc, p) and not (money_after or _PCT.match(t, e))
     date_cue = _date_cue(before)
     # Slashed numbers: dates, month/year, fractions, codes.
     sm = _SLASH_PART.match(t, e)

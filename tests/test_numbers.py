@@ -195,6 +195,7 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("mỗi kỳ 10.800 cuốn", [E("10.800", 10800)]),
     ("chiều dài 500m", [E("500", 500)]),
     ("trao giải 500 triệu đồng", [E("500 triệu đồng", 500000000, VND)]),  # money after a label word
+    ("nắm giữ cổ phần 30% vốn", [E("30%", 30, PERCENT, kind="percent")]),
     ("lương 1.000/tháng", [E("1.000", 1000, kind="rate", per="tháng")]),
     ("từ 1-5 năm", [R("từ 1-5", 1, 5)]),
     ("tăng 2-3 lần", [R("2-3", 2, 3)]),
