@@ -456,26 +456,25 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     """A number in parentheses or at the head of a list segment with the same kind of noun as a claim
     earlier in the sentence is a component of it ("kết nạp 19 … (16 công đoàn viên) và … (3 công đoàn
     viên)"; "thành lập 14 CĐCS …; 7 CĐCS trong …")."""
-    if not found:
-        return None
-    prev_q, prev_m = found[-1]
     left = s.text[: q.start]
     in_parens = left.rfind("(") > left.rfind(")")
     seg_start = max(left.rfind(";"), left.rfind("("))
     head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) <= 1
     if not (in_parens or head_of_segment):
         return None
-    rule = prev_m.rule
-    if (rule.unit == VND) != _money(q):
-        return None
-    if rule.unit != VND:
-        siblings = rs.indicator(rule.indicator).rules
-        if not any(_object_after(r, s, q) is not None for r in siblings):
+    for _prev_q, prev_m in reversed(found):  # the nearest earlier claim counting the same kind of thing
+        rule = prev_m.rule
+        if (rule.unit == VND) != _money(q):
+            continue
+        if rule.unit != VND:
+            siblings = rs.indicator(rule.indicator).rules
+            if not any(_object_after(r, s, q) is not None for r in siblings):
+                continue
+        window = s.low[q.start : _next_same_class(s, q, s.clause_end(q.end))]
+        if rule.exclude is not None and rule.exclude.search(window):
             return None
-    window = s.low[q.start : _next_same_class(s, q, s.clause_end(q.end))]
-    if rule.exclude is not None and rule.exclude.search(window):
-        return None
-    return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+        return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+    return None
 
 
 def extract_mentions(
