@@ -718,7 +718,10 @@ def _sentence_text(c: dict, texts: dict[str, str]) -> str:
 
 def check_missing_periods(claims: list[dict], articles: dict[str, dict]) -> list[Finding]:
     by_doc: dict[str, list[dict]] = defaultdict(list)
+    named: dict[str, list[str]] = defaultdict(list)
     for c in claims:
+        if c.get("period_text") and c["period_text"] not in named[c["doc_id"]]:
+            named[c["doc_id"]].append(c["period_text"])
         if c["is_target"] or c["indicator"] in STOCK_INDICATORS:
             continue  # totals ("hiện có …") refer to the publication date by convention
         if not c.get("period_text") and not c.get("period_start"):
@@ -728,13 +731,18 @@ def check_missing_periods(claims: list[dict], articles: dict[str, dict]) -> list
         art = articles.get(doc_id, {"doc_id": doc_id, "url": cs[0].get("url")})
         listing_vi = "; ".join(f"{_claim_value_vi(c)} ({indicator_label(c['indicator'])})" for c in cs)
         listing_en = "; ".join(f"{_claim_value_en(c)} ({indicator_label(c['indicator'], 'en')})" for c in cs)
+        # A period named elsewhere in the article may be meant; the reader decides, we do not assign it.
+        other = "; ".join(f"“{p}”" for p in named.get(doc_id, []))
+        hint_vi = f" Bài có nêu kỳ {other} cho số liệu khác; có thể kỳ đó áp dụng, nhưng bài không nói rõ." if other else ""
+        hint_en = (f" The article names the period {other} for other figures; it may apply, but the text does "
+                   f"not say so." if other else "")
         wv, we = _where(art)
         findings.append(_finding_for_doc(
             "missing_period", "info", art, cs, [_claim_num(c) for c in cs],
             f"{wv} nêu kết quả mà không nói kỳ nào (tháng, năm, từ đầu năm…): {listing_vi}. Không thể so sánh "
-            f"hay cộng dồn các số này theo thời gian; ngày đăng bài không được dùng thay cho kỳ báo cáo.",
+            f"hay cộng dồn các số này theo thời gian; ngày đăng bài không được dùng thay cho kỳ báo cáo.{hint_vi}",
             f"{we} reports results without saying for which period: {listing_en}. They cannot be compared or "
-            f"added up over time; the publication date is not used in place of a reporting period.",
+            f"added up over time; the publication date is not used in place of a reporting period.{hint_en}",
         ))
     return findings
 

@@ -470,3 +470,49 @@ def test_quiet_site_from_the_crawl_state_file(tmp_path: Path) -> None:
     quiet = found[found.check == "site_quiet"]
     assert len(quiet) == 1 and "ldld-caobang" in quiet.iloc[0].message_en
     assert quiet.iloc[0]["values"] == "552"  # 2022-08-27 → 2024-03-01: the first crawl's "new" is not new
+
+
+# --------------------------------------------------------------------------- the bundled seeds, end to end
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_and_audit(corpus: Path, out: Path) -> pd.DataFrame:
+    from pipeline.runner import run_corpus
+
+    summary = run_corpus(corpus, out)
+    assert summary.articles > 0 and not summary.errors
+    return run_audit(out)
+
+
+@pytest.mark.slow
+def test_bundled_seeds_give_only_findings_a_careful_reader_makes(tmp_path: Path) -> None:
+    found = _run_and_audit(ROOT / "corpus", tmp_path)
+    # Seed 004 carries injected SEO spam ("bodrum escort …"): one finding naming both copies.
+    spam = found[found.check == "spam_injected"]
+    assert len(spam) == 1 and len(spam.iloc[0].doc_ids.split(";")) == 2
+    # Their own arithmetic is right (2178/1550 → 140%; 61 − 55 = 6; 2.719 − 1.742 = 977), no figure
+    # contradicts another, none is implausible, nothing was edited.
+    assert not set(found.check) & {"ratio_mismatch", "difference_mismatch", "sum_mismatch",
+                                    "cross_article_conflict", "outlier", "silent_edit", "site_quiet"}
+    # Anything else is informational (a result printed without its period).
+    others = found[found.check != "spam_injected"]
+    assert set(others.severity) <= {"info"} and set(others.check) <= {"missing_period"}
+
+
+@pytest.mark.slow
+def test_planted_errors_in_real_seed_pages_are_found(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    plants = {"000_c6bb8d0759ad483e": ("2178/1550 đạt 140%", "2178/1750 đạt 140%"),
+              "002_60ffbf86a2e7e850": ("tăng 6 CĐCS", "tăng 8 CĐCS")}
+    for name, (old, new) in plants.items():
+        page = (ROOT / "corpus" / "html" / f"{name}.html").read_text(encoding="utf-8")
+        assert old in page
+        (corpus / f"{name}.html").write_text(page.replace(old, new), encoding="utf-8")
+    found = _run_and_audit(corpus, tmp_path / "out")
+    ratio = found[found.check == "ratio_mismatch"]
+    diff = found[found.check == "difference_mismatch"]
+    assert list(ratio["values"]) == ["2178;1750;140%"]
+    assert list(diff["values"]) == ["55;61;8"]
+    assert "124,5%" in ratio.iloc[0].message_vi and "difference of 6" in diff.iloc[0].message_en
