@@ -747,10 +747,11 @@ def _at_word(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
         return None, w_end
     if wm.group(1).lower() == "một" and _NGAY_MOT_BEFORE.search(before):
         return None, w_end
-    # Capitalised word before another capitalised word: a name ("Ba Đình", "Hai Bà Trưng").
-    if t[p].isupper():
+    # A title-case word before another title-case word is a name ("Ba Đình", "Hai Bà Trưng"); all-caps
+    # headlines ("HAI ĐOÀN VIÊN") and acronyms ("Ba CĐCS") are not.
+    if _title_case(wm.group(1)):
         nw = _NEXT_WORD.match(t, w_end)
-        if nw and nw.group(1)[0].isupper() and not _WTOK.fullmatch(nw.group(1)):
+        if nw and _title_case(nw.group(1)) and not _WTOK.fullmatch(nw.group(1)):
             return None, w_end
     op = _word_operand(t, p)
     if op is None:
@@ -759,6 +760,10 @@ def _at_word(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
             and not (_NOUN_AFTER.match(t, w_end) or _CUR.match(t, w_end))):
         return None, w_end
     return _finish(sc, p, op)
+
+
+def _title_case(w: str) -> bool:
+    return w[:1].isupper() and not w.isupper()
 
 
 def _hedge(sc: _Scanner, p: int) -> tuple[str, int] | None:

@@ -196,6 +196,11 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("chiều dài 500m", [E("500", 500)]),
     ("trao giải 500 triệu đồng", [E("500 triệu đồng", 500000000, VND)]),  # money after a label word
     ("nắm giữ cổ phần 30% vốn", [E("30%", 30, PERCENT, kind="percent")]),
+    ("HAI ĐOÀN VIÊN ĐƯỢC KẾT NẠP", [E("HAI", 2, kind="words")]),  # all caps: a headline, not a name
+    ("Ba CĐCS được thành lập", [E("Ba", 3, kind="words")]),
+    ("HỖ TRỢ 1,2 TỶ ĐỒNG", [E("1,2 TỶ ĐỒNG", 1200000000, VND)]),
+    ("một trăm phần trăm", [E("một trăm phần trăm", 100, PERCENT, kind="percent")]),
+    ("2.000 – 3.000 đ/kg", [R("2.000 – 3.000 đ", 2000, 3000, VND, kind="rate", per="kg")]),
     ("lương 1.000/tháng", [E("1.000", 1000, kind="rate", per="tháng")]),
     ("từ 1-5 năm", [R("từ 1-5", 1, 5)]),
     ("tăng 2-3 lần", [R("2-3", 2, 3)]),
