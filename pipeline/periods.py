@@ -39,6 +39,12 @@ from datetime import date, timedelta
 
 from .normalize import normalize_text, normalize_with_map
 
+# The `kind` of a PeriodMention: which family of expression it is.
+KINDS = (
+    "range", "to_date", "cutoff", "rolling", "since", "months", "quarter", "month", "year", "school_year",
+    "term", "workers_month", "tet", "mid_autumn", "date", "recurring", "event",
+)
+
 
 @dataclass(frozen=True)
 class PeriodMention:
@@ -330,11 +336,14 @@ def _quarter(m: re.Match[str], pub: date | None) -> _Range:
 
 
 def _r_range(m: re.Match[str], pub: date | None) -> _Range:
-    a_start, _ = _point(m.group("a"), pub)
     b = m.group("b")
     if re.fullmatch(_NOW, b.strip(), re.I):
-        return a_start, pub
-    return a_start, _point(re.sub(r"^hết\s+", "", b.strip(), flags=re.I), pub)[1]
+        end = pub
+    else:
+        end = _point(re.sub(r"^hết\s+", "", b.strip(), flags=re.I), pub)[1]
+    # A start without a year takes it from the end: "từ ngày 1/1 đến 30/6/2022" starts on 2022-01-01.
+    a_start, _ = _point(m.group("a"), end or pub)
+    return a_start, end
 
 
 def _r_from_start_of_year(m: re.Match[str], pub: date | None) -> _Range:

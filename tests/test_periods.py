@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.normalize import normalize_text
-from pipeline.periods import canchi_year, find_periods, lunar_to_solar, resolve_period, tet_day
+from pipeline.periods import KINDS, canchi_year, find_periods, lunar_to_solar, resolve_period, tet_day
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path("/work/shared/dev/claims_dev.jsonl")
@@ -143,6 +145,25 @@ def test_nfd_and_new_tone_placement_give_the_same_mentions_with_offsets_into_the
     assert len(results[0]) == 3
 
 
+FRAGMENTS = [
+    "Trong", "trong", "năm", "2020", "tháng", "6", "quý", "I", "/", "-", "đầu", "cuối", "qua", "5", "hai", "đến",
+    "nay", "từ", "Tính", "ngày", "31.12", "Tết", "Nguyên đán", "Quý Mão", "Tháng công nhân", "“", "”", "đợt",
+    "này", "Dịp", "mỗi", "hằng", "nhiệm kỳ", "giai đoạn", "(", ")", ",", " ", "\u0301", "hoà", "kết nạp",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map(" ".join))
+def test_mentions_are_exact_ordered_and_disjoint_on_any_text(text: str) -> None:
+    ms = find_periods(text)
+    for m in ms:
+        assert text[m.start : m.end] == m.text
+        assert m.kind in KINDS
+        start, end = resolve_period(m.text, "2021-06-15")
+        assert start is None or end is None or start <= end
+    assert all(a.end <= b.start for a, b in zip(ms, ms[1:], strict=False))
+
+
 # --------------------------------------------------------------------------- resolving
 
 RESOLVED = [
@@ -183,6 +204,10 @@ RESOLVED = [
     ("Tết Nguyên đán Canh Tý 2020", None, "2019-12-26", "2020-02-08"),
     ("Tết Trung thu năm 2021", None, "2021-09-07", "2021-09-21"),
     ("năm học 2020-2021", None, "2020-09-01", "2021-08-31"),
+    # A start without a year takes the end's year.
+    ("từ ngày 1/1 đến 30/6/2022", None, "2022-01-01", "2022-06-30"),
+    ("từ quý I đến hết quý III năm 2021", None, "2021-01-01", "2021-09-30"),
+    ("Từ ngày thành lập đến nay", "2021-10-09", None, "2021-10-09"),
     ("mỗi năm", "2020-01-01", None, None),
     ("hằng năm", None, None, None),
     ("Dịp này", "2020-01-01", None, None),
