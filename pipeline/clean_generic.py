@@ -22,6 +22,9 @@ MIN_CHARS = 250
 # When favor_precision returns less than this, compare with the default settings (see generic_paragraphs).
 SHORT_CHARS = 1000
 BROAD_RATIO = 0.25
+# readability-lxml wins when it finds this many times more text, nearly all of trafilatura's included.
+SPLIT_RATIO = 2.0
+_WORDS = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^- (?=\S)")
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -91,12 +94,24 @@ def generic_paragraphs(html: str) -> list[str]:
         broad = trafilatura_paragraphs(html, precision=False)
         if _chars(paras) < BROAD_RATIO * _chars(broad):
             paras = broad
-    if _chars(paras) >= MIN_CHARS:
-        return paras
-    fallback = readability_paragraphs(html)
-    if _chars(fallback) > _chars(paras):
-        return fallback
+    other = readability_paragraphs(html)
+    if _chars(paras) < MIN_CHARS:
+        return other if _chars(other) > _chars(paras) else paras
+    if _chars(other) >= SPLIT_RATIO * _chars(paras) and _contains(other, paras):
+        return other  # the body is split over several containers and trafilatura kept one
     return paras
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    """Does `big` hold nearly all of `small` (by word 4-grams)?"""
+    grams = _grams(" ".join(big))
+    mine = _grams(" ".join(small))
+    return bool(mine) and len(mine & grams) >= 0.95 * len(mine)
+
+
+def _grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text)
+    return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
 _LEAD_HINT = re.compile(r"sapo|lead|summary|hometext|chapeau|standfirst|excerpt|intro|description|desc\b", re.IGNORECASE)
