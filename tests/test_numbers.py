@@ -20,9 +20,10 @@ from pipeline.records import APPROX, APPROX_BELOW, AT_LEAST, EXACT, PERCENT, VND
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
-DEV = Path("/work/shared/dev/claims_dev.jsonl")
+# The repository's copy of the dev excerpts; the shared original when the copy is absent.
+DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
 if not DEV.exists():
-    DEV = ROOT / "dev" / "claims_dev.jsonl"
+    DEV = Path("/work/shared/dev/claims_dev.jsonl")
 
 
 @dataclass
