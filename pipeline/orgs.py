@@ -371,6 +371,8 @@ def _parse_at(t: str, a: re.Match[str], r: _Rules) -> _Parsed | None:
 
 def _sector_tail(t: str, pos: int, r: _Rules, p: _Parsed) -> _Parsed:
     p.form, p.level, p.end = "sector", SECTOR, pos
+    if b := r.bracket.match(t, pos):  # "Công đoàn Viên chức (CĐVC) tỉnh Cao Bằng"
+        pos = p.end = b.end()
     if c := r.country.match(t, pos):
         p.sector_national, p.end = True, c.end()
         return p
