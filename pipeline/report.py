@@ -315,13 +315,13 @@ def _claim_block(c: dict, text: str, find_quantities) -> str:
         f"<b>{e(indicator_label(c['indicator']))}</b> <span class=\"en\">({e(indicator_label(c['indicator'], 'en'))})</span>",
         f"{e(_value_text(c))}", e(kind),
         f"kỳ / period: {e(c.get('period_text') or '')} {e(period)}",
-        f"{e(c.get('org') or '')} {('· ' + e(c.get('province'))) if c.get('province') else ''}",
+        " · ".join(e(x) for x in (c.get("org"), c.get("province")) if x),
         f"rule {e(c.get('rule'))}, confidence {float(c.get('confidence') or 0):.2f}",
         f"id {e(c['claim_id'])}",
     ]
     return (f'<div class="claim{" is-target" if tgt else ""}" id="claim-{e(c["claim_id"])}" '
             f'data-claim-id="{e(c["claim_id"])}" data-indicator="{e(c["indicator"])}">{markup}'
-            f'<div class="facts">{" · ".join(facts)}</div></div>')
+            f'<div class="facts">{" · ".join(f for f in facts if f.strip())}</div></div>')
 
 
 def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find_quantities) -> str:
