@@ -295,12 +295,14 @@ def find_provinces(text: str) -> list[ProvinceMention]:
         canon = g.lookup.get(k)
         if canon is None:
             continue
-        left = norm[max(0, s - 24) : s]
-        mk = g.marker_before.search(left)
+        # Search the whole text up to the name (bounded window) so lookbehinds see the real left edge.
+        lo = max(0, s - 24)
+        left = norm[lo:s]
+        mk = g.marker_before.search(norm, lo, s)
         if mk:
-            s = s - (len(left) - mk.start())
+            s = mk.start()
         else:
-            if k in g.needs_context or g.sub_place_before.search(left):
+            if k in g.needs_context or g.sub_place_before.search(norm, lo, s):
                 continue
             if not _capitalised(m.group(), g.written.get(k, m.group())) or _followed_by_name(norm, e):
                 continue
