@@ -374,6 +374,7 @@ def test_serve_opens_the_database_read_only(real_out: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        proc.stdout.close()
 
 
 def test_serve_without_outputs_says_so(tmp_path: Path, capsys) -> None:
