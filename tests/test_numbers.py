@@ -581,7 +581,8 @@ def test_compound_scales_round_trip(a: int, b: int, c: int, cur: tuple[str, str 
 def test_ranges_round_trip(lo: int, width: int, sep: str, tu: bool, cur: tuple[str, str | None]) -> None:
     hi = lo + width
     body = ("từ " if tu else "") + f"{format_vi(lo)}{sep}{format_vi(hi)}{cur[0]}"
-    q = _one(f"mức {body} mỗi năm")
+    # A bare tight "1-2" could be a day and month; a noun after it makes it a count range.
+    q = _one(f"mức {body}{'' if cur[0] else ' người'} mỗi năm")
     assert (q.value, q.value_min, q.value_max) == (None, lo, hi)
     assert q.kind == "range" and q.unit == cur[1] and q.text == body
 
