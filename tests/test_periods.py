@@ -15,9 +15,9 @@ from pipeline.normalize import normalize_text
 from pipeline.periods import KINDS, canchi_year, find_periods, lunar_to_solar, resolve_period, tet_day
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = Path("/work/shared/dev/claims_dev.jsonl")
+DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
 if not DEV.exists():
-    DEV = ROOT / "dev" / "claims_dev.jsonl"
+    DEV = Path("/work/shared/dev/claims_dev.jsonl")
 
 
 def _texts(sentence: str) -> list[str]:
