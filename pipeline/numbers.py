@@ -138,6 +138,8 @@ _ADDRESS_RANGE = re.compile(rf"[0-9]+{_H}?/{_H}?[0-9]+{_ADDRESS_AFTER.pattern}",
 _SLASH_PART = re.compile(rf"{_H}?/{_H}?({_NUM_RE})(?![\w])")
 _HYPHEN_PART = re.compile(r"-([0-9]+)(?!\w|[.,][0-9])")
 _TIME_AFTER = re.compile(r":[0-9]{2}")
+_CHAIN = re.compile(r"[0-9]+(?:[./\-][0-9]+)*")
+_DAY_MONTH = re.compile(r"([0-9]{1,2})/([0-9]{1,2})(?:/[0-9]{2,4})?(?![0-9])")
 
 # Spans that contain no quantity at all: URLs, e-mails, phones, clock times, ISO dates, time zones and
 # programme names in quotes ("chương trình “01 triệu sáng kiến …”").
@@ -719,7 +721,7 @@ def _at_digit(sc: _Scanner, p: int) -> tuple[_Rec | None, int]:
     if label or date_cue:
         rm = _RANGE_SEP.match(t, hm.end() if hm else e)
         if rm is not None and rm.end() < len(t) and t[rm.end()].isdigit():
-            return None, _NUM.match(t, rm.end()).end()  # type: ignore[union-attr]  # "quý 1 - 2"
+            return None, _CHAIN.match(t, rm.end()).end()  # type: ignore[union-attr]  # "quý 1 - 2", "ngày 20 - 21/7"
         return None, hm.end() if hm else e
     if _DOC_BEFORE.search(before) and not (money_after or _PCT.match(t, e)):
         return None, e
@@ -814,6 +816,10 @@ def _finish(sc: _Scanner, p: int, op: _Op) -> tuple[_Rec | None, int]:
     if rm is not None:
         if _ADDRESS_RANGE.match(t, rm.end()):
             return None, rm.end()  # "(65 - 67/16, khu phố Tân Phước)": house numbers
+        dm = _DAY_MONTH.match(t, rm.end())
+        if dm and not op.words and op.value == op.mant and op.value <= 31 and _valid_dm(
+                int(dm.group(1)), int(dm.group(2))):
+            return None, dm.end()  # "20 - 21/7": a span of days
         op2 = _second_operand(sc, rm.end(), op.words)
         if op2 is not None:
             lo2 = op.value

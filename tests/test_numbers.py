@@ -318,6 +318,8 @@ SENTENCES: list[tuple[str, list[float]]] = [
     ("gần một nghìn người, khoảng hai trăm đoàn viên, hơn ba chục CĐCS", [1000, 200, 30]),
     ("hai triệu ba triệu người", [2000000, 3000000]),  # the second scale word starts a new number
     ("Kết nạp mới 1.502/1.500 đoàn viên, đạt 100,13% chỉ tiêu.", [1502, 100.13]),
+    ("Đại hội diễn ra trong 2 ngày 20 - 21/7 với sự tham dự của 250 đại biểu chính thức.", [2, 250]),
+    ("Hội nghị từ 20 - 21/7/2024 tại Hà Nội.", []),
 ]
 
 
