@@ -1,32 +1,25 @@
 """Throughput of the number grammar (pipeline.numbers.find_quantities) over the seed articles and the
 dev excerpts, whole texts and sentence by sentence (the extractor calls it once per sentence).
 
-    .venv/bin/python bench/numbers.py [--repeat N] [--dev PATH]
+    .venv/bin/python bench/number_grammar.py [--repeat N] [--dev PATH]
 """
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import re
 import sys
+import time
+from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and its name would shadow the standard
-# library's `numbers` (which `decimal` imports): put the project root there instead.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-sys.path.insert(0, os.path.dirname(_HERE))
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(_HERE).parent
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from pipeline.normalize import normalize_text  # noqa: E402
 from pipeline.numbers import find_quantities  # noqa: E402
 
-DEFAULT_DEV = Path("/work/shared/dev/claims_dev.jsonl")
+DEFAULT_DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
 _SENT = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
