@@ -19,7 +19,8 @@ Conventions (documented because the text leaves them open):
 - Cut-offs ("Tính đến nay", "tính đến ngày 31-10", "đến năm 2018", "Kết thúc giai đoạn 1 (31/5/2022)")
   have no start: (None, end). "từ đầu năm đến nay" runs from 1 January of the publication year.
 - Terms ("nhiệm kỳ 2018-2023", "giai đoạn 2021-2025") cover whole calendar years; a school year
-  ("năm học 2020-2021") runs 1 September to 31 August.
+  ("năm học 2020-2021") runs 1 September to 31 August; "năm học mới" published in July or August is the
+  coming school year, otherwise the current one.
 - "Tháng công nhân" (Workers' Month) is May of its year.
 - Tết of a lunar year (Nguyên đán / cổ truyền, "Xuân Quý Mão") is the Tết season: from the first day
   of tháng Chạp (lunar month 12) to rằm tháng Giêng (15th day of lunar month 1), when unions run
@@ -336,6 +337,8 @@ def _quarter(m: re.Match[str], pub: date | None) -> _Range:
 
 
 def _r_range(m: re.Match[str], pub: date | None) -> _Range:
+    if re.fullmatch(r"nay|bây\s+giờ", m.group("a"), re.I):  # "từ nay đến cuối năm": ahead of publication
+        return pub, _point(re.sub(r"^hết\s+", "", m.group("b").strip(), flags=re.I), pub)[1]
     b = m.group("b")
     if re.fullmatch(_NOW, b.strip(), re.I):
         end = pub
@@ -352,7 +355,7 @@ def _r_from_start_of_year(m: re.Match[str], pub: date | None) -> _Range:
 
 
 def _r_cutoff(m: re.Match[str], pub: date | None) -> _Range:
-    b = m.group("b")
+    b = _g(m, "b") or _g(m, "b2") or ""
     if re.fullmatch(_NOW, b.strip(), re.I):
         return None, pub
     return None, _point(b, pub)[1]
@@ -364,8 +367,13 @@ def _r_rolling(m: re.Match[str], pub: date | None) -> _Range:
     if pub is None:
         return None, None
     n = _num(_g(m, "n") or "một") or 1
-    if (_g(m, "unit") or "năm").lower() == "năm":
+    unit = (_g(m, "unit") or "năm").lower()
+    if unit == "năm":
         return _add_months(pub, -12 * n), pub
+    if unit == "tuần":
+        return pub - timedelta(weeks=n), pub
+    if unit == "ngày":
+        return pub - timedelta(days=n), pub
     return _add_months(pub, -n), pub
 
 
@@ -426,6 +434,19 @@ def _r_school_year(m: re.Match[str], pub: date | None) -> _Range:
     return date(int(m.group("y1")), 9, 1), date(int(m.group("y2")), 8, 31)
 
 
+def _r_this_school_year(m: re.Match[str], pub: date | None) -> _Range:
+    """School year (1 Sep-31 Aug) relative to publication; "năm học mới" in July/August is the coming one."""
+    if pub is None:
+        return None, None
+    y = pub.year if pub.month >= 9 else pub.year - 1
+    rel = re.sub(r"\s+", " ", m.group("rel").lower())
+    if rel == "tới" or (rel == "mới" and pub.month in (7, 8)):
+        y += 1
+    elif rel in ("trước", "vừa qua"):
+        y -= 1
+    return date(y, 9, 1), date(y + 1, 8, 31)
+
+
 def _r_workers_month(m: re.Match[str], pub: date | None) -> _Range:
     y = _year_or_pub(_g(m, "y"), pub)
     return (date(y, 5, 1), date(y, 5, 31)) if y else (None, None)
@@ -468,17 +489,25 @@ _Resolver = Callable[[re.Match[str], date | None], _Range]
 
 _RULES: list[tuple[str, str, _Resolver]] = [
     ("range", rf"(?:tính\s+)?từ\s+(?P<a>{_POINT})\s+(?:đến|tới)\s+(?P<b>{_NOW}|(?:hết\s+)?{_POINT})", _r_range),
+    ("range", rf"từ\s+(?P<a>nay|bây\s+giờ)\s+(?:đến|tới)\s+(?P<b>(?:hết\s+)?{_POINT})", _r_range),
+    (
+        "range",
+        rf"(?:tính\s+)?từ\s+(?:ngày\s+)?(?P<a>{_D}{_SEP}{_M}(?:{_SEP}{_Y})?)\s*(?:đến|tới|[-–])\s*(?:ngày\s+)?"
+        rf"(?P<b>{_D}{_SEP}{_M}(?:{_SEP}{_Y})?)(?![\d.,])(?!\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|%|đồng|người))",
+        _r_range,
+    ),
     ("to_date", rf"(?:ngay\s+)?từ\s+đầu\s+năm(?:\s+(?P<y>{_Y}))?", _r_from_start_of_year),
     (
         "cutoff",
-        rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?P<b>{_NOW}|{_POINT})"
+        rf"(?:(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?P<b>{_NOW}|{_POINT})"
+        rf"|hết\s+(?P<b2>{_POINT}))"
         rf"(?:,?\s+qua\s+{_NUMW}\s+đợt(?:\s+(?:vận\s+động|quyên\s+góp|phát\s+động|ủng\s+hộ))?)?",
         _r_cutoff,
     ),
     ("cutoff", rf"kết\s+thúc\s+giai\s+đoạn\s+\w+\s*\(\s*(?P<b>{_D}{_SEP}{_M}{_SEP}{_Y})\s*\)", _r_cutoff),
     (
         "rolling",
-        rf"(?:(?:trong|qua|suốt)\s+)?(?:(?:hơn|gần|khoảng)\s+)?(?P<n>{_NUMW})\s+(?P<unit>năm|tháng)\s+"
+        rf"(?:(?:trong|qua|suốt)\s+)?(?:(?:hơn|gần|khoảng)\s+)?(?P<n>{_NUMW})\s+(?P<unit>năm|tháng|tuần)\s+"
         rf"(?:qua|vừa\s+qua|gần\s+đây|trở\s+lại\s+đây)"
         rf"(?:\s*\(\s*(?P<y1>{_Y}){_DASH}(?P<y2>{_Y})\s*\))?",
         _r_rolling,
@@ -491,8 +520,8 @@ _RULES: list[tuple[str, str, _Resolver]] = [
     ),
     (
         "since",
-        rf"sau\s+(?:(?:hơn|gần)\s+)?(?P<n>{_NUMW})\s+(?P<unit>năm|tháng)\s+"
-        rf"(?:thành\s+lập|đi\s+vào\s+hoạt\s+động|hoạt\s+động|triển\s+khai|thực\s+hiện|ra\s+mắt)",
+        rf"sau\s+(?:(?:hơn|gần)\s+)?(?P<n>{_NUMW})\s+(?P<unit>năm|tháng|tuần|ngày)\s+"
+        rf"(?:thành\s+lập|đi\s+vào\s+hoạt\s+động|hoạt\s+động|triển\s+khai|thực\s+hiện|ra\s+mắt|phát\s+động)",
         _r_rolling,
     ),
     ("_vague", r"(?:(?:trong|suốt|qua)\s+)?(?:những|các|nhiều|mấy|bao)\s+năm\s+(?:qua|vừa\s+qua|gần\s+đây)", _r_none),
@@ -529,6 +558,7 @@ _RULES: list[tuple[str, str, _Resolver]] = [
     ("tet", r"(?:(?:trong|nhân|vào)\s+)?(?:nhân\s+dịp|dịp|mùa)\s+tết(?!\s+\w)", _r_tet),
     ("mid_autumn", rf"(?:(?:nhân|trong|vào)\s+)?(?:dịp\s+)?tết\s+trung\s+thu(?:\s+(?:năm\s+)?(?P<y>{_Y}))?", _r_mid_autumn),
     ("school_year", rf"{_PREFIX}năm\s+học(?:\s+mới)?\s+(?P<y1>{_Y}){_DASH}(?P<y2>{_Y})", _r_school_year),
+    ("school_year", rf"{_PREFIX}năm\s+học\s+(?P<rel>mới|này|tới|trước|vừa\s+qua)", _r_this_school_year),
     (
         "term",
         rf"(?:nhiệm\s+kỳ|giai\s+đoạn|thời\s+kỳ)\s+(?P<y1>{_Y}){_DASH}(?P<y2>{_Y})",

@@ -76,6 +76,11 @@ FOUND = [
     ("tổng số tiền hỗ trợ đồng bào vùng thiên tai trong hai đợt lên 3,2 tỷ đồng", "trong hai đợt", "event"),
     ("Ngày 4-9-2020, tại Cơ sở gia công lưới an toàn", "Ngày 4-9-2020", "date"),
     ("Tổ chức kế hoạch chăm lo Tết Nguyên đán Canh Tý 2020, với mục tiêu", "Tết Nguyên đán Canh Tý 2020", "tet"),
+    ("Hết năm 2021, toàn tỉnh có 1.200 CĐCS", "Hết năm 2021", "cutoff"),
+    ("từ nay đến cuối năm 2024 phấn đấu kết nạp 5.000 đoàn viên", "từ nay đến cuối năm 2024", "range"),
+    ("Đợt cao điểm từ 15.5 đến 30.6.2023 đã kết nạp 800 đoàn viên", "từ 15.5 đến 30.6.2023", "range"),
+    ("Sau 3 tuần phát động, đoàn viên đã đóng góp 200 triệu đồng", "Sau 3 tuần phát động", "since"),
+    ("Trong năm học này, Công đoàn ngành Giáo dục đã", "Trong năm học này", "school_year"),
 ]
 
 
@@ -117,6 +122,8 @@ NOT_PERIODS = [
     "tặng 6.000 suất quà, tổng trị giá trên 3 tỉ đồng",
     "kỷ niệm 92 năm ngày thành lập Công đoàn Việt Nam",
     "với 2178/1550 đạt 140% chỉ tiêu",
+    "số đoàn viên tăng từ 1.200 đến 1.500 người",
+    "mức hỗ trợ từ 2.5 đến 3.5 triệu đồng",
 ]
 
 
@@ -204,6 +211,12 @@ RESOLVED = [
     ("Tết Nguyên đán Canh Tý 2020", None, "2019-12-26", "2020-02-08"),
     ("Tết Trung thu năm 2021", None, "2021-09-07", "2021-09-21"),
     ("năm học 2020-2021", None, "2020-09-01", "2021-08-31"),
+    ("Hết năm 2021", None, None, "2021-12-31"),
+    ("từ nay đến cuối năm 2024", "2024-06-03", "2024-06-03", "2024-12-31"),
+    ("từ 15.5 đến 30.6.2023", None, "2023-05-15", "2023-06-30"),
+    ("Sau 3 tuần phát động", "2020-11-03", "2020-10-13", "2020-11-03"),
+    ("Trong năm học này", "2021-03-01", "2020-09-01", "2021-08-31"),
+    ("năm học mới", "2013-08-20", "2013-09-01", "2014-08-31"),
     # A start without a year takes the end's year.
     ("từ ngày 1/1 đến 30/6/2022", None, "2022-01-01", "2022-06-30"),
     ("từ quý I đến hết quý III năm 2021", None, "2021-01-01", "2021-09-30"),
