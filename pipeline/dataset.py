@@ -11,7 +11,8 @@ that three sites reprint is one fact with three sources. Two claims are the same
   drops "từ đầu năm đến nay" still reports the same figure; we never *assign* it that period).
 
 Facts are the connected components of that relation. The panel then keeps one row per province,
-indicator, achievement/target and exact period, and never adds facts up: bodies in one province
+indicator, achievement/target and exact period (undated facts stay in the fact table only), and never
+adds facts up: bodies in one province
 overlap (a district federation's recruits are part of the province's), so a cell reports the
 province-wide federation's figure when there is one, else the best-sourced one, and lists the others.
 
@@ -292,6 +293,8 @@ def period_label(start: date | None, end: date | None) -> str | None:
     """Readable label: 2021, 2022-H1, 2022-Q3, 2022-06, or start..end."""
     if start is None or end is None:
         return None
+    if start == end:
+        return start.isoformat()  # a stock at a date: "ngày 10/10/2006"
     last_day = (date(end.year + (end.month == 12), end.month % 12 + 1, 1) - timedelta(days=1)).day
     whole_months = start.day == 1 and end.day == last_day
     if whole_months and start.year == end.year:
@@ -333,11 +336,16 @@ def build_panel(facts: pd.DataFrame) -> pd.DataFrame:
     for rec in facts.to_dict("records"):
         f = {k: clean(v) for k, v in rec.items()}
         f["is_target"] = to_bool(f.get("is_target"))
+        if parse_date(f.get("period_start")) is None or parse_date(f.get("period_end")) is None:
+            continue  # undated figures have no place on a time axis; they stay in the facts table
         key = (f.get("province"), f["indicator"], f["is_target"], f.get("period_start"), f.get("period_end"))
         cells.setdefault(key, []).append(f)
     out = []
     for (province, indicator, is_target, p_start, p_end), group in cells.items():
+        # Province federation first, then the best-sourced figure, then the largest: among one body's
+        # figures for one period the total is at least each of its parts.
         group.sort(key=lambda f: (not is_province_wide(f.get("org")), -int(f.get("n_sources") or 0),
+                                  -float(f.get("value") if f.get("value") is not None else f.get("value_max") or 0),
                                   f.get("first_published") or "9999", f["fact_id"]))
         best = group[0]
         s, e = parse_date(p_start), parse_date(p_end)

@@ -277,8 +277,9 @@ def summary_table(panel: pd.DataFrame) -> str:
     )
     return (f'<table class="summary"><thead><tr><th>Tỉnh / Province</th>{head}</tr></thead><tbody>{body}</tbody></table>'
             '<p class="muted">KH = chỉ tiêu, kế hoạch (target). Mỗi ô là con số của LĐLĐ tỉnh/thành phố khi có, không '
-            'cộng dồn các đơn vị. <span class="en">Each cell is the province federation\'s own figure where there is '
-            'one; bodies are never added up.</span></p>')
+            'cộng dồn các đơn vị; số liệu không rõ kỳ chỉ có ở phần bài viết. <span class="en">Each cell is the province '
+            'federation\'s own figure where there is one; bodies are never added up; figures without a period are '
+            'listed with their articles only.</span></p>')
 
 
 def findings_table(audit: pd.DataFrame, doc_anchor: dict[str, str]) -> str:

@@ -139,9 +139,25 @@ def test_panel_keeps_targets_apart_and_never_sums_bodies() -> None:
     assert vp.period_label == "2015–2020" and vp.value == 509 and vp.period_months == pytest.approx(72, abs=0.1)
 
 
+def test_panel_leaves_out_undated_figures_and_prefers_the_total_to_its_parts() -> None:
+    year = ("2020-01-01", "2020-12-31")
+    facts = build_facts(frame([
+        claim("a1", "members_recruited", 19, period=year),  # "kết nạp 19 công đoàn viên (16 …) và (3 …)"
+        claim("a1", "members_recruited", 16, period=year),
+        claim("a1", "members_recruited", 3, period=year),
+        claim("a2", "funds_disbursed", 3e7, unit="VND"),  # three different payouts, no period
+        claim("a2", "funds_disbursed", 9e7, unit="VND"),
+    ]))
+    assert len(facts) == 5
+    panel = build_panel(facts)
+    assert len(panel) == 1
+    row = panel.iloc[0]
+    assert row.value == 19 and row.n_facts == 3 and row.period_label == "2020"
+
+
 @pytest.mark.parametrize(
     ("start", "end", "label"),
-    [("2022-01-01", "2022-06-30", "2022-H1"), ("2022-07-01", "2022-09-30", "2022-Q3"),
+    [("2006-10-10", "2006-10-10", "2006-10-10"), ("2022-01-01", "2022-06-30", "2022-H1"), ("2022-07-01", "2022-09-30", "2022-Q3"),
      ("2022-06-01", "2022-06-30", "2022-06"), ("2021-01-01", "2022-06-30", "2021-01-01..2022-06-30")],
 )
 def test_period_labels(start: str, end: str, label: str) -> None:
