@@ -335,10 +335,14 @@ def _dev() -> list[dict]:
     return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+CHALLENGE = ROOT / "tests" / "data" / "challenge.jsonl"  # a second annotated set, when present
+
+
 def _gold_cases() -> list[tuple[str, str, dict]]:
-    if not DEV.exists():
-        return []
-    return [(d["id"], d["text"], c) for d in _dev() for c in d["claims"]]
+    docs = _dev() if DEV.exists() else []
+    if CHALLENGE.exists():
+        docs += [json.loads(line) for line in CHALLENGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(d["id"], d["text"], c) for d in docs for c in d["claims"]]
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="dev excerpts not available")
