@@ -29,7 +29,7 @@ from .clean_patterns import tidy
 from .clean_spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
 from .records import Article, stable_id
 from .rules import load_toml
-from .sites import SiteRules, Template, site_for_url
+from .sites import SiteRules, Template, default_sites, site_for_url
 
 SPAM_INJECTED = "spam_injected"
 RULES_STALE = "rules_stale"
@@ -74,6 +74,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     page_host = _host(canonical)
     vietnamese = _page_is_vietnamese(root)
 
+    cms = detect_cms(root, text)
     if _remove_spam(root, site, page_host, vietnamese):
         flags.append(SPAM_INJECTED)
     strip_invisible(root)
@@ -82,6 +83,9 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     result = _site_extract(root, site) if site else None
     if site and result is None:
         flags.append(RULES_STALE)
+    if result is None and site is None and cms and site_rules:
+        # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).
+        result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
         result = _generic_extract(root, meta, vietnamese)
     for flag in result.flags:
@@ -159,6 +163,24 @@ def _page_is_vietnamese(root: lxml_html.HtmlElement) -> bool:
     body = root.find("body")
     sample = (body if body is not None else root).text_content()[:30000]
     return is_vietnamese(sample)
+
+
+# --- CMS detection -------------------------------------------------------------------------------
+
+_NUKEVIET_SCRIPT = re.compile(r"""\bnv_module_name\s*=\s*["']""")
+
+
+def detect_cms(root: lxml_html.HtmlElement, text: str) -> str | None:
+    """The CMS that rendered the page, when it says so (generator meta, CMS-specific script)."""
+    generator = (_meta_content(root, 'meta[name="generator"]') or "").lower()
+    if "nukeviet" in generator or _NUKEVIET_SCRIPT.search(text):
+        return "nukeviet"
+    return None
+
+
+def _cms_sites(cms: str) -> list[SiteRules]:
+    """Site rules written for the same CMS (key `cms` in the rules file): their templates fit."""
+    return [s for s in default_sites() if str(s.extra.get("cms", "")).lower() == cms]
 
 
 # --- spam --------------------------------------------------------------------------------------

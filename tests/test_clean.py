@@ -165,6 +165,16 @@ def test_renamed_body_container_falls_back_and_flags_rules_stale() -> None:
     assert art.title == exp["title"] and art.published == exp["published"]
 
 
+def test_unknown_nukeviet_site_borrows_the_cms_templates() -> None:
+    stem = "002_60ffbf86a2e7e850"
+    exp = expected(stem)
+    html = _without_site((HTML_DIR / f"{stem}.html").read_text(encoding="utf-8"))
+    art = clean_html(html, "https://ldld.other-province.gov.vn/news/tin-hoat-dong/bai-viet-1452.html")
+    assert art.site is None and art.province is None and not art.flags
+    check_article(art, exp)
+    assert art.text == clean_html((HTML_DIR / f"{stem}.html").read_bytes()).text
+
+
 def test_unknown_page_with_hidden_link_farm_is_flagged() -> None:
     paras = "".join(
         f"<p>Đoạn {i}: Công đoàn cơ sở đã tổ chức hội nghị người lao động, thông qua thỏa ước lao động tập thể "
