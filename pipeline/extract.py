@@ -256,8 +256,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
         if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
             return None
-        if rule.unit == VND and _rate_before(s, rs, _before_words(s, t_start, 3), q.start):
-            return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …"
+        if _rate_before(s, rs, clause_lo, q.start):
+            return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
         if _same_class_between(s, q, t_end, q.start):
             return None
     elif rule.triggers_after is not None:
@@ -285,10 +285,13 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
-    around = s.low[t_start:_next_same_class(s, q, clause_hi)]
+    around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
     if rule.recipients is not None and not rule.recipients.search(around):
         return None
-    if rule.not_recipients is not None and rule.not_recipients.search(around):
+    # Recipients that rule a reading out must be close: the money's own destination, not a later action.
+    if rule.not_recipients is not None and rule.not_recipients.search(
+        s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
+    ):
         return None
     score = rule.confidence - 0.004 * gap
     return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
@@ -445,6 +448,9 @@ def _list_header_match(
             if best is None:
                 return None
             label = left.split(":")[0].strip(" -•*+\t")
+            donors = rs.common.non_union_donors
+            if donors is not None and donors.match(fold(label)):
+                return None
             return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True,
                          label=label or None)
         if back > 0 and not re.search(r":\s*\S", stripped):
@@ -459,7 +465,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     left = s.text[: q.start]
     in_parens = left.rfind("(") > left.rfind(")")
     seg_start = max(left.rfind(";"), left.rfind("("))
-    head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) <= 1
+    head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) == 0
     if not (in_parens or head_of_segment):
         return None
     for _prev_q, prev_m in reversed(found):  # the nearest earlier claim counting the same kind of thing
@@ -470,7 +476,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
             siblings = rs.indicator(rule.indicator).rules
             if not any(_object_after(r, s, q) is not None for r in siblings):
                 continue
-        window = s.low[q.start : _next_same_class(s, q, s.clause_end(q.end))]
+        window = s.low[q.start : s.clause_end(q.end)]
         if rule.exclude is not None and rule.exclude.search(window):
             return None
         return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
@@ -526,6 +532,10 @@ def extract_mentions(
     return claims
 
 
+# Indicators reported against a plan as "achieved/target" fractions ("kết nạp 76/50 …, đạt 150% chỉ tiêu").
+_PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
+
+
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
     ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
     if m.label:
@@ -552,7 +562,8 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
     else:
         vals = [(q.value, None, None, target)]
         # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target.
-        if q.kind == "fraction" and q.denominator is not None and re.search(r"chỉ tiêu|kế hoạch", s.low[q.end :]):
+        if (q.kind == "fraction" and q.denominator is not None and m.rule.indicator in _PLANNED
+                and re.search(r"chỉ tiêu|kế hoạch(?!\s+số)", s.low)):
             vals.append((q.denominator, None, None, True))
     for value, vmin, vmax, is_target in vals:
         cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)

@@ -62,6 +62,7 @@ class Rule:
     exclude_after_words: int = 6  # how far after the claim the vetoes still apply
     exclude_clause: re.Pattern[str] | None = None  # vetoes anywhere in the clause (e.g. another actor)
     not_recipients: re.Pattern[str] | None = None  # recipients that rule this reading out
+    recipients_in_clause: bool = False  # look for recipients in the whole clause, not only after the trigger
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Common:
     directive_cues: re.Pattern[str] | None
     future_cues: re.Pattern[str] | None
     blocking_verbs: re.Pattern[str] | None
+    non_union_donors: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None
     youth_union_cues: re.Pattern[str] | None
@@ -148,6 +150,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 exclude_after_words=int(r.get("exclude_after_words", data.get("exclude_after_words", 6))),
                 exclude_clause=phrase_pattern(shared_exclude_clause + _list(r, "exclude_clause", path)),
                 not_recipients=phrase_pattern(_list(r, "not_recipients", path)),
+                recipients_in_clause=bool(r.get("recipients_in_clause", False)),
             )
         )
     if not rules:
