@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 FETCH_ID = "Unionclaims-Fetch-ID"
 FETCH_RECORDS = "Unionclaims-Fetch-Records"
 FRONTIER_URL = "Unionclaims-Frontier-URL"
+PAGE_KIND = "Unionclaims-Page-Kind"  # robots | sitemap | feed | listing | article
 READ_LIMIT = 64 * 1024 * 1024  # decoded-body cap when reading archives written by others
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -59,6 +60,7 @@ class ArchivedPage:
     record_id: str
     warc_path: str
     truncated: bool = False  # WARC-Truncated set, or the body hit the read cap
+    kind: str | None = None  # what the crawler fetched it as (article, listing …); None in foreign archives
 
     @property
     def content_type(self) -> str | None:
@@ -100,7 +102,7 @@ def _request_path(url: str) -> str:
 
 def build_group(
     exchanges: list[Exchange], frontier_url: str, revisit: Revisit | None = None, fetch_id: str | None = None,
-    error: str | None = None,
+    error: str | None = None, kind: str | None = None,
 ) -> tuple[bytes, str, str | None, str | None]:
     """Serialise one fetch as WARC records → (bytes, fetch_id, final record id, final WARC-Date)."""
     fetch_id = fetch_id or uuid.uuid4().hex
@@ -120,7 +122,7 @@ def build_group(
         rid = new_record_id()
         date = warc_date(ex.started if ex else datetime.now(timezone.utc))
         common = {"WARC-Record-ID": rid, "WARC-Date": date, FETCH_ID: fetch_id, FETCH_RECORDS: str(total),
-                  FRONTIER_URL: frontier_url}
+                  FRONTIER_URL: frontier_url, **({PAGE_KIND: kind} if kind else {})}
         if kind == "request":
             request_id = rid
             host = urlsplit(ex.url).netloc
@@ -407,14 +409,18 @@ def _is_html(headers: dict[str, str], body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
-def iter_archived_pages(corpus_dir: Path) -> Iterator[ArchivedPage]:
+def iter_archived_pages(corpus_dir: Path, kinds: set[str] | None = None) -> Iterator[ArchivedPage]:
     """The 200 HTML responses of every *.warc.gz / *.warc under `corpus_dir` (or that one file), in archive
-    order. Revisit records (unchanged refetches), redirects, errors and 304s are skipped. A damaged file
-    yields the records before the damage and logs one warning."""
+    order. Revisit records (unchanged refetches), redirects, errors and 304s are skipped. `kinds` (e.g.
+    {"article"}) keeps only pages the crawler fetched as those kinds (pages of foreign archives have no
+    kind and are kept). A damaged file yields the records before the damage and logs one warning."""
     for path in warc_files(Path(corpus_dir)):
         scan = scan_warc(path)
         for rec in scan.records:
             if rec.rec_type != "response" or rec.http_status != 200 or not rec.url:
+                continue
+            kind = rec.warc_headers.get(PAGE_KIND)
+            if kinds is not None and kind is not None and kind not in kinds:
                 continue
             headers = {k.lower(): v for k, v in rec.http_headers}
             body, cut = decode_body(rec.payload, headers.get("content-encoding"), READ_LIMIT)
@@ -424,7 +430,7 @@ def iter_archived_pages(corpus_dir: Path) -> Iterator[ArchivedPage]:
                 url=rec.url, body=body, headers=headers, status=200,
                 fetched_at=rec.warc_headers.get("WARC-Date", ""),
                 record_id=rec.warc_headers.get("WARC-Record-ID", ""), warc_path=str(path),
-                truncated=cut or "WARC-Truncated" in rec.warc_headers,
+                truncated=cut or "WARC-Truncated" in rec.warc_headers, kind=kind,
             )
         if scan.damaged:
             log.warning("%s: stopped reading at a damaged record: %s", path, scan.damaged)

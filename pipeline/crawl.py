@@ -428,7 +428,8 @@ class Crawler:
         if (final is not None and final.status == 200 and not final.truncated and page.last_record_id
                 and page.content_hash == sha256(final.body)):
             revisit = Revisit(page.last_record_id, page.last_record_date or "")
-        data, fid, final_id, final_date = build_group(result.exchanges, page.url, revisit, error=result.error)
+        data, fid, final_id, final_date = build_group(result.exchanges, page.url, revisit, error=result.error,
+                                                      kind=page.kind)
         path, offset = self.archive.write(data)
         self._apply(page, result, _Group(fid, path, offset, final_id, final_date, revisit is not None))
 
@@ -455,8 +456,11 @@ class Crawler:
             cols: dict[str, object] = {"last_fetched": at, "last_fetch_run": self.run_id, "last_status": status,
                                        "error": result.error}
             if page.kind == "robots":
-                self._apply_robots(db, plan, page, final if result.error is None else None)
+                self._apply_robots(db, plan, page, final if result.error is None else None, group.revisit)
                 cols["state"] = "done"
+                if final is not None and final.status == 200 and not group.revisit:
+                    cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
+                                last_record_date=group.final_date)
             elif final is None or status is None:
                 cols["state"] = "failed"
                 self._event(db, page, "failed", result.error or "no response")
@@ -482,6 +486,9 @@ class Crawler:
                 cols["state"] = "done"
                 cols["etag"] = final.header("etag")
                 cols["last_modified"] = final.header("last-modified")
+                if not group.revisit:  # an identical refetch is archived as a revisit of this record
+                    cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
+                                last_record_date=group.final_date)
                 handler = {"sitemap": self._apply_sitemap, "feed": self._apply_feed,
                            "listing": self._apply_listing, "article": self._apply_article}[page.kind]
                 cols.update(handler(db, plan, page, final, group) or {})
@@ -490,10 +497,12 @@ class Crawler:
     def _event(self, db, page: Page, event: str, detail: str | None = None) -> None:
         self.store.add_event(db, self.run_id, page.site, page.key, page.url, event, detail)
 
-    def _apply_robots(self, db, plan: SitePlan, page: Page, final: Exchange | None) -> None:
+    def _apply_robots(self, db, plan: SitePlan, page: Page, final: Exchange | None, revisit: bool) -> None:
         nl = netloc(page.url)
         status = final.status if final is not None else None
         body = final.body.decode("utf-8", "replace") if status is not None and 200 <= status < 300 else ""
+        if revisit and not body:  # recovered from a revisit record: same body as last time
+            body = (self.store.robots_validators(nl) or (None, ""))[1]
         if status is None or status >= 500:
             log.warning("%s: robots.txt unavailable (%s); host treated as disallowed for this run", nl,
                         status or "no response")
@@ -585,8 +594,7 @@ class Crawler:
             text, flags, published = decoded.text, [], None
         flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})
         text_hash = sha256(text.encode("utf-8"))
-        cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
-                    last_record_date=group.final_date, flags=json.dumps(flags))
+        cols["flags"] = json.dumps(flags)
         if published:
             cols["published"] = published
         if page.version == 0:

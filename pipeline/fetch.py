@@ -130,7 +130,8 @@ class HostThrottle:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
-        self._next: dict[str, float] = {}
+        self._last_end: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}
 
     def _host_lock(self, host: str) -> threading.Lock:
         with self._lock:
@@ -138,21 +139,25 @@ class HostThrottle:
 
     @contextmanager
     def slot(self, host: str, delay: float) -> Iterator[None]:
+        """Hold the host for one request. The gap runs from the end of the previous response, with the
+        delay known now (robots.txt may have raised it since), or until a backoff/Retry-After deadline."""
         lock = self._host_lock(host)
         with lock:
-            wait = self._next.get(host, 0.0) - time.monotonic()
+            with self._lock:
+                ready = max(self._last_end.get(host, float("-inf")) + delay, self._not_before.get(host, 0.0))
+            wait = ready - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
                 yield
             finally:
-                # The gap runs from the end of one response to the start of the next request.
-                self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + delay)
+                with self._lock:
+                    self._last_end[host] = time.monotonic()
 
     def defer(self, host: str, seconds: float) -> None:
         """No request to `host` before `seconds` from now (backoff, Retry-After)."""
         with self._lock:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+            self._not_before[host] = max(self._not_before.get(host, 0.0), time.monotonic() + seconds)
 
 
 class _Decoder:
@@ -163,6 +168,7 @@ class _Decoder:
         self.kind = enc if enc in ("gzip", "x-gzip", "deflate") else ""
         self._d = self._new()
         self.error: str | None = None
+        self.consumed = 0
 
     def _new(self) -> zlib._Decompress | None:
         if self.kind in ("gzip", "x-gzip"):
@@ -172,9 +178,13 @@ class _Decoder:
         return None
 
     def feed(self, data: bytes, limit: int) -> bytes:
-        """Decoded bytes for `data`, at most `limit` + 1 (one more tells the caller the cap was hit)."""
+        """Decoded bytes for `data`, at most `limit` + 1 (one more tells the caller the cap was hit).
+        `self.consumed` is how much of `data` that took, so a cut body can be archived cut too."""
+        total = len(data)
         if self._d is None or self.error:
-            return data[: limit + 1]
+            out = data[: limit + 1]
+            self.consumed = len(out)
+            return out
         out = b""
         try:
             while data and len(out) <= limit:
@@ -186,13 +196,15 @@ class _Decoder:
                     data = self._d.unused_data  # concatenated gzip members
                     self._d = self._new()
                     continue
-                break
+                data = b""
         except zlib.error as exc:
             if self.kind == "deflate" and not out:
                 # Some servers send raw deflate without the zlib header.
                 self._d = zlib.decompressobj(-zlib.MAX_WBITS)
                 return self.feed(data, limit)
             self.error = f"bad {self.kind} data ({exc})"
+            data = b""
+        self.consumed = total - len(data)
         return out
 
 
@@ -381,6 +393,7 @@ class Fetcher:
                 body.append(out)
                 size += len(out)
                 if size > s.max_bytes:
+                    raw[-1] = chunk[: decoder.consumed]  # archive only what the kept body came from
                     ex.truncated = "length"
                     log.warning("%s: body over max_bytes=%d; cut and flagged truncated", ex.url, s.max_bytes)
                     break

@@ -78,6 +78,7 @@ class SiteServer:
     crawl_delay: float | None = None
     n_articles: int = 12
     slow_seconds: float = 2.0
+    conditional: bool = True  # honour If-None-Match (False: always 200, like many small CMSs)
     log: list[LogEntry] = field(default_factory=list)
     hits: dict[str, int] = field(default_factory=dict)
 
@@ -169,12 +170,12 @@ def _make_handler(server: SiteServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, b"<html><body>Not found</body></html>")
             if doc.status != 200:
                 return self._send(doc.status, b"<html><body>Gone</body></html>")
-            if self.headers.get("If-None-Match") == doc.etag:
+            if server.conditional and self.headers.get("If-None-Match") == doc.etag:
                 self.send_response(304)
                 self.send_header("ETag", doc.etag)
                 self.end_headers()
                 return 304
-            return self._send(200, doc.body, doc.content_type, {"ETag": doc.etag})
+            return self._send(200, doc.body, doc.content_type, {"ETag": doc.etag} if server.conditional else {})
 
         def _article(self, i: int) -> bytes:
             site = server.site

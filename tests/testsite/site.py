@@ -102,7 +102,13 @@ def article_paragraphs(site: str, i: int, recruited: int) -> list[str]:
         f"Nhân dịp Tết Nguyên đán, công đoàn các cấp đã trao {gifts} suất quà cho đoàn viên, người lao động "
         f"có hoàn cảnh khó khăn với tổng số tiền {money} triệu đồng.",
         "Hội nghị đề ra nhiệm vụ trọng tâm trong thời gian tới, tiếp tục đổi mới nội dung, phương thức "
-        "hoạt động công đoàn.",
+        "hoạt động công đoàn, hướng mạnh về cơ sở, lấy đoàn viên, người lao động làm trung tâm.",
+        "Các cấp công đoàn tiếp tục phối hợp với chuyên môn đồng cấp tổ chức tốt các phong trào thi đua yêu "
+        "nước, chăm lo đời sống vật chất, tinh thần cho đoàn viên, người lao động; đẩy mạnh công tác tuyên "
+        "truyền, giáo dục chính trị, tư tưởng, nâng cao nhận thức pháp luật cho công nhân lao động.",
+        "Phát biểu chỉ đạo hội nghị, đồng chí Chủ tịch Liên đoàn Lao động tỉnh ghi nhận, biểu dương những kết "
+        "quả đạt được, đồng thời đề nghị các cấp công đoàn khắc phục hạn chế, quan tâm hơn nữa đến việc phát "
+        "triển đoàn viên, thành lập công đoàn cơ sở tại các doanh nghiệp ngoài nhà nước.",
     ]
 
 
@@ -141,8 +147,9 @@ class UnionSite:
         n = recruited if recruited is not None else 40 + 13 * i
         self.recruited[path] = n
         title = f"Liên đoàn Lao động tỉnh {PROVINCES[self.name]} sơ kết công đoàn quý I, bài {i}"
-        body = self.render(title, article_paragraphs(self.name, i, n))
-        self.articles[path] = Doc(path, body, published=f"2024-03-{1 + i % 27:02d}", title=title)
+        published = f"2024-03-{1 + i % 27:02d}"
+        body = self.render(title, article_paragraphs(self.name, i, n), published)
+        self.articles[path] = Doc(path, body, published=published, title=title)
         return path
 
     def edit(self, path: str, recruited: int) -> None:
@@ -153,9 +160,15 @@ class UnionSite:
     def delete(self, path: str, status: int = 404) -> None:
         self.articles[path].status = status
 
-    def render(self, title: str, paragraphs: list[str]) -> bytes:
+    def render(self, title: str, paragraphs: list[str], published: str = "2024-03-01") -> bytes:
         template = self.rules["templates"][0]
         soup = BeautifulSoup(self.seed_html, "lxml")
+        y, m, d = published.split("-")
+        for meta in soup.select('meta[property="article:published_time"], meta[property="article:modified_time"]'):
+            meta["content"] = f"{published}T08:00:00+07:00"
+        if template.get("published"):
+            for el in soup.select(template["published"]):
+                el.string = f"Ngày đăng: {d}/{m}/{y} 08:00"
         body = soup.select_one(template["body"])
         body.clear()
         for text in paragraphs:
