@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from . import geo, orgs, periods
 from .indicators import Rule, RuleSet, default_ruleset, fold
 from .normalize import normalize_with_map
 from .records import AT_LEAST, VND, Claim, Quantity, stable_id
@@ -348,13 +349,6 @@ def _is_target(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
 # --------------------------------------------------------------------------- context (period, org, province)
 
 
-def _optional(module: str):
-    try:
-        return __import__(f"pipeline.{module}", fromlist=[module])
-    except ImportError:  # pragma: no cover - modules are part of the package
-        return None
-
-
 @dataclass
 class _Context:
     period_text: str | None = None
@@ -375,34 +369,28 @@ def _context_for(
     sentence: str, q_pos: int, prev_sentences: list[str], published: str | None, default_province: str | None,
     default_org: str | None,
 ) -> _Context:
+    """Period, organisation and province of a number at `q_pos`: the nearest mention before it in its
+    sentence (periods also from the two sentences before), else the site's defaults."""
     ctx = _Context(org=default_org, province=default_province)
-    periods = _optional("periods")
-    if periods is not None:
-        mentions = [m for m in periods.find_periods(sentence)]
-        chosen = _nearest_before(mentions, q_pos)
-        if chosen is None:
-            for prev in reversed(prev_sentences[-2:]):
-                pm = periods.find_periods(prev)
-                if pm:
-                    chosen = pm[-1]
-                    break
-        if chosen is not None:
-            ctx.period_text = chosen.text
-            ctx.period_start, ctx.period_end = periods.resolve_period(chosen.text, published)
-    orgs = _optional("orgs")
-    if orgs is not None:
-        om = orgs.find_orgs(sentence)
-        chosen_org = _nearest_before(om, q_pos)
-        if chosen_org is not None:
-            ctx.org = orgs.canonical_org(chosen_org, default_province)
-            if chosen_org.province:
-                ctx.province = chosen_org.province
-    geo = _optional("geo")
-    if geo is not None and (ctx.province is None or ctx.province == default_province):
-        pm = geo.find_provinces(sentence)
-        chosen_p = _nearest_before(pm, q_pos)
-        if chosen_p is not None:
-            ctx.province = chosen_p.name
+    period = _nearest_before(periods.find_periods(sentence), q_pos)
+    if period is None:
+        for prev in reversed(prev_sentences[-2:]):
+            found = periods.find_periods(prev)
+            if found:
+                period = found[-1]
+                break
+    if period is not None:
+        ctx.period_text = period.text
+        ctx.period_start, ctx.period_end = periods.resolve_period(period.text, published)
+    org = _nearest_before(orgs.find_orgs(sentence), q_pos)
+    if org is not None:
+        ctx.org = orgs.canonical_org(org, default_province)
+        if org.province:
+            ctx.province = org.province
+    if ctx.province is None or ctx.province == default_province:
+        place = _nearest_before(geo.find_provinces(sentence), q_pos)
+        if place is not None:
+            ctx.province = place.name
     return ctx
 
 
