@@ -52,6 +52,7 @@ def _is_title_candidate(bp: Boilerplate, line: str) -> bool:
         and _kind(bp, line) is None
         and dateline_date(line) is None
         and not line.endswith(".")
+        and author_from_label(line) is None
     )
 
 
@@ -90,11 +91,15 @@ def clean_dump(text: str) -> Cleaned:
     lines = [x for x in (tidy(raw) for raw in text.splitlines()) if x]
     repeated = _repeats(lines)
     start, title_i, date_i = _find_head(bp, lines, repeated)
+    if start >= len(lines):  # no line reads as a sentence (a list, a poem): the first line is the title
+        title_i = next((i for i, x in enumerate(lines) if _is_title_candidate(bp, x)), None)
+        start = (title_i + 1) if title_i is not None else 0
     out = Cleaned(paragraphs=[])
     out.title = lines[title_i] if title_i is not None else None
     out.published = dateline_date(lines[date_i]) if date_i is not None else None
+    out.author = next((a for a in map(author_from_label, lines[:start]) if a), None)
     # Lines above the title (category, series label) come back in the body as image alt text.
-    head_texts = {x for x in lines[: (title_i if title_i is not None else start) + 1] if _kind(bp, x) is None}
+    head_texts = {x for x in lines[: title_i + 1 if title_i is not None else start] if _kind(bp, x) is None}
     vietnamese = is_vietnamese(" ".join(lines[start:]))
     body: list[str] = []
     after_alt = False
@@ -103,7 +108,9 @@ def clean_dump(text: str) -> Cleaned:
         author = author_from_label(line)
         if author:
             out.author = out.author or author
-            break
+            if body:  # an author line below the body closes it; above it, it is just metadata
+                break
+            continue
         kind = _kind(bp, line)
         if kind == "end":
             break

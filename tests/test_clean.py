@@ -100,6 +100,35 @@ def test_text_dump_counter_after_body_never_leaks_numbers() -> None:
         assert number not in art.text
 
 
+@pytest.mark.parametrize(
+    ("dump", "title", "published", "author", "body"),
+    [
+        (  # byline and dateline above the body, related list below
+            "Hội nghị tổng kết\nTác giả: Lê Văn B\n17/01/2025, 07:00\n"
+            "Công đoàn tỉnh tổ chức hội nghị tổng kết năm 2023 với sự tham gia của 200 đại biểu.\n"
+            "Tin khác\nCông đoàn huyện trao 50 suất quà cho công nhân có hoàn cảnh khó khăn dịp Tết.",
+            "Hội nghị tổng kết", "2025-01-17", "Lê Văn B",
+            ["Công đoàn tỉnh tổ chức hội nghị tổng kết năm 2023 với sự tham gia của 200 đại biểu."],
+        ),
+        (  # body only: no title line to take
+            "Công đoàn tỉnh tổ chức hội nghị tổng kết năm 2023 với sự tham gia của 200 đại biểu.\n"
+            "Hội nghị đã thông qua nhiều nghị quyết quan trọng cho năm tới.",
+            None, None, None,
+            ["Công đoàn tỉnh tổ chức hội nghị tổng kết năm 2023 với sự tham gia của 200 đại biểu.",
+             "Hội nghị đã thông qua nhiều nghị quyết quan trọng cho năm tới."],
+        ),
+        (  # no line reads as a sentence: first line is the title, the rest is kept
+            "Danh sách khen thưởng\nCông đoàn ngành Y tế\nCông đoàn ngành Giáo dục",
+            "Danh sách khen thưởng", None, None, ["Công đoàn ngành Y tế", "Công đoàn ngành Giáo dục"],
+        ),
+    ],
+)
+def test_small_dumps(dump: str, title, published, author, body) -> None:
+    art = clean_text(dump)
+    assert (art.title, art.published, art.author) == (title, published, author)
+    assert art.text.split("\n\n") == body
+
+
 # --- HTML pages, site rules ------------------------------------------------------------------------
 
 
