@@ -206,6 +206,17 @@ def evaluate(excerpts: list[Excerpt]) -> Report:
     )
 
 
+def rule_counts(report: Report) -> dict[str, tuple[int, int]]:
+    """Matches and false alarms per rule id (inherited readings count for the rule they inherit)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for o in report.outcomes:
+        for _g, p in o.matched:
+            counts[p.claim.rule.split(":")[0]][0] += 1
+        for p in o.false_alarms:
+            counts[p.claim.rule.split(":")[0]][1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
 def format_report(report: Report, show_errors: bool = True) -> str:
     lines = [f"{'indicator':<20} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'rec':>6} {'f1':>6}"]
     order = [i for i in GOLD_INDICATORS if i in report.per_indicator]

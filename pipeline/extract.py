@@ -536,7 +536,9 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
     span_lo = min(m.trigger_start, q.start)
     span_hi = max(m.evidence_end, q.end)
     start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
-    confidence = round(max(0.05, min(0.99, m.score)), 3)
+    # The rule's calibrated confidence, lowered by the same penalties (gap, inheritance) as its score.
+    base_conf = m.rule.calibrated_confidence if m.rule.calibrated_confidence is not None else m.rule.confidence
+    confidence = round(max(0.05, min(0.99, base_conf + m.score - m.rule.confidence)), 3)
     base = dict(
         doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,
         start=start, end=end, url=url, site=site, published=published, period_text=ctx.period_text,

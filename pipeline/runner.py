@@ -270,10 +270,14 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import GoldFileError, evaluate, format_report, load_gold, split_of
+    from .evaluate import GoldFileError, evaluate, format_report, load_gold, rule_counts, split_of
+    from .indicators import CALIBRATION_FILE, write_calibration
+    from .rules import rules_dir
 
+    excerpts = []
     try:
-        excerpts = load_gold(Path(args.gold))
+        for gold in args.gold:
+            excerpts.extend(load_gold(Path(gold)))
     except GoldFileError as exc:
         raise CliError(str(exc)) from exc
     if args.split != "all":
@@ -281,6 +285,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     report = evaluate(excerpts)
     print(f"{len(excerpts)} excerpts ({args.split}), {sum(len(e.claims) for e in excerpts)} gold claims")
     print(format_report(report, show_errors=not args.quiet))
+    if args.calibrate:
+        target = rules_dir() / "indicators" / CALIBRATION_FILE
+        write_calibration(target, rule_counts(report), [Path(g).name for g in args.gold])
+        print(f"wrote per-rule counts to {target}")
     return 0
 
 
@@ -297,8 +305,10 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("eval", help="precision/recall/F1 against annotated excerpts (claims_dev.jsonl format)")
-    p.add_argument("gold", help="gold JSONL file")
+    p.add_argument("gold", nargs="+", help="gold JSONL file(s)")
     p.add_argument("--split", choices=("all", "dev", "holdout"), default="all",
                    help="score all excerpts, or the fixed dev / held-out part")
     p.add_argument("--quiet", action="store_true", help="only the table, no list of misses and false alarms")
+    p.add_argument("--calibrate", action="store_true",
+                   help="record each rule's matches and false alarms in rules/indicators/_calibration.toml")
     p.set_defaults(func=_cmd_eval)
