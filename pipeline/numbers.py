@@ -518,6 +518,7 @@ def _prepare(text: str) -> tuple[str, OffsetMap | None]:
     return norm, omap
 
 
+# Characters that only the full normaliser handles: zero-width and soft hyphen, BOM, look-alikes of Đ.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00d0\u00f0\u0189]")
 
 
