@@ -526,8 +526,11 @@ _PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
 
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
     ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
-    if m.label:
-        ctx.org = m.label
+    if m.label:  # a donor-list line: the label names the giver ("Liên đoàn Lao động tỉnh Thái Bình: …")
+        named = orgs.find_orgs(m.label)
+        ctx.org = orgs.canonical_org(named[0], province) if named else m.label
+        if named and named[0].province:
+            ctx.province = named[0].province
     target = _is_target(s, q, rs)
     qualifier = q.qualifier
     tail = s.low[q.end : s.clause_end(q.end)]

@@ -49,6 +49,7 @@ class RunSummary:
     flags: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    dataset: dict = field(default_factory=dict)  # counts from pipeline.dataset (facts, panel rows)
 
 
 # --------------------------------------------------------------------------- reading
@@ -148,7 +149,7 @@ def _latest(results: list[DocResult]) -> list[DocResult]:
     return sorted(best.values(), key=lambda r: (r.article.source or "", r.article.doc_id))
 
 
-def write_outputs(results: list[DocResult], out: Path) -> list[Path]:
+def write_outputs(results: list[DocResult], out: Path) -> tuple[list[Path], dict]:
     import pandas as pd
 
     out.mkdir(parents=True, exist_ok=True)
@@ -178,13 +179,10 @@ def write_outputs(results: list[DocResult], out: Path) -> list[Path]:
         {"articles": ARTICLE_FIELDS, "claims": CLAIM_FIELDS, "claim_versions": VERSION_FIELDS},
     )
     written.append(out / "unionclaims.sqlite")
-    try:
-        from . import dataset
-    except ImportError:
-        dataset = None
-    if dataset is not None and hasattr(dataset, "write_dataset"):
-        dataset.write_dataset(claims_df, articles_df, out)
-    return written
+    from .dataset import write_dataset
+
+    counts = write_dataset(claims_df, articles_df, out) or {}
+    return written, counts
 
 
 def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
@@ -198,7 +196,7 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
         for c in r.claims:
             summary.claims += 1
             summary.per_indicator[c.indicator] += 1
-    summary.outputs = write_outputs(results, out)
+    summary.outputs, summary.dataset = write_outputs(results, out)
     return summary
 
 
@@ -216,6 +214,9 @@ def print_summary(summary: RunSummary, out: Path) -> None:
         table.add_row(f"  {ind}", str(n))
     for flag, n in sorted(summary.flags.items()):
         table.add_row(f"flag: {flag}", str(n))
+    for name, n in summary.dataset.items():
+        if isinstance(n, int):
+            table.add_row(f"dataset: {name}", str(n))
     table.add_row("input errors", str(len(summary.errors)))
     console.print(table)
 
