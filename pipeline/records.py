@@ -67,7 +67,7 @@ class Quantity:
     number_start: int = -1  # offsets of the number itself, without hedge word
     number_end: int = -1
     denominator: float | None = None  # for "76/50": value=76, denominator=50
-    kind: str = "number"  # number | range | fraction | percent | words
+    kind: str = "number"  # number | range | fraction | percent | words | rate
     per: str | None = None  # for kind "rate": what the amount is per ("người", "1 bản", "kỳ/quý")
 
 
