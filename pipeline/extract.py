@@ -358,11 +358,12 @@ class _Context:
     province: str | None = None
 
 
-def _nearest_before(mentions: list, pos: int):
+def _nearest_before(mentions: list, pos: int, or_after: bool = True):
+    """The mention closest before `pos`; else (with or_after) the first one after it."""
     before = [m for m in mentions if m.start <= pos]
     if before:
         return before[-1]
-    return mentions[0] if mentions else None
+    return mentions[0] if mentions and or_after else None
 
 
 def _context_for(
@@ -382,13 +383,15 @@ def _context_for(
     if period is not None:
         ctx.period_text = period.text
         ctx.period_start, ctx.period_end = periods.resolve_period(period.text, published)
-    org = _nearest_before(orgs.find_orgs(sentence), q_pos)
+    # Who reports and where: only bodies and places named before the number. One named after it is
+    # usually a recipient or a third party ("… được cập nhật lên phần mềm của Tổng LĐLĐ Việt Nam").
+    org = _nearest_before(orgs.find_orgs(sentence), q_pos, or_after=False)
     if org is not None:
         ctx.org = orgs.canonical_org(org, default_province)
         if org.province:
             ctx.province = org.province
     if ctx.province is None or ctx.province == default_province:
-        place = _nearest_before(geo.find_provinces(sentence), q_pos)
+        place = _nearest_before(geo.find_provinces(sentence), q_pos, or_after=False)
         if place is not None:
             ctx.province = place.name
     return ctx
