@@ -14,7 +14,8 @@ Sets: the public article-extraction set (181 pages, mostly English; ground truth
 vi-news (26 Vietnamese pages; ground truth = the `body` paragraphs, without the headline, as none of
 the extractors returns it in its text), the union pages of corpus/html (ground truth `body`;
 image captions, which the corpus README says may be kept or dropped, are removed from every
-prediction before scoring), and tests/testsite pages with *.expected.json when they exist.
+prediction before scoring), and the generated articles of the crawl test sites (tests/testsite/site.py:
+each site's seed template with a generated body; ground truth = the generated paragraphs).
 """
 
 from __future__ import annotations
@@ -166,6 +167,21 @@ def load_expected_pages(folder: Path, limit: int | None) -> list[Page]:
     return pages
 
 
+def load_testsite(folder: Path, limit: int | None) -> list[Page]:
+    """Generated articles of the crawl test sites (tests/testsite/site.py), one site per rules template."""
+    sys.path.insert(0, str(folder.parent.parent))
+    from tests.testsite.site import SPECS, UnionSite, _rules, article_paragraphs
+
+    pages = []
+    for name in SPECS:
+        site = UnionSite(name, _rules(name)["base_url"], n_articles=(limit or 6) + 1)
+        for path, doc in list(site.articles.items())[1:]:  # [0] is the seed page, scored above
+            i = int(path.rsplit("-", 1)[1].split(".")[0]) - 1000
+            truth = "\n\n".join(article_paragraphs(name, i, site.recruited[path]))
+            pages.append(Page(f"{name}-{i}", doc.body, truth, site.url(path), lang="Vietnamese"))
+    return pages
+
+
 # --- running -----------------------------------------------------------------------------------
 
 
@@ -223,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         ("article-extraction", args.article_extraction, load_article_extraction, 30),
         ("vi-news", args.vi_news, load_vi_news, 10),
         ("union pages (corpus/html)", args.union, load_expected_pages, None),
-        ("crawl test site (tests/testsite)", args.testsite, load_expected_pages, None),
+        ("crawl test sites (tests/testsite)", args.testsite, load_testsite, 3),
     ]
     for title, folder, loader, quick_limit in loaders:
         if not folder.exists():
