@@ -42,6 +42,11 @@ def is_vietnamese(text: str) -> bool:
     return vi_ratio(text) >= 0.2
 
 
+def _vietnamese_prose(text: str) -> bool:
+    """Vietnamese sentences: many words, mostly Vietnamese, ending like a sentence."""
+    return len(_WORD.findall(text)) >= 15 and vi_ratio(text) >= 0.3 and text.rstrip()[-1:] in ".!?…:;\"”)"
+
+
 def keyword_run(text: str) -> bool:
     """A run of keywords, not a sentence: a word repeated over and over, no sentence punctuation."""
     words = [w.lower() for w in _WORD.findall(text)]
@@ -73,7 +78,12 @@ def is_spam_text(text: str, *, hidden: bool = False, page_vietnamese: bool = Tru
         return True
     if not page_vietnamese:
         return False
-    if len(strong) >= 2 or keyword_run(text) or (weak and len(text) < 300):
+    if keyword_run(text):
+        return True
+    if _vietnamese_prose(text):
+        # A report on gambling names "cá độ", "lô đề" in sentences; injected spam uses foreign words.
+        return len({w for w in strong if _VI_LETTERS.isdisjoint(w)}) >= 2
+    if len(strong) >= 2 or (weak and len(text) < 300):
         return True
     return vi_ratio(text) < 0.05 and len(_WORD.findall(text)) >= 3
 

@@ -222,6 +222,29 @@ def test_unknown_page_with_hidden_link_farm_is_flagged() -> None:
     assert art.site is None
 
 
+def test_visible_spam_inside_a_site_body_never_reaches_the_text() -> None:
+    stem = "000_c6bb8d0759ad483e"
+    exp = expected(stem)
+    html = (HTML_DIR / f"{stem}.html").read_text(encoding="utf-8")
+    marker = '<div id="news-bodyhtml" class="bodytext margin-bottom-lg">'
+    assert marker in html
+    spam = '<p><a href="https://x.example/">situs slot gacor</a> <a href="https://y.example/">judi online</a> maxwin</p>'
+    art = clean_html(html.replace(marker, marker + spam), exp["url"])
+    assert "spam_injected" in art.flags
+    assert "gacor" not in art.text and "judi" not in art.text
+    check_article(art, exp)
+
+
+def test_a_report_on_gambling_is_not_spam() -> None:
+    para = (
+        "Công đoàn các khu công nghiệp đã phối hợp với công an tuyên truyền cho công nhân về tác hại của "
+        "cá độ bóng đá, cá cược trên mạng và lô đề, giúp người lao động tránh xa tệ nạn xã hội."
+    )
+    dump = f"Tuyên truyền phòng chống tệ nạn\n{para}\nCác tin cùng chuyên mục"
+    art = clean_text(dump)
+    assert art.text == para and "spam_injected" not in art.flags
+
+
 def test_casino_news_in_english_is_not_spam() -> None:
     paras = "".join(
         f"<p>The casino operator said on Tuesday that betting revenue rose {i} percent as tourists returned "
