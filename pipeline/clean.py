@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -276,10 +277,23 @@ def _page_meta(root: lxml_html.HtmlElement) -> _Meta:
     title_tag = element_text(select_one(root, "head title"))
     meta.title = h1 if h1 and len(h1) > 10 else strip_site_suffix(og or title_tag)
     meta.published = _dateline_from_elements(root) or _date_from_meta(root)
-    meta.author = _meta_content(root, 'meta[name="author"]') or _meta_content(root, 'meta[property="article:author"]')
-    if meta.author and meta.author.startswith("http"):
-        meta.author = None
+    author = _meta_content(root, 'meta[name="author"]') or _meta_content(root, 'meta[property="article:author"]')
+    publisher = " ".join(filter(None, (_meta_content(root, 'meta[property="og:site_name"]'), title_tag)))
+    if author and not author.startswith("http") and not _is_publisher(author, publisher):
+        meta.author = author
     return meta
+
+
+def _fold_name(text: str) -> str:
+    """Lower case, no diacritics, no spaces: "Dân Trí" → "dantri"."""
+    nfd = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in nfd if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _is_publisher(author: str, publisher: str) -> bool:
+    """Many sites put their own name in meta author ("Dân Trí", "VnExpress")."""
+    name = _fold_name(author)
+    return bool(name) and name in _fold_name(publisher)
 
 
 def _meta_content(root: lxml_html.HtmlElement, selector: str) -> str | None:
@@ -288,20 +302,27 @@ def _meta_content(root: lxml_html.HtmlElement, selector: str) -> str | None:
 
 
 def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
-    """The first short element whose class or id says date/time and whose text holds a date."""
+    """The date of the short date/time-classed element nearest below the headline (else above it).
+
+    Sidebars and related lists carry dates too; the article's own dateline sits next to its <h1>.
+    """
     body = root.find("body")
-    for el in (body if body is not None else root).iter():
-        if not isinstance(el.tag, str):
-            continue
-        hint = f"{el.get('class', '')} {el.get('id', '')}"
-        if not _DATE_HINT.search(hint):
+    elements = [e for e in (body if body is not None else root).iter() if isinstance(e.tag, str)]
+    h1 = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
+    found: list[tuple[int, str]] = []
+    for i, el in enumerate(elements):
+        if not _DATE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
             continue
         text = tidy(el.text_content())
-        if 6 <= len(text) <= 120:
-            iso = parse_date(text)
-            if iso:
-                return iso
-    return None
+        iso = parse_date(text) if 6 <= len(text) <= 120 else None
+        if iso:
+            found.append((i, iso))
+    if not found:
+        return None
+    if h1 is None:
+        return found[0][1]
+    # Below the headline counts as nearer than the same distance above it.
+    return min(found, key=lambda f: (f[0] - h1) if f[0] > h1 else 3 * (h1 - f[0]))[1]
 
 
 def _date_from_meta(root: lxml_html.HtmlElement) -> str | None:
