@@ -411,7 +411,9 @@ class Crawler:
             self.store.set_state(page.key, "skipped", "listing reached --since")
             return
         conditional: dict[str, str] = {}
-        if page.kind != "robots" and page.last_status in (200, 304):
+        # Only articles are revalidated conditionally: a 304 on a sitemap, feed or listing would leave its
+        # links (and child sitemaps) unread this run; an identical discovery page costs a revisit record only.
+        if page.kind == "article" and page.last_status in (200, 304):
             if page.etag:
                 conditional["If-None-Match"] = page.etag
             if page.last_modified:
@@ -574,7 +576,7 @@ class Crawler:
         if site.listing_pagination and page.listing_root and (page.page_no or 1) < max_pages and keys:
             prev = self.store.listing_page(page.listing_root, (page.page_no or 1) - 1)
             repeated = prev is not None and prev.links_hash == links_hash
-            fresh = set(keys) - self.store.known_before(keys, self.run_id)
+            fresh = set(keys) - self.store.known_before(keys, self.run_id)  # links new to us in this run
             if fresh and not repeated:
                 n = (page.page_no or 1) + 1
                 self._enqueue_url(db, plan, pagination_url(page.listing_root, site.listing_pagination, n), "listing",

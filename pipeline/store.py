@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS pages (
     run_id INTEGER,                  -- run that last scheduled it
     listing_root TEXT, page_no INTEGER, found_via TEXT, lastmod TEXT,
     etag TEXT, last_modified TEXT, last_status INTEGER, last_fetched TEXT, last_fetch_run INTEGER,
-    first_fetched TEXT, first_fetch_run INTEGER,
+    first_fetched TEXT, first_fetch_run INTEGER, discovered_run INTEGER,
     content_hash TEXT, text_hash TEXT, version INTEGER NOT NULL DEFAULT 0, published TEXT,
     links TEXT, links_hash TEXT, flags TEXT, error TEXT,
     last_record_id TEXT, last_record_date TEXT
@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS sites (
 );
 """
 
+SCHEMA_VERSION = 1
 PRIORITY = {"robots": 0, "sitemap": 1, "feed": 1, "listing": 2, "article": 2}
 ARTICLE_EVENTS = ("new", "changed", "unchanged", "gone", "failed", "blocked", "spam")
 
@@ -116,7 +117,12 @@ class Store:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # a lost commit is recovered from the WARC files
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise StoreError(f"{path}: crawl state schema version {version}, this version of unionclaims "
+                                 f"reads {SCHEMA_VERSION}; use a new --state file")
             self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable crawl state database ({exc})") from exc
         self.db.row_factory = sqlite3.Row
@@ -180,9 +186,9 @@ class Store:
         if row is None:
             db.execute(
                 "INSERT INTO pages(key, url, site, kind, depth, priority, seq, state, run_id, listing_root,"
-                " page_no, found_via, lastmod) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " page_no, found_via, lastmod, discovered_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (key, url, site, kind, depth, PRIORITY[kind], self._next_seq(), "pending", run_id,
-                 listing_root, page_no, found_via, lastmod),
+                 listing_root, page_no, found_via, lastmod, run_id),
             )
             return True
         if lastmod and lastmod != row["lastmod"]:
@@ -284,14 +290,14 @@ class Store:
                        "(latest_published IS NULL OR latest_published < ?)", (published, site, published))
 
     def known_before(self, keys: list[str], run_id: int) -> set[str]:
-        """Those of `keys` successfully fetched in an earlier run."""
+        """Those of `keys` already seen (linked from somewhere) in an earlier run."""
         out: set[str] = set()
         with self._lock:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 marks = ",".join("?" * len(chunk))
                 out.update(r[0] for r in self.db.execute(
-                    f"SELECT key FROM pages WHERE key IN ({marks}) AND first_fetch_run < ?", (*chunk, run_id)))
+                    f"SELECT key FROM pages WHERE key IN ({marks}) AND discovered_run < ?", (*chunk, run_id)))
         return out
 
     def published_of(self, keys: list[str]) -> list[str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import sys
 import threading
 import time
 import unicodedata
@@ -85,8 +86,7 @@ class SiteServer:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         handler = _make_handler(self)
-        self.httpd = ThreadingHTTPServer((self.ip, 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((self.ip, 0), handler)
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://{self.ip}:{self.port}/"
         self.site = UnionSite(self.spec_name, self.base_url, n_articles=self.n_articles,
@@ -126,6 +126,16 @@ class SiteServer:
     def requested(self) -> list[str]:
         with self._lock:
             return [e.path for e in self.log]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver API
+        """A client that goes away (killed crawler, cut download) is normal here, not a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def _make_handler(server: SiteServer) -> type[BaseHTTPRequestHandler]:
