@@ -21,6 +21,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -225,10 +226,15 @@ class Crawler:
             result.exchanges.append(ex)
             final_id, final_date = rec.warc_headers.get("WARC-Record-ID"), rec.warc_headers.get("WARC-Date")
             revisit = rec.rec_type == "revisit"
-        if revisit and result.exchanges:
-            # A revisit carries no body: the page is unchanged since its last full record.
-            result.exchanges[-1].body = b""
         group = _Group(fid, warc_path, 0, final_id, final_date, revisit)
+        if revisit and page.kind in ("sitemap", "feed", "listing"):
+            # A revisit carries no body, and these pages are only useful for their links: note the fetch and
+            # let the page be fetched again (an identical body is archived as another revisit, not a copy).
+            with self.store.tx() as db:
+                self.store.add_fetch(db, fid, page, self.run_id, warc_path, 0)
+            return True
+        if revisit and result.exchanges:
+            result.exchanges[-1].body = b""  # unchanged since its last full record
         self._apply(page, result, group)
         return True
 
@@ -251,7 +257,10 @@ class Crawler:
                 for url in site.start_urls:
                     self._enqueue_url(db, plan, url, "listing", refetch=True, page_no=1, root=True)
             if todo:
+                since = self.settings.since.isoformat() if self.settings.since else None
                 for row in self.store.revalidation_candidates(db, todo, self.settings.revalidate_days):
+                    if since and row["published"] and row["published"] < since:
+                        continue
                     self.store.enqueue(db, self.run_id, key=row["key"], url=row["url"], site=row["site"],
                                        kind="article", depth=row["depth"], refetch=True)
                 args["seeded_sites"] = sorted(seeded | set(todo))
@@ -339,6 +348,8 @@ class Crawler:
             if page is None or page.state != "pending":
                 log.warning("%s: robots.txt could not be read in this run; not crawling this host", nl)
                 return self._remember_robots(nl, None, "")
+            if page.site != plan.rules.name:
+                time.sleep(0.05)  # another site on the same host is fetching it: wait for that worker
         return None
 
     def _remember_robots(self, nl: str, status: int | None, body: str) -> Protego:

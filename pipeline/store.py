@@ -231,12 +231,13 @@ class Store:
             ).fetchone()[0]
 
     def revalidation_candidates(self, db: sqlite3.Connection, sites: list[str], days: float) -> list[sqlite3.Row]:
-        """Articles worth a conditional GET this run: first fetched recently, or failed last time."""
+        """Articles worth another look this run: first fetched recently (conditional GET), failed last time,
+        or blocked by robots.txt last time (robots.txt may have changed)."""
         since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat().replace("+00:00", "Z")
         marks = ",".join("?" * len(sites))
         return db.execute(
-            f"SELECT key, url, site, depth FROM pages WHERE kind='article' AND site IN ({marks}) AND "
-            f"((state='done' AND first_fetched >= ?) OR state='failed')",
+            f"SELECT key, url, site, depth, published FROM pages WHERE kind='article' AND site IN ({marks}) AND "
+            f"((state='done' AND first_fetched >= ?) OR state IN ('failed', 'blocked'))",
             (*sites, since),
         ).fetchall()
 
