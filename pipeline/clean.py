@@ -34,6 +34,7 @@ from .sites import SiteRules, Template, default_sites, site_for_url
 
 SPAM_INJECTED = "spam_injected"
 RULES_STALE = "rules_stale"
+NOT_ARTICLE = "not_article"  # a site page whose URL does not match the site's article_url_pattern
 EMPTY_BODY = "empty_body"
 MIN_SITE_BODY_CHARS = 80  # a template whose body selector matches an (almost) empty element is stale
 
@@ -83,12 +84,17 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
 
     result = _site_extract(root, site) if site else None
     if site and result is None:
-        flags.append(RULES_STALE)
+        # No template fits: a redesign (rules_stale), or not an article page at all (a listing).
+        flags.append(RULES_STALE if canonical is None or site.is_article_url(canonical) else NOT_ARTICLE)
     if result is None and site is None and cms and site_rules:
         # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).
         result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
         result = _generic_extract(root, meta, vietnamese)
+    else:  # the template's selectors win; the page's meta tags fill what they leave empty
+        result.title = result.title or meta.title
+        result.published = result.published or meta.published
+        result.author = result.author or meta.author
     for flag in result.flags:
         if flag not in flags:
             flags.append(flag)

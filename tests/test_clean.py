@@ -194,6 +194,16 @@ def test_renamed_body_container_falls_back_and_flags_rules_stale() -> None:
     assert art.title == exp["title"] and art.published == exp["published"]
 
 
+def test_listing_page_of_a_known_site_is_not_taken_for_stale_rules() -> None:
+    html = "<html lang='vi'><body><h1>Tin hoạt động</h1><ul>" + "".join(
+        f"<li><a href='/news/tin-hoat-dong/bai-{i}-{i}.html'>Bài số {i} về hoạt động công đoàn cơ sở trong tỉnh</a></li>"
+        for i in range(20)
+    ) + "</ul></body></html>"
+    art = clean_html(html, "https://ldld.caobang.gov.vn/news/tin-hoat-dong/")
+    assert art.site == "ldld-caobang"
+    assert "not_article" in art.flags and "rules_stale" not in art.flags
+
+
 def test_unknown_nukeviet_site_borrows_the_cms_templates() -> None:
     stem = "002_60ffbf86a2e7e850"
     exp = expected(stem)
