@@ -191,8 +191,11 @@ class Crawler:
             for fid, records in groups.items():
                 if self.store.fetch_known(fid):
                     continue
-                if self._apply_archived(fid, records, str(path)):
-                    applied += 1
+                try:
+                    if self._apply_archived(fid, records, str(path)):
+                        applied += 1
+                except Exception as exc:  # noqa: BLE001 - one odd record must not block every restart
+                    log.error("%s: could not apply archived fetch %s: %s: %s", path, fid, type(exc).__name__, exc)
             self.store.warc_opened(str(path))
             self.store.warc_closed(str(path))
         if applied:
@@ -464,6 +467,15 @@ class Crawler:
         final = result.final
         status = final.status if final is not None else None
         at = group.final_date or now_iso()
+        usable = (final is not None and status is not None and 200 <= status < 300 and not result.error
+                  and final.truncated not in ("disconnect", "time"))
+        parsed = None
+        if usable and page.kind != "robots":
+            try:
+                parsed = self._parse(plan, page, final, group)
+            except Exception as exc:  # noqa: BLE001 - the fetch is archived; record it as failed, go on
+                log.error("%s: could not read the page: %s: %s", page.url, type(exc).__name__, exc)
+                result.error = f"could not read the page ({type(exc).__name__}: {exc})"
         with self.store.tx() as db:
             self.store.add_fetch(db, group.fetch_id, page, self.run_id, group.warc_path, group.offset)
             cols: dict[str, object] = {"last_fetched": at, "last_fetch_run": self.run_id, "last_status": status,
@@ -504,7 +516,7 @@ class Crawler:
                                 last_record_date=group.final_date)
                 handler = {"sitemap": self._apply_sitemap, "feed": self._apply_feed,
                            "listing": self._apply_listing, "article": self._apply_article}[page.kind]
-                cols.update(handler(db, plan, page, final, group) or {})
+                cols.update(handler(db, plan, page, final, group, parsed) or {})
             self.store.update_page(db, page.key, **cols)
 
     def _event(self, db, page: Page, event: str, detail: str | None = None) -> None:
@@ -563,21 +575,36 @@ class Crawler:
             log.info("%s: %d entries older than --since skipped", page.url, skipped)
         return added
 
-    def _apply_sitemap(self, db, plan, page, final, group):
-        self._enqueue_entries(db, plan, page, parse_sitemap(final.body, page.url, self.settings.max_bytes))
+    # Parsing (CPU work: decoding, cleaning, link extraction) happens before the state transaction, so one
+    # site's cleaning never holds the state lock the other workers need.
 
-    def _apply_feed(self, db, plan, page, final, group):
-        self._enqueue_entries(db, plan, page, parse_feed(final.body, page.url))
+    def _parse(self, plan: SitePlan, page: Page, final: Exchange, group: _Group) -> _Parsed:
+        if page.kind == "sitemap":
+            return _Parsed(entries=parse_sitemap(final.body, page.url, self.settings.max_bytes))
+        if page.kind == "feed":
+            return _Parsed(entries=parse_feed(final.body, page.url))
+        if page.kind == "article" and group.revisit:
+            return _Parsed()
+        decoded = decode_html(final.body, final.header("content-type"))
+        links = [u for u in (self._article_link(plan, link) for link in html_links(decoded.text, final.url)) if u]
+        if page.kind == "listing":
+            return _Parsed(links=links)
+        if self.settings.clean_text and not final.truncated:
+            text, flags, published = _clean_article(decoded.text, final.url)
+        else:  # a cut page's clean text is not worth the cleaner's time (and may be megabytes)
+            text, flags, published = decoded.text, [], None
+        flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})
+        return _Parsed(links=links, text_hash=sha256(text.encode("utf-8")), flags=flags, published=published)
 
-    def _apply_listing(self, db, plan: SitePlan, page: Page, final: Exchange, group) -> dict[str, object]:
-        text = decode_html(final.body, final.header("content-type")).text
-        articles: list[str] = []
-        for link in html_links(text, final.url):
-            url = self._article_link(plan, link)
-            if url is not None:
-                articles.append(url)
+    def _apply_sitemap(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group, parsed: _Parsed):
+        self._enqueue_entries(db, plan, page, parsed.entries)
+
+    _apply_feed = _apply_sitemap
+
+    def _apply_listing(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group,
+                       parsed: _Parsed) -> dict[str, object]:
         keys = []
-        for url in articles:
+        for url in parsed.links:
             key = self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
             if key:
                 keys.append(key)
@@ -595,18 +622,13 @@ class Crawler:
                                   found_via=page.key)
         return {"links": json.dumps(keys), "links_hash": links_hash}
 
-    def _apply_article(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group) -> dict[str, object]:
+    def _apply_article(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group,
+                       parsed: _Parsed) -> dict[str, object]:
         cols: dict[str, object] = {}
         if group.revisit:
             self._event(db, page, "unchanged", "identical body")
             return cols
-        decoded = decode_html(final.body, final.header("content-type"))
-        if self.settings.clean_text and not final.truncated:
-            text, flags, published = _clean_article(decoded.text, final.url)
-        else:  # a cut page's clean text is not worth the cleaner's time (and may be megabytes)
-            text, flags, published = decoded.text, [], None
-        flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})
-        text_hash = sha256(text.encode("utf-8"))
+        flags, published, text_hash = parsed.flags, parsed.published, parsed.text_hash
         cols["flags"] = json.dumps(flags)
         if published:
             cols["published"] = published
@@ -620,18 +642,16 @@ class Crawler:
         else:
             version, event = page.version, "unchanged"
         if event != "unchanged":
-            self.store.add_version(db, page, version, group.final_date or now_iso(), sha256(final.body), text_hash,
-                                   group.final_record_id or "", group.warc_path, flags, self.run_id)
+            self.store.add_version(db, page, version, group.final_date or now_iso(), sha256(final.body),
+                                   text_hash or "", group.final_record_id or "", group.warc_path, flags, self.run_id)
         self._event(db, page, event, f"version {version}" if event == "changed" else None)
         if "spam_injected" in flags and event != "unchanged":
             self._event(db, page, "spam", "spam_injected")
             log.warning("%s: injected spam detected", page.url)
         cols.update(text_hash=text_hash, version=version)
         if page.depth < plan.max_depth:
-            for link in html_links(decoded.text, final.url):
-                url = self._article_link(plan, link)
-                if url is not None:
-                    self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
+            for url in parsed.links:
+                self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
         return cols
 
     # ------------------------------------------------------------------ report
@@ -652,6 +672,17 @@ class Crawler:
             elif ev["event"] == "spam":
                 report.spam.append(ev["url"])
         report.counts = counts
+
+
+@dataclass
+class _Parsed:
+    """What a fetched page says, worked out before the state transaction."""
+
+    entries: list[Entry] = field(default_factory=list)  # sitemap/feed entries
+    links: list[str] = field(default_factory=list)  # same-site article links
+    text_hash: str | None = None
+    flags: list[str] = field(default_factory=list)
+    published: str | None = None
 
 
 @dataclass
