@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean_meta import author_from_label, dateline_date, looks_like_byline
+from .clean_meta import author_from_label, dateline_date, join_label_lines, looks_like_byline
 from .clean_patterns import Boilerplate, load_boilerplate, tidy
-from .clean_spam import is_spam_text, is_vietnamese
+from .clean_spam import is_vietnamese, spam_lines
 
 MAX_BOILERPLATE_LEN = 200  # [end]/[drop] patterns only apply to short lines: real paragraphs are long
 MAX_CAPTION_LEN = 400
 MAX_TITLE_WORDS = 45
+TRAILING_SHORT = 4  # a byline may be followed by this many short tag lines
+TITLE_WINDOW = 8  # lines above the dateline / first sentence where the title is looked for
 _SENTENCE_END = re.compile(r"[.:;!…]['\"”’»)\]]*$")
 
 
@@ -53,6 +55,8 @@ def _is_title_candidate(bp: Boilerplate, line: str) -> bool:
         and dateline_date(line) is None
         and not line.endswith(".")
         and author_from_label(line) is None
+        and len(line.split()) >= 3
+        and "://" not in line
     )
 
 
@@ -72,23 +76,34 @@ def _find_head(bp: Boilerplate, lines: list[str], repeated: set[int]) -> tuple[i
         len(lines),
     )
     # A dateline belongs to the head only above the first sentence of the body.
-    dateline = next((i for i in range(min(first_sentence, 15)) if dateline_date(lines[i])), None)
+    dateline = next((i for i in range(first_sentence) if dateline_date(lines[i])), None)
     if dateline is not None and any(_is_title_candidate(bp, x) for x in lines[:dateline]):
-        title = max(i for i in range(dateline) if _is_title_candidate(bp, lines[i]) and i not in repeated)
+        title = _pick_title(bp, lines, dateline, repeated)
         start = next(
             (i for i in range(dateline + 1, len(lines)) if i not in repeated and _kind(bp, lines[i]) is None),
             len(lines),
         )
         return start, title, dateline
     start = first_sentence
-    titles = [i for i in range(start) if i not in repeated and _is_title_candidate(bp, lines[i])]
-    return start, (titles[-1] if titles else None), dateline
+    return start, _pick_title(bp, lines, start, repeated), dateline
+
+
+def _pick_title(bp: Boilerplate, lines: list[str], below: int, repeated: set[int]) -> int | None:
+    """The title: the longest candidate among the lines just above `below` (dateline or body).
+
+    Menus and category labels are short; series labels and hidden metadata (a byline, a date)
+    sit next to the title but are shorter than it.
+    """
+    window = [i for i in range(max(0, below - TITLE_WINDOW), below) if i not in repeated and _is_title_candidate(bp, lines[i])]
+    if not window:
+        return None
+    return max(window, key=lambda i: (len(lines[i]), i))
 
 
 def clean_dump(text: str) -> Cleaned:
     """Title, dateline, author and body paragraphs of a page flattened to text."""
     bp = load_boilerplate()
-    lines = [x for x in (tidy(raw) for raw in text.splitlines()) if x]
+    lines = join_label_lines([x for x in (tidy(raw) for raw in text.splitlines()) if x])
     repeated = _repeats(lines)
     start, title_i, date_i = _find_head(bp, lines, repeated)
     if start >= len(lines):  # no line reads as a sentence (a list, a poem): the first line is the title
@@ -101,6 +116,9 @@ def clean_dump(text: str) -> Cleaned:
     # Lines above the title (category, series label) come back in the body as image alt text.
     head_texts = {x for x in lines[: title_i + 1 if title_i is not None else start] if _kind(bp, x) is None}
     vietnamese = is_vietnamese(" ".join(lines[start:]))
+    spam = spam_lines(lines, page_vietnamese=vietnamese)
+    if spam:
+        _flag(out, "spam_injected")  # anywhere on the page, kept or not
     body: list[str] = []
     after_alt = False
     for i in range(start, len(lines)):
@@ -118,8 +136,7 @@ def clean_dump(text: str) -> Cleaned:
         if date and body:  # a dateline below the body ("Ngày đăng: …") closes it
             out.published = out.published or date
             break
-        if is_spam_text(line, page_vietnamese=vietnamese):
-            _flag(out, "spam_injected")
+        if i in spam:
             continue
         if kind in ("drop", "caption") or date:
             continue
@@ -133,7 +150,6 @@ def clean_dump(text: str) -> Cleaned:
         if i in repeated and body and body[-1] == line:
             continue
         body.append(line)
-    _flag_trailing_spam(out, lines, vietnamese)
     out.paragraphs, byline = split_byline(body)
     out.author = out.author or byline
     return out
@@ -144,21 +160,19 @@ def _looks_like_caption(line: str) -> bool:
     return len(line) <= MAX_CAPTION_LEN and line[-1] in ".)" and line.rstrip(".").count(". ") <= 1
 
 
-def _flag_trailing_spam(out: Cleaned, lines: list[str], vietnamese: bool) -> None:
-    """Spam below the body (after the footer) is not kept either way, but the page is flagged."""
-    if "spam_injected" not in out.flags and any(is_spam_text(x, page_vietnamese=vietnamese) for x in lines):
-        _flag(out, "spam_injected")
-
-
 def _flag(out: Cleaned, flag: str) -> None:
     if flag not in out.flags:
         out.flags.append(flag)
 
 
 def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
-    """A trailing byline ("Mai Quý") is the author, not body."""
-    if len(paragraphs) >= 2 and looks_like_byline(paragraphs[-1]):
-        return paragraphs[:-1], paragraphs[-1]
+    """A trailing byline ("Mai Quý") is the author, not body; short tag lines after it go too."""
+    for back in range(1, min(TRAILING_SHORT, len(paragraphs) - 1) + 1):
+        line = paragraphs[-back]
+        if looks_like_byline(line):
+            return paragraphs[:-back], line
+        if len(line.split()) > 8 or _SENTENCE_END.search(line):
+            break
     return paragraphs, None
 
 
@@ -172,10 +186,12 @@ def _captions_carry_the_text(bp: Boilerplate, paragraphs: list[str]) -> bool:
 def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: bool = True) -> Cleaned:
     """Boilerplate, author lines, datelines and spam removed from paragraphs an extractor returned."""
     bp = load_boilerplate()
+    paragraphs = join_label_lines(paragraphs)
     out = Cleaned(paragraphs=[])
     body: list[str] = []
     keep_captions = _captions_carry_the_text(bp, paragraphs)
-    for para in paragraphs:
+    spam = spam_lines(paragraphs, page_vietnamese=vietnamese)
+    for i, para in enumerate(paragraphs):
         author = author_from_label(para)
         if author:
             out.author = out.author or author
@@ -187,7 +203,7 @@ def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: b
         if date:
             out.published = out.published or date
             continue
-        if is_spam_text(para, page_vietnamese=vietnamese):
+        if i in spam:
             _flag(out, "spam_injected")
             continue
         if (kind is not None and not (kind == "caption" and keep_captions)) or (title and para == title):

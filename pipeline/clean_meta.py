@@ -62,6 +62,26 @@ _AUTHOR_LABEL = re.compile(
 )
 
 
+_LABEL_ONLY = re.compile(
+    r"^(?:tác\s+giả(?:\s+bài\s+viết)?|người\s+viết|bài\s*(?:và|,|&)\s*ảnh|tin\s*(?:và|,|&)\s*ảnh)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def join_label_lines(lines: list[str]) -> list[str]:
+    """"Tác giả bài viết:" on a line of its own, the name on the next (a flattened <strong> label)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _LABEL_ONLY.match(lines[i]) and i + 1 < len(lines) and len(lines[i + 1]) <= 100:
+            out.append(f"{lines[i].rstrip(':').rstrip()}: {lines[i + 1]}")
+            i += 2
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def author_from_label(line: str) -> str | None:
     """"Tác giả bài viết: X" → "X" (also "Tác giả:", "Người viết:", "Bài và ảnh:")."""
     if len(line) > 200:

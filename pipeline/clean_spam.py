@@ -88,6 +88,19 @@ def is_spam_text(text: str, *, hidden: bool = False, page_vietnamese: bool = Tru
     return vi_ratio(text) < 0.05 and len(_WORD.findall(text)) >= 3
 
 
+def spam_lines(lines: list[str], *, page_vietnamese: bool = True) -> set[int]:
+    """Indexes of spam lines: spam on their own, or a run of lines that each carry a spam word
+    (a link list flattened one link per line: "bodrum escort", "cesme escort", …)."""
+    found = {i for i, line in enumerate(lines) if is_spam_text(line, page_vietnamese=page_vietnamese)}
+    if not page_vietnamese:
+        return found
+    has_word = [bool(spam_terms(x)[0]) and not _vietnamese_prose(x) for x in lines]
+    for i, hit in enumerate(has_word):
+        if hit and ((i > 0 and has_word[i - 1]) or (i + 1 < len(lines) and has_word[i + 1])):
+            found.add(i)
+    return found
+
+
 def is_hidden(el: lxml_html.HtmlElement) -> bool:
     """Hidden by inline style, the `hidden` attribute or a hiding utility class."""
     if el.get("hidden") is not None:
