@@ -128,7 +128,8 @@ def recover_lead(root: lxml_html.HtmlElement, paras: list[str]) -> list[str]:
     if not paras:
         return paras
     found = (_element_with_text(root, p) for p in paras[:3])
-    first = next((el for el in found if el is not None and el.tag != "h1"), None)  # h1: the title
+    # Skip the title (an h1, or a box holding only the h1): the lead sits below it.
+    first = next((el for el in found if el is not None and el.tag != "h1" and el.find(".//h1") is None), None)
     if first is None:
         return paras
     scope = first
