@@ -305,6 +305,26 @@ def test_nfd_new_tones_and_nbsp_give_the_same_text() -> None:
     assert unicodedata.is_normalized("NFC", a.text) and "\u00a0" not in a.text and "\u200b" not in a.text
 
 
+def _to_cp1258(text: str) -> bytes:
+    """Windows-1258 bytes: precomposed base letters (ư, ơ, â …) plus combining tone marks."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = bytearray()
+    for ch in text:
+        nfd = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
+        out += (base + "".join(c for c in nfd if c in tones)).encode("cp1258", errors="xmlcharrefreplace")
+    return bytes(out)
+
+
+def test_bytes_in_another_charset_decode_to_the_same_article_and_carry_decoder_flags() -> None:
+    html = (HTML_DIR / "000_c6bb8d0759ad483e.html").read_text(encoding="utf-8")
+    ref = clean_html(html)
+    declared = clean_html(_to_cp1258(html.replace('charset="utf-8"', 'charset="windows-1258"')))
+    assert declared.text == ref.text and declared.title == ref.title and not declared.flags
+    mislabelled = clean_html(_to_cp1258(html))  # still says utf-8
+    assert mislabelled.text == ref.text and "charset_mismatch" in mislabelled.flags
+
+
 # --- metadata ------------------------------------------------------------------------------------
 
 
