@@ -212,6 +212,28 @@ def test_renamed_body_container_falls_back_and_flags_rules_stale() -> None:
     assert art.title == exp["title"] and art.published == exp["published"]
 
 
+def test_older_template_of_a_site_still_matches_archived_pages() -> None:
+    """An archived NukeViet 3.x page of the same site: the second [[templates]] block fits."""
+    paras = [
+        f"Năm 2012, Liên đoàn Lao động tỉnh đã kết nạp {100 + i} đoàn viên mới và thành lập {i + 2} công đoàn cơ sở."
+        for i in range(4)
+    ]
+    page = (
+        '<html lang="vi"><body><div id="header"><ul><li>Trang chủ</li><li>Tin tức</li></ul></div>'
+        '<div id="news_detail"><h1>Kết quả công tác công đoàn năm 2012</h1>'
+        '<span class="time">Thứ hai, 05/03/2012 10:20</span>'
+        '<div class="bodytext">' + "".join(f"<p>{p}</p>" for p in paras) + "</div>"
+        '<p style="text-align: right">Tác giả: Hoàng Thị Lan</p>'
+        '<div id="stringrating">Tổng số điểm của bài viết là: 5 trong 1 đánh giá</div>'
+        '<ul class="related"><li>Công đoàn tỉnh trao 300 suất quà Tết cho công nhân</li></ul></div>'
+        '<div class="content online">Đang truy cập 12 Hôm nay 345</div></body></html>'
+    )
+    art = clean_html(page, "https://ldld.caobang.gov.vn/news/tin-hoat-dong/ket-qua-2012-12.html")
+    assert art.site == "ldld-caobang" and not art.flags
+    assert art.text.split("\n\n") == paras
+    assert (art.title, art.published, art.author) == ("Kết quả công tác công đoàn năm 2012", "2012-03-05", "Hoàng Thị Lan")
+
+
 def test_listing_page_of_a_known_site_is_not_taken_for_stale_rules() -> None:
     html = "<html lang='vi'><body><h1>Tin hoạt động</h1><ul>" + "".join(
         f"<li><a href='/news/tin-hoat-dong/bai-{i}-{i}.html'>Bài số {i} về hoạt động công đoàn cơ sở trong tỉnh</a></li>"
