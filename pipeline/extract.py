@@ -151,6 +151,8 @@ def _next_same_class(s: _Sentence, q: Quantity, limit: int) -> int:
     return limit
 
 
+# Quoted programme names ("chương trình “Mỗi đoàn viên 10.000 đồng vì …”") are not rates.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _TOTAL_CUE = re.compile(r"(?<!\w)tổng(?!\w)")
 
 
@@ -160,10 +162,40 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     rc = rs.common.rate_cues
     if rc is None:
         return False
-    last = _search_last(rc, s.low[lo:hi])
+    last = _search_last(rc, _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi]))
     if last is None:
         return False
     return _TOTAL_CUE.search(s.low[lo + last.end() : hi]) is None
+
+
+def _segment_start(s: _Sentence, pos: int) -> int:
+    """Start of the comma/semicolon-delimited segment holding `pos`."""
+    cut = max(s.low.rfind(",", 0, pos), s.low.rfind(";", 0, pos))
+    return cut + 1 if cut >= 0 else 0
+
+
+_OBJECT_POSITION = re.compile(r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs)\s*$")
+
+
+def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
+    """The money's giver is not a union: a company, a ministry or the Fatherland Front is the subject
+    before the verb and no union body or member is ("Bộ Y tế đã hỗ trợ 5 tỷ đồng", "các doanh nghiệp
+    hỗ trợ thêm 200 triệu đồng"). Joint givers with a union ("41 CĐCS … và Ban Giám đốc … đóng góp")
+    and givers a union mobilised ("vận động CNLĐ và doanh nghiệp ủng hộ") stay the union's."""
+    c = rs.common
+    if c.non_union_givers is None:
+        return False
+    before = s.low[lo:trigger_start]
+    givers = [
+        m for m in c.non_union_givers.finditer(before)
+        # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
+        if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
+    ]
+    if not givers:
+        return False
+    if c.union_actors is not None and c.union_actors.search(before):
+        return False
+    return not (c.mobilising_verbs is not None and c.mobilising_verbs.search(before))
 
 
 def _money(q: Quantity) -> bool:
@@ -208,11 +240,15 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
         return None
     rest = s.low[q.end : s.clause_end(q.end)]
     m = rule.objects.search(rest)
-    if m is None or _words(rest[: m.start()]) > rule.object_gap:
+    if m is None:
+        return None
+    before_obj = _PARENTHETICAL.sub("", rest[: m.start()])  # "1.020 (một nghìn không trăm hai mươi) đoàn viên"
+    if _words(before_obj) > rule.object_gap:
         return None
     return m
 
 
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
 
 
@@ -269,6 +305,10 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         ta = rule.triggers_after.search(tail)
         if ta is None or _words(tail[: ta.start()]) > rule.after_gap:
             return None
+        # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
+        # after the amount must tie it to the verb that follows.
+        if rule.after_link is not None and not rule.after_link.match(tail.lstrip(" ,")):
+            return None
         if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
             return None
         t_start = q.start
@@ -282,7 +322,21 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
     window = s.low[t_start:tail_hi]
     if rule.exclude is not None and rule.exclude.search(window):
         return None
-    if rule.exclude_clause is not None and rule.exclude_clause.search(s.low[clause_lo:clause_hi]):
+    if rule.exclude_clause is not None:
+        # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
+        hit = _search_last(rule.exclude_clause, s.low[:clause_hi])
+        # "tiếp nhận 3 CĐCS …, nâng tổng số CĐCS lên 96 với 63.540 đoàn viên": a totals cue after the
+        # vetoing word starts a new statement.
+        reset = rule.exclude_reset is not None and hit is not None and rule.exclude_reset.search(
+            s.low[hit.end() : t_start]
+        )
+        if hit is not None and not reset:
+            return None
+    if not rule.fractions and q.kind == "fraction":
+        return None
+    if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
+        return None
+    if rule.unit == VND and _non_union_giver(s, rs, max(clause_lo, _segment_start(s, t_start)), t_start):
         return None
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
@@ -474,6 +528,51 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     return None
 
 
+_BULLET = re.compile(r"^[\s\-–•*+>|]*")
+_OF_WHICH = re.compile(r"^\W*trong đó(?!\w)")
+
+
+def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """Flattened tables and fact boxes: "Kết nạp đoàn viên: 8.127 người", "Tổng số CĐCS: 2.318"."""
+    left = s.text[: q.start].rstrip()
+    if not left.endswith(":"):
+        return None
+    label_lo = _BULLET.match(left).end()
+    label = fold(left[label_lo:-1])
+    if not label or _words(label) > 10:
+        return None
+    best: tuple[int, Rule] | None = None
+    for ind in rs.indicators:
+        if ind.labels is None or (ind.unit == VND) != _money(q):
+            continue
+        m = ind.labels.search(label)
+        # the phrase must be (nearly) the whole label: "Số CĐCS xếp loại hoàn thành tốt nhiệm vụ" is not "Số CĐCS"
+        if m is None or _words(label[m.end() :]) > 2 or _words(label[: m.start()]) > 1:
+            continue
+        if any(r.exclude is not None and r.exclude.search(label) for r in ind.rules[:1]):
+            continue
+        if best is None or len(m.group()) > best[0]:
+            best = (len(m.group()), ind.rules[0])
+    if best is None:
+        return None
+    return Match(rule=best[1], score=best[1].confidence - 0.07, trigger_start=label_lo, evidence_end=q.end,
+                 inherited=True)
+
+
+def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: RuleSet) -> Match | None:
+    """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
+    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng")."""
+    lo = s.clause_start(q.start)
+    if not (_OF_WHICH.match(s.low[lo:]) or _OF_WHICH.match(s.low)):
+        return None
+    prev = previous.get(_money(q))
+    if prev is None or (_money(q) and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
+        return None
+    if prev.rule.unit != VND and not any(_object_after(r, s, q) for r in rs.indicator(prev.rule.indicator).rules):
+        return None
+    return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+
+
 def extract_mentions(
     text: str,
     *,
@@ -491,6 +590,7 @@ def extract_mentions(
     doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
     claims: list[Claim] = []
     prev_sentences: list[str] = []
+    last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
     for s_start, s_end in split_sentences(norm):
         raw = norm[s_start:s_end]
         if not _DIGIT_OR_WORD.search(raw):
@@ -508,12 +608,19 @@ def extract_mentions(
                 if m is not None and (best is None or m.score > best.score):
                     best = m
             if best is None:
-                best = _component_match(s, q, found, rs) or _list_header_match(norm, s_start, s, q, rs)
+                best = (
+                    _component_match(s, q, found, rs)
+                    or _list_header_match(norm, s_start, s, q, rs)
+                    or _label_match(s, q, rs)
+                    or _of_which_match(s, q, {**last_claim, **{_money(fq): fm for fq, fm in found}}, rs)
+                )
             if best is None:
                 continue
             if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
                 continue
             found.append((q, best))
+        for q, m in found:
+            last_claim[_money(q)] = m
         for q, m in found:
             claims.extend(
                 _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org,

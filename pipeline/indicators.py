@@ -43,6 +43,12 @@ def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts))
 
 
+def _prefix_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """Like phrase_pattern, anchored: for `.match` at the start of a text."""
+    pat = phrase_pattern(phrases)
+    return re.compile(f"(?:{pat.pattern})") if pat else None
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -66,6 +72,10 @@ class Rule:
     # The confidence reported on claims: the prior smoothed by how often the rule was right on annotated
     # data (_calibration.toml). Rules compete on their prior, so calibrating never changes what is found.
     calibrated_confidence: float | None = None
+    after_link: re.Pattern[str] | None = None  # words that must follow the amount for triggers_after
+    exclude_segment: re.Pattern[str] | None = None  # vetoes in the comma-delimited segment of the claim
+    exclude_reset: re.Pattern[str] | None = None  # phrases after an exclude_clause hit that lift it
+    fractions: bool = True  # accepts "N/M" quantities (participation fractions are not totals)
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Indicator:
     examples: tuple[dict[str, Any], ...]
     counter_examples: tuple[str, ...]
     path: str
+    labels: re.Pattern[str] | None = None  # table/list labels: "Kết nạp đoàn viên: 8.127 người"
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,9 @@ class Common:
     future_cues: re.Pattern[str] | None
     blocking_verbs: re.Pattern[str] | None
     non_union_donors: re.Pattern[str] | None
+    non_union_givers: re.Pattern[str] | None
+    union_actors: re.Pattern[str] | None
+    mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None
     youth_union_cues: re.Pattern[str] | None
@@ -118,6 +132,14 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
     return value
 
 
+_INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause",
+                   "exclude_after_words", "labels", "rules", "examples", "counter_examples"}
+_RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
+              "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
+              "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
+              "fractions"}
+
+
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     name = data.get("indicator")
     unit = data.get("unit")
@@ -127,9 +149,16 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         raise RulesError(f"{path}: unit '{unit}' is not one of {sorted(VALID_UNITS)}")
     shared_exclude = _list(data, "exclude", path)
     shared_exclude_clause = _list(data, "exclude_clause", path)
+    unknown = set(data) - _INDICATOR_KEYS
+    if unknown:
+        raise RulesError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_INDICATOR_KEYS))})")
     rules = []
     for i, r in enumerate(data.get("rules", [])):
         rid = r.get("id") or f"{name}.{i}"
+        unknown = set(r) - _RULE_KEYS
+        if unknown:
+            raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
+                             f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
         if not r.get("triggers") and not r.get("triggers_after"):
             raise RulesError(f"{path}: rule '{rid}' needs 'triggers' or 'triggers_after'")
         if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
@@ -154,6 +183,10 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 exclude_clause=phrase_pattern(shared_exclude_clause + _list(r, "exclude_clause", path)),
                 not_recipients=phrase_pattern(_list(r, "not_recipients", path)),
                 recipients_in_clause=bool(r.get("recipients_in_clause", False)),
+                after_link=_prefix_pattern(_list(r, "after_link", path)),
+                exclude_segment=phrase_pattern(_list(r, "exclude_segment", path)),
+                exclude_reset=phrase_pattern(_list(r, "exclude_reset", path)),
+                fractions=bool(r.get("fractions", True)),
             )
         )
     if not rules:
@@ -168,6 +201,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         examples=tuple(data.get("examples", [])),
         counter_examples=tuple(e["text"] for e in data.get("counter_examples", [])),
         path=path,
+        labels=phrase_pattern(_list(data, "labels", path)),
     )
 
 
