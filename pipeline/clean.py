@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lxml import html as lxml_html
 
 from .clean_dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
-from .clean_generic import generic_paragraphs, recover_lead, whole_text
+from .clean_generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
 from .clean_lines import Cleaned, clean_dump, postfilter
 from .clean_meta import author_from_label, parse_date, strip_site_suffix
 from .clean_patterns import tidy
@@ -363,7 +363,7 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
 
 def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool) -> Cleaned:
     html = lxml_html.tostring(root, encoding="unicode")
-    paras = generic_paragraphs(html)
+    paras = generic_paragraphs(html, paragraph_chars(root))
     paras = recover_lead(root, paras) if paras else whole_text(root)
     cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese)
     cleaned.title = meta.title

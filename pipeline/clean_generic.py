@@ -24,6 +24,7 @@ SHORT_CHARS = 1000
 BROAD_RATIO = 0.25
 # readability-lxml wins when it finds this many times more text, nearly all of trafilatura's included.
 SPLIT_RATIO = 2.0
+SKIP_MARGIN = 1.3  # readability is skipped when twice trafilatura's text exceeds 1.3 × the long <p> text
 _WORDS = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^- (?=\S)")
 
@@ -82,7 +83,12 @@ def _chars(paras: list[str]) -> int:
     return sum(len(p) for p in paras)
 
 
-def generic_paragraphs(html: str) -> list[str]:
+def paragraph_chars(root: lxml_html.HtmlElement) -> int:
+    """Characters in the page's long <p> paragraphs: about the most an article extractor can find."""
+    return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
+
+
+def generic_paragraphs(html: str, p_chars: int | None = None) -> list[str]:
     """Main-text paragraphs of a page without rules.
 
     favor_precision wins on most pages but sometimes keeps only a sliver of the article (photo
@@ -94,6 +100,8 @@ def generic_paragraphs(html: str) -> list[str]:
         broad = trafilatura_paragraphs(html, precision=False)
         if _chars(paras) < BROAD_RATIO * _chars(broad):
             paras = broad
+    if p_chars is not None and _chars(paras) >= MIN_CHARS and SPLIT_RATIO * _chars(paras) > SKIP_MARGIN * p_chars:
+        return paras  # readability could not find twice as much article text: skip it (it is slow)
     other = readability_paragraphs(html)
     if _chars(paras) < MIN_CHARS:
         return other if _chars(other) > _chars(paras) else paras
