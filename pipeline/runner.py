@@ -80,15 +80,18 @@ def _articles_from_warc(path: Path) -> Iterator[Article]:
     from .clean import clean_html
 
     try:
-        pages = list(iter_archived_pages(path))
+        # Articles only: listing pages, feeds and sitemaps the crawler archived are not articles.
+        pages = list(iter_archived_pages(path, kinds={"article"}))
     except Exception as exc:  # noqa: BLE001 - any archive damage becomes one clear line
         raise InputError(f"{path}: not a readable WARC file ({exc})") from exc
     for page in pages:
+        decoded = page.decoded()  # charset from the archived HTTP headers, then the page itself
         try:
-            art = clean_html(page.body, page.url)
+            art = clean_html(decoded.text, page.url)
         except ValueError as exc:
             log.warning("%s: %s: %s", path, page.url, exc)
             continue
+        art.flags = sorted(set(art.flags) | set(decoded.flags) | ({"truncated"} if page.truncated else set()))
         art.source = f"{page.warc_path}#{page.record_id}"
         art.fetched_at = page.fetched_at
         yield art
