@@ -180,7 +180,7 @@ _NUKEVIET_SCRIPT = re.compile(r"""\bnv_module_name\s*=\s*["']""")
 def detect_cms(root: lxml_html.HtmlElement, text: str) -> str | None:
     """The CMS that rendered the page, when it says so (generator meta, CMS-specific script)."""
     generator = (_meta_content(root, 'meta[name="generator"]') or "").lower()
-    if "nukeviet" in generator or _NUKEVIET_SCRIPT.search(text):
+    if "nukeviet" in generator or ("nv_module_name" in text and _NUKEVIET_SCRIPT.search(text)):
         return "nukeviet"
     return None
 

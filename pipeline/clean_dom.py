@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cssselect import SelectorError
 from lxml import etree
@@ -35,14 +36,19 @@ def remove(el: lxml_html.HtmlElement) -> None:
         el.drop_tree()
 
 
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector:
+    try:
+        return CSSSelector(selector)
+    except SelectorError as exc:
+        raise ValueError(f"bad CSS selector {selector!r} in site rules ({exc})") from exc
+
+
 def select(root: lxml_html.HtmlElement, selector: str | None) -> list[lxml_html.HtmlElement]:
     """Elements matching a CSS selector; a bad selector names itself in a ValueError."""
     if not selector:
         return []
-    try:
-        return CSSSelector(selector)(root)
-    except SelectorError as exc:
-        raise ValueError(f"bad CSS selector {selector!r} in site rules ({exc})") from exc
+    return _compiled(selector)(root)
 
 
 def select_one(root: lxml_html.HtmlElement, selector: str | None) -> lxml_html.HtmlElement | None:
