@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -196,15 +196,13 @@ def _cms_sites(cms: str) -> list[SiteRules]:
 def _remove_spam(root: lxml_html.HtmlElement, site: SiteRules | None, host: str | None, vietnamese: bool) -> bool:
     """Remove injected spam elements from the tree; True when there were any."""
     found = hidden_spam(root, host, vietnamese) + spam_links(root, host)
-    container = site.extra.get("spam_container") if site else None
-    if not found and container:
-        el = select_one(root, container)
-        if el is not None and is_spam_text(" ".join(el.text_content().split()), hidden=False, page_vietnamese=vietnamese):
-            found.append(el)  # flag only; the spam inside is dropped by the line filter
-            return True
     for el in found:
         remove(el)
-    return bool(found)
+    if found:
+        return True
+    container = select_one(root, site.extra.get("spam_container")) if site else None
+    # Visible spam in a site's known defaced box: flag only; the line filter keeps it out of the body.
+    return container is not None and is_spam_text(" ".join(container.text_content().split()), page_vietnamese=vietnamese)
 
 
 # --- site rules path ---------------------------------------------------------------------------
@@ -217,7 +215,6 @@ class _Meta:
     title: str | None = None
     published: str | None = None
     author: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=64)
