@@ -105,20 +105,36 @@ def clean_dump(text: str) -> Cleaned:
     bp = load_boilerplate()
     lines = join_label_lines([x for x in (tidy(raw) for raw in text.splitlines()) if x])
     repeated = _repeats(lines)
+    out = Cleaned(paragraphs=[])
+    start, head_texts = _read_head(bp, lines, repeated, out)
+    vietnamese = is_vietnamese(" ".join(lines[start:]))
+    spam = spam_lines(lines, page_vietnamese=vietnamese)
+    if spam:
+        _flag(out, "spam_injected")  # anywhere on the page, kept or not
+    body = _read_body(bp, lines, start, out, skip=spam, repeated=repeated, head_texts=head_texts)
+    out.paragraphs, byline = split_byline(body)
+    out.author = out.author or byline
+    return out
+
+
+def _read_head(bp: Boilerplate, lines: list[str], repeated: set[int], out: Cleaned) -> tuple[int, set[str]]:
+    """Title, dateline and author above the body into `out`; (body start, texts of the head lines)."""
     start, title_i, date_i = _find_head(bp, lines, repeated)
     if start >= len(lines):  # no line reads as a sentence (a list, a poem): the first line is the title
         title_i = next((i for i, x in enumerate(lines) if _is_title_candidate(bp, x)), None)
         start = (title_i + 1) if title_i is not None else 0
-    out = Cleaned(paragraphs=[])
     out.title = lines[title_i] if title_i is not None else None
     out.published = dateline_date(lines[date_i]) if date_i is not None else None
     out.author = next((a for a in map(author_from_label, lines[:start]) if a), None)
     # Lines above the title (category, series label) come back in the body as image alt text.
     head_texts = {x for x in lines[: title_i + 1 if title_i is not None else start] if _kind(bp, x) is None}
-    vietnamese = is_vietnamese(" ".join(lines[start:]))
-    spam = spam_lines(lines, page_vietnamese=vietnamese)
-    if spam:
-        _flag(out, "spam_injected")  # anywhere on the page, kept or not
+    return start, head_texts
+
+
+def _read_body(
+    bp: Boilerplate, lines: list[str], start: int, out: Cleaned, *, skip: set[int], repeated: set[int], head_texts: set[str]
+) -> list[str]:
+    """Body lines from `start` to the first line that closes the body; metadata found on the way into `out`."""
     body: list[str] = []
     after_alt = False
     for i in range(start, len(lines)):
@@ -136,9 +152,7 @@ def clean_dump(text: str) -> Cleaned:
         if date and body:  # a dateline below the body ("Ngày đăng: …") closes it
             out.published = out.published or date
             break
-        if i in spam:
-            continue
-        if kind in ("drop", "caption") or date:
+        if i in skip or kind in ("drop", "caption") or date:
             continue
         if line in head_texts:
             after_alt = True  # an image whose alt text is the title: its caption follows
@@ -150,9 +164,7 @@ def clean_dump(text: str) -> Cleaned:
         if i in repeated and body and body[-1] == line:
             continue
         body.append(line)
-    out.paragraphs, byline = split_byline(body)
-    out.author = out.author or byline
-    return out
+    return body
 
 
 def _looks_like_caption(line: str) -> bool:
