@@ -503,6 +503,14 @@ def _list_header_match(
     return None
 
 
+def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """Whether `q` can inherit `rule`'s indicator: money for money, and for counts a noun after `q` that
+    one of the indicator's rules accepts."""
+    if (rule.unit == VND) != _money(q):
+        return False
+    return rule.unit == VND or any(_object_after(r, s, q) is not None for r in rs.indicator(rule.indicator).rules)
+
+
 def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
     """A number in parentheses or at the head of a list segment with the same kind of noun as a claim
     earlier in the sentence is a component of it ("kết nạp 19 … (16 công đoàn viên) và … (3 công đoàn
@@ -515,12 +523,8 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
         return None
     for _prev_q, prev_m in reversed(found):  # the nearest earlier claim counting the same kind of thing
         rule = prev_m.rule
-        if (rule.unit == VND) != _money(q):
+        if not _counts_same_thing(rule, s, q, rs):
             continue
-        if rule.unit != VND:
-            siblings = rs.indicator(rule.indicator).rules
-            if not any(_object_after(r, s, q) is not None for r in siblings):
-                continue
         window = s.low[q.start : s.clause_end(q.end)]
         if rule.exclude is not None and rule.exclude.search(window):
             return None
@@ -568,7 +572,7 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: 
     prev = previous.get(_money(q))
     if prev is None or (_money(q) and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
         return None
-    if prev.rule.unit != VND and not any(_object_after(r, s, q) for r in rs.indicator(prev.rule.indicator).rules):
+    if not _counts_same_thing(prev.rule, s, q, rs):
         return None
     return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
 
