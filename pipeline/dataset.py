@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import geo
 from .io import atomic_path
 from .records import CLAIM_FIELDS, stable_id
 
@@ -43,7 +44,8 @@ FACT_COLUMNS: tuple[str, ...] = (
     "doc_ids", "urls", "sites", "claim_ids", "quote", "confidence",
 )
 PANEL_COLUMNS: tuple[str, ...] = (
-    "province", "indicator", "unit", "kind", "is_target", "period_start", "period_end", "period_label",
+    "province", "province_2025", "indicator", "unit", "kind", "is_target", "period_start", "period_end",
+    "period_label",
     "period_months", "year", "value", "value_min", "value_max", "qualifier", "org", "n_facts",
     "n_sources", "fact_ids", "other_values",
 )
@@ -330,6 +332,16 @@ def _fmt_value(f: dict) -> str:
     return f"{f.get('value_min')}–{f.get('value_max')}"
 
 
+def _unit_after_merger(province: Any) -> str | None:
+    """The post-July-2025 unit a province belongs to, so one time series can span the merger."""
+    if not province:
+        return None
+    try:
+        return geo.province_after_2025(str(province))
+    except ValueError:
+        return None
+
+
 def build_panel(facts: pd.DataFrame) -> pd.DataFrame:
     """Province × period × indicator, achievements and targets apart (columns PANEL_COLUMNS)."""
     cells: dict[tuple, list[dict]] = {}
@@ -350,7 +362,8 @@ def build_panel(facts: pd.DataFrame) -> pd.DataFrame:
         best = group[0]
         s, e = parse_date(p_start), parse_date(p_end)
         out.append({
-            "province": province, "indicator": indicator, "unit": best.get("unit"),
+            "province": province, "province_2025": _unit_after_merger(province),
+            "indicator": indicator, "unit": best.get("unit"),
             "kind": "target" if is_target else "achievement", "is_target": is_target,
             "period_start": p_start, "period_end": p_end, "period_label": period_label(s, e),
             "period_months": period_months(s, e), "year": e.year if e else None,

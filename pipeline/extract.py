@@ -640,6 +640,9 @@ _PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
 
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
     ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
+    if rs.indicator(m.rule.indicator).stock and ctx.period_end:
+        # A total is a level at the end of the period it is reported for ("sau 15 năm … quản lý 61 CĐCS").
+        ctx.period_start = ctx.period_end
     if m.label:  # a donor-list line: the label names the giver ("Liên đoàn Lao động tỉnh Thái Bình: …")
         named = orgs.find_orgs(m.label)
         ctx.org = orgs.canonical_org(named[0], province) if named else m.label

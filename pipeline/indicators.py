@@ -90,6 +90,7 @@ class Indicator:
     counter_examples: tuple[str, ...]
     path: str
     labels: re.Pattern[str] | None = None  # table/list labels: "Kết nạp đoàn viên: 8.127 người"
+    stock: bool = False  # a level at a point in time (totals), not a flow over a period
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
 
 
 _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause",
-                   "exclude_after_words", "labels", "rules", "examples", "counter_examples"}
+                   "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock"}
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
@@ -202,6 +203,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         counter_examples=tuple(e["text"] for e in data.get("counter_examples", [])),
         path=path,
         labels=phrase_pattern(_list(data, "labels", path)),
+        stock=bool(data.get("stock", False)),
     )
 
 
