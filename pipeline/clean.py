@@ -15,9 +15,6 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
@@ -29,7 +26,6 @@ from .clean_meta import author_from_label, parse_date, strip_site_suffix
 from .clean_patterns import tidy
 from .clean_spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
 from .records import Article, stable_id
-from .rules import load_toml
 from .sites import SiteRules, Template, default_sites, site_for_url
 
 SPAM_INJECTED = "spam_injected"
@@ -217,36 +213,23 @@ class _Meta:
     author: str | None = None
 
 
-@lru_cache(maxsize=64)
-def _raw_templates(path: str) -> tuple[dict[str, Any], ...]:
-    """The templates as written in the rules file, for keys beyond the core ones (e.g. `lead`)."""
-    return tuple(load_toml(Path(path)).get("templates", []))
-
-
-def _template_extra(site: SiteRules, index: int, key: str) -> Any:
-    if not site.path or not Path(site.path).exists():
-        return None
-    raw = _raw_templates(site.path)
-    return raw[index].get(key) if index < len(raw) else None
-
-
 def _site_extract(root: lxml_html.HtmlElement, site: SiteRules) -> Cleaned | None:
     """Title, date, author and body through the first template whose body selector matches."""
-    for index, template in enumerate(site.templates):
+    for template in site.templates:
         body = select_one(root, template.body)
         if body is None:
             continue
-        cleaned = _apply_template(root, site, index, template)
+        cleaned = _apply_template(root, site, template)
         if sum(len(p) for p in cleaned.paragraphs) >= MIN_SITE_BODY_CHARS:
             return cleaned
     return None
 
 
-def _apply_template(root: lxml_html.HtmlElement, site: SiteRules, index: int, template: Template) -> Cleaned:
+def _apply_template(root: lxml_html.HtmlElement, site: SiteRules, template: Template) -> Cleaned:
     title = element_text(select_one(root, template.title))
     dateline = element_text(select_one(root, template.published))
     author_line = element_text(select_one(root, template.author))
-    lead_el = select_one(root, _template_extra(site, index, "lead"))
+    lead_el = select_one(root, template.lead)
     lead = paragraphs(lead_el) if lead_el is not None else []
     for selector in template.drop:
         for el in select(root, selector):

@@ -135,7 +135,11 @@ def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult]
             articles.extend(_articles_from_file(path))
         except InputError as exc:
             errors.append(str(exc))
-    articles = _assign_versions(articles)
+    # Listing pages of a known site are not articles: their teasers would repeat other pages' figures.
+    skipped = [a for a in articles if "not_article" in a.flags]
+    for a in skipped:
+        log.info("%s: not an article page of %s, skipped", a.source, a.site)
+    articles = _assign_versions([a for a in articles if "not_article" not in a.flags])
     results = []
     for art in tqdm(articles, desc="extracting", unit="article", disable=not progress or len(articles) < 20,
                     file=sys.stderr):
