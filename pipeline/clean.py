@@ -56,7 +56,20 @@ def clean_text(text: str) -> Article:
     if _control_share(text) > 0.1:
         raise ValueError("clean_text: input looks binary (many control characters), not a text dump")
     cleaned = clean_dump(text)
-    return _article(cleaned, url=None, site=None)
+    return _article(cleaned, url=None, site=_site_named_in_frame(text))
+
+
+_HOSTNAME = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:vn|com|net|org|info))(?![\w.-])", re.IGNORECASE)
+
+
+def _site_named_in_frame(text: str) -> SiteRules | None:
+    """The site a text dump was captured from, when its header or footer names exactly one site we
+    have rules for ("Ghi rõ nguồn http://ldld.caobang.gov.vn khi phát hành lại …"). Only the frame
+    counts: a site named in the body may be a source the article quotes."""
+    head, tail = text[: len(text) // 10], text[len(text) * 7 // 10 :]
+    found = {s.name: s for m in _HOSTNAME.finditer(head + "\n" + tail)
+             if (s := site_for_url("http://" + m.group(1).lower())) is not None}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = True) -> Article:

@@ -74,7 +74,7 @@ def test_text_dump_keeps_body_and_drops_boilerplate(stem: str) -> None:
     assert art.text == art.text.strip() and "\n\n\n" not in art.text
     assert art.content_hash == hashlib.sha256(art.text.encode("utf-8")).hexdigest()
     assert art.doc_id == stable_id(art.text)
-    assert art.site is None and art.url is None
+    assert art.url is None  # a dump knows no URL; its site only when its footer names one (below)
 
 
 def test_text_dump_drops_the_doubled_caption_and_title_alt_text() -> None:
@@ -436,3 +436,14 @@ def test_bad_pattern_file_names_file_and_line(tmp_path: Path) -> None:
     words.write_text("casino\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"before any \[section\]"):
         load_spam_words(words)
+
+
+def test_text_dump_names_its_site_in_the_footer() -> None:
+    seeds = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+    art = clean_text((seeds / "000_c6bb8d0759ad483e.txt").read_text(encoding="utf-8"))
+    assert (art.site, art.province, art.org) == ("ldld-caobang", "Cao Bằng", "LĐLĐ tỉnh Cao Bằng")
+    # A site named only inside the article body is a quoted source, not where the page came from.
+    filler = [f"Đoạn văn bản bình thường của bài viết số {i}, không có tên trang nào." for i in range(10)]
+    body = "\n".join(["Tiêu đề bài viết", *filler, "Theo ldld.caobang.gov.vn, kết nạp 856 đoàn viên công đoàn.",
+                      *filler])
+    assert clean_text(body).site is None
