@@ -159,13 +159,12 @@ _TOTAL_CUE = re.compile(r"(?<!\w)tổng(?!\w)")
 def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     """A per-unit cue ("mỗi suất", "/người") before the number, not overridden by a later "tổng"
     ("mỗi trường 1.000 cuốn vở, với tổng giá trị là 10.000.000 đồng" is a total)."""
-    rc = rs.common.rate_cues
-    if rc is None:
+    text = _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi])
+    hits = [m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)]
+    if not hits:
         return False
-    last = _search_last(rc, _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi]))
-    if last is None:
-        return False
-    return _TOTAL_CUE.search(s.low[lo + last.end() : hi]) is None
+    last_end = max(m.end() for m in hits)
+    return _TOTAL_CUE.search(s.low[lo + last_end : hi]) is None
 
 
 def _segment_start(s: _Sentence, pos: int) -> int:
@@ -195,7 +194,10 @@ def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> 
         return False
     if c.union_actors is not None and c.union_actors.search(before):
         return False
-    return not (c.mobilising_verbs is not None and c.mobilising_verbs.search(before))
+    # "vận động các doanh nghiệp ủng hộ …": mobilised by the (earlier-named) union; but "Hội … vận động
+    # hội viên đóng góp" is the giver mobilising its own members.
+    mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
+    return not (mobilised is not None and mobilised.start() < givers[0].start())
 
 
 def _money(q: Quantity) -> bool:
@@ -249,17 +251,25 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
 
 
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
+_COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
 
 
-def _same_class_between(s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False) -> bool:
+def _same_class_between(
+    s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False, rule: Rule | None = None
+) -> bool:
     """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it.
-    With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt."""
+    With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt; with
+    a counting rule, neither does a count of another kind of thing joined by "và" ("phát triển mới 4
+    CĐCS và 186 đoàn viên": the verb governs both)."""
     for other in s.quantities:
         if other is q or other.kind in ("percent",):
             continue
         if other.start >= lo and other.end <= hi and _money(other) == _money(q):
             if allow_genitive and _GENITIVE.search(s.low[max(0, other.start - 8) : other.start]):
+                continue
+            if (rule is not None and rule.objects is not None and not _money(q)
+                    and _object_after(rule, s, other) is None and _COORDINATED.match(s.low[other.end : q.start])):
                 continue
             return True
     return False
@@ -295,10 +305,10 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
         if _rate_before(s, rs, clause_lo, q.start):
             return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
-        if _same_class_between(s, q, t_end, q.start):
+        if _same_class_between(s, q, t_end, q.start, rule=rule):
             return None
     elif rule.triggers_after is not None:
-        if obj is None and rule.unit != VND:
+        if obj is None and rule.unit != VND and not rule.object_in_trigger:
             return None
         after_lo = q.end + (obj.end() if obj else 0)
         tail = s.low[after_lo:clause_hi]
@@ -467,14 +477,28 @@ def _quantities(sentence: str) -> list[Quantity]:
     return out
 
 
+# A line of an itemised list: "Name: amount" or "Name amount đồng".
+_ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
+
+
 def _list_header_match(
     text: str, line_start: int, s: _Sentence, q: Quantity, rs: RuleSet
 ) -> Match | None:
-    """Itemised lists ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng;") take their meaning from
-    the header line above them ("… đã ủng hộ Quỹ … như sau:")."""
+    """Itemised lists ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng;", or without the colon,
+    "Công đoàn Viên chức tỉnh 186 triệu đồng") take their meaning from the header line above them
+    ("… đã ủng hộ Quỹ … như sau:")."""
     left = s.text[: q.start]
-    if ":" not in left or _words(left.split(":")[-1]) > 1 or _words(left) > 12:
-        return None
+    if ":" in left:
+        if _words(left.split(":")[-1]) > 1 or _words(left) > 12:
+            return None
+        label = left.split(":")[0]
+    else:  # the whole line before the amount must be a name: short, capitalised, no verb of its own
+        label = left
+        stripped_label = label.strip(" -•*+\t")
+        if not stripped_label or not stripped_label[0].isupper() or _words(label) > 10 or s.text[:1].isspace():
+            return None
+        if any(r.triggers is not None and r.triggers.search(fold(label)) for r in rs.rules):
+            return None
     lines = text[:line_start].split("\n")
     for back, line in enumerate(reversed(lines[-60:])):
         stripped = line.strip()
@@ -492,15 +516,22 @@ def _list_header_match(
                     best = m
             if best is None:
                 return None
-            label = left.split(":")[0].strip(" -•*+\t")
+            label = label.strip(" -•*+\t")
             donors = rs.common.non_union_donors
             if donors is not None and donors.match(fold(label)):
                 return None
             return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True,
                          label=label or None)
-        if back > 0 and not re.search(r":\s*\S", stripped):
+        if back > 0 and not _ITEM_LINE.search(stripped):
             return None  # a non-item line in between: not the same list
     return None
+
+
+_BREAKDOWN = re.compile(r"\(\s*(?:trong đó|gồm|bao gồm)(?:\s+có)?\s*$")
+
+
+def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
+    return _BREAKDOWN.search(s.low[max(0, q.start - 25) : q.start]) is not None
 
 
 def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
@@ -607,7 +638,9 @@ def extract_mentions(
             if "all" in vetoes or _vetoed(s, q, rs):
                 continue
             best: Match | None = None
-            for rule in rs.rules:
+            if _is_breakdown(s, q):  # "thành lập 42 CĐCS (trong đó có 29 CĐCS doanh nghiệp …)"
+                best = _component_match(s, q, found, rs)
+            for rule in ([] if best is not None else rs.rules):
                 m = _try_rule(rule, s, q, rs)
                 if m is not None and (best is None or m.score > best.score):
                     best = m
@@ -634,7 +667,8 @@ def extract_mentions(
     return claims
 
 
-# Indicators reported against a plan as "achieved/target" fractions ("kết nạp 76/50 …, đạt 150% chỉ tiêu").
+# Indicators reported against a plan as "achieved/target" fractions ("kết nạp 76/50 …, đạt 150% chỉ tiêu",
+# "Phát triển đoàn viên: 3.048/2.800"): what else would a fraction of recruits or foundings be.
 _PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
 
 
@@ -672,8 +706,7 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
     else:
         vals = [(q.value, None, None, target)]
         # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target.
-        if (q.kind == "fraction" and q.denominator is not None and m.rule.indicator in _PLANNED
-                and re.search(r"chỉ tiêu|kế hoạch(?!\s+số)", s.low)):
+        if q.kind == "fraction" and q.denominator is not None and m.rule.indicator in _PLANNED:
             vals.append((q.denominator, None, None, True))
     for value, vmin, vmax, is_target in vals:
         cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)

@@ -106,6 +106,7 @@ class Common:
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None
+    rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
     youth_union_cues: re.Pattern[str] | None
     party_cues: re.Pattern[str] | None
 
@@ -124,6 +125,15 @@ class RuleSet:
             if ind.name == name:
                 return ind
         raise KeyError(name)
+
+
+def _regex_list(patterns: list[str], path: str, key: str) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise RulesError(f"{path}: '{key}' holds an invalid regular expression ({exc})") from exc
 
 
 def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
@@ -257,7 +267,11 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     common_path = folder / "_common.toml"
     c = load_toml(common_path)
     cp = str(common_path)
-    common = Common(**{k: phrase_pattern(_list(c, k, cp)) for k in Common.__dataclass_fields__})
+    regex_keys = {"rate_patterns"}
+    common = Common(**{
+        k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
+        for k in Common.__dataclass_fields__
+    })
     files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
     if not files:
         raise RulesError(f"{folder}: no indicator rules (*.toml)")
