@@ -143,8 +143,3 @@ def normalize_with_map(text: str) -> tuple[str, OffsetMap | IdentityMap]:
         parts.append(out)
         npos += len(out)
     return "".join(parts), OffsetMap(tuple(norm_starts), tuple(orig_starts), tuple(orig_ends), npos, len(text))
-
-
-def fold(text: str) -> str:
-    """Lower-case, normalised form used for rule matching (keeps diacritics: they carry meaning)."""
-    return normalize_text(text).lower()
