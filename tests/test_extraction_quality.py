@@ -16,8 +16,16 @@ DEV = Path(__file__).parent / "data" / "claims_dev.jsonl"
 EXCERPTS = load_gold(DEV)
 
 
-def test_dev_set_meets_the_auditor_bar() -> None:
-    report = evaluate(EXCERPTS)
+ROOT = Path(__file__).resolve().parent.parent
+# Sets the rules were developed against (dev) or fixed from after a blind first run (challenge,
+# heldout): regression gates at the auditor bar. bench/data/final*.jsonl are reported, never
+# gated here, so that nobody tunes on them.
+GATED = [DEV, ROOT / "tests" / "data" / "challenge.jsonl", ROOT / "bench" / "data" / "heldout.jsonl"]
+
+
+@pytest.mark.parametrize("gold", GATED, ids=lambda p: p.name)
+def test_annotated_sets_meet_the_auditor_bar(gold: Path) -> None:
+    report = evaluate(load_gold(gold))
     assert report.core.f1 >= 0.95, report.core
     assert report.core.precision >= 0.97, report.core
     assert report.qualifier_acc >= 0.95
