@@ -293,19 +293,23 @@ def _gzip_members(fh: io.BufferedReader, result: ScanResult) -> Iterator[tuple[i
         pos += used
 
 
+def _http_status_and_headers(rec) -> tuple[int | None, list[tuple[str, str]]]:
+    """HTTP status and headers of a response/revisit record (None and [] for other record types)."""
+    if rec.http_headers is None or rec.rec_type not in ("response", "revisit"):
+        return None, []
+    try:
+        status: int | None = int(rec.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        status = None
+    return status, list(rec.http_headers.headers)
+
+
 def _parse_record(data: bytes, offset: int, end: int) -> RawRecord | None:
     it = ArchiveIterator(io.BytesIO(data))
     for rec in it:
         headers = {k: v for k, v in rec.rec_headers.headers}
         declared = int(headers.get("Content-Length", "0") or 0)
-        status = None
-        http_headers: list[tuple[str, str]] = []
-        if rec.http_headers is not None and rec.rec_type in ("response", "revisit"):
-            try:
-                status = int(rec.http_headers.get_statuscode())
-            except (TypeError, ValueError):
-                status = None
-            http_headers = list(rec.http_headers.headers)
+        status, http_headers = _http_status_and_headers(rec)
         payload = rec.raw_stream.read()
         if len(data) < declared:  # short block: a record cut inside its member
             return None
@@ -344,14 +348,7 @@ def _scan_plain(fh: io.BufferedReader, result: ScanResult) -> None:
     it = ArchiveIterator(fh)
     try:
         for rec in it:
-            status = None
-            http_headers: list[tuple[str, str]] = []
-            if rec.http_headers is not None and rec.rec_type in ("response", "revisit"):
-                try:
-                    status = int(rec.http_headers.get_statuscode())
-                except (TypeError, ValueError):
-                    status = None
-                http_headers = list(rec.http_headers.headers)
+            status, http_headers = _http_status_and_headers(rec)
             payload = rec.raw_stream.read()
             offset = it.get_record_offset()
             result.records.append(RawRecord(offset, offset, rec.rec_type,
