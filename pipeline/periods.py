@@ -18,7 +18,8 @@ Conventions (documented because the text leaves them open):
   ("tháng 5"), is the latest such date not after publication.
 - Cut-offs ("Tính đến nay", "tính đến ngày 31-10", "đến năm 2018", "Kết thúc giai đoạn 1 (31/5/2022)")
   have no start: (None, end). "từ đầu năm đến nay" runs from 1 January of the publication year.
-- Terms ("nhiệm kỳ 2018-2023", "giai đoạn 2021-2025") cover whole calendar years; a school year
+- Terms ("nhiệm kỳ 2018-2023", "giai đoạn 2021-2025") cover whole calendar years; "nhiệm kỳ qua"
+  is the five years before publication (union terms are five years); a school year
   ("năm học 2020-2021") runs 1 September to 31 August; "năm học mới" published in July or August is the
   coming school year, otherwise the current one.
 - "Tháng công nhân" (Workers' Month) is May of its year.
@@ -377,6 +378,17 @@ def _r_rolling(m: re.Match[str], pub: date | None) -> _Range:
     return _add_months(pub, -n), pub
 
 
+# Union congresses elect for five years (2013–2018, 2018–2023, 2023–2028).
+TERM_YEARS = 5
+
+
+def _r_last_term(m: re.Match[str], pub: date | None) -> _Range:
+    """"nhiệm kỳ qua" in a report: the five years before publication (the term just ended)."""
+    if pub is None:
+        return None, None
+    return _add_months(pub, -12 * TERM_YEARS), pub
+
+
 def _r_months(m: re.Match[str], pub: date | None) -> _Range:
     n = _num(m.group("n"))
     n = n or 6  # "nửa" (half) gives 0
@@ -525,6 +537,7 @@ _RULES: list[tuple[str, str, _Resolver]] = [
         _r_rolling,
     ),
     ("_vague", r"(?:(?:trong|suốt|qua)\s+)?(?:những|các|nhiều|mấy|bao)\s+năm\s+(?:qua|vừa\s+qua|gần\s+đây)", _r_none),
+    ("term", r"(?:(?:trong|suốt|qua)\s+)?nhiệm\s+kỳ\s+(?:qua|vừa\s+qua)(?!\w)", _r_last_term),
     (
         "months",
         rf"{_PREFIX}(?P<n>{_NUMW}|nửa)\s+(?:tháng\s+)?(?P<which>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?"

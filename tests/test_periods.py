@@ -282,3 +282,10 @@ def test_leap_month_years() -> None:
 )
 def test_canchi_year(name: str, near: int, year: int) -> None:
     assert canchi_year(name, near) == year
+
+
+def test_the_past_term_is_the_five_years_before_publication() -> None:
+    found = find_periods("Nhiệm kỳ qua, các cấp công đoàn đã kết nạp trên 12 nghìn đoàn viên.")
+    assert [(p.text, p.kind) for p in found] == [("Nhiệm kỳ qua", "term")]
+    assert resolve_period("Trong nhiệm kỳ vừa qua", "2023-10-10") == ("2018-10-10", "2023-10-10")
+    assert resolve_period("nhiệm kỳ qua", None) == (None, None)
