@@ -317,7 +317,10 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
         # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
         # after the amount must tie it to the verb that follows.
-        if rule.after_link is not None and not rule.after_link.match(tail.lstrip(" ,")):
+        linked = tail.lstrip(" ,")
+        if linked.startswith("("):  # "45.500.000 đồng (Bốn mươi lăm triệu năm trăm nghìn đồng) do …"
+            linked = _PARENTHETICAL.sub(" ", linked, count=1).lstrip(" ,")
+        if rule.after_link is not None and not rule.after_link.match(linked):
             return None
         if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
             return None
@@ -477,6 +480,18 @@ def _quantities(sentence: str) -> list[Quantity]:
     return out
 
 
+def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """A list header that names the indicator without a verb governing a number ("Kết quả phát triển
+    đoàn viên 6 tháng đầu năm 2012 của các đơn vị:") gives its items that indicator."""
+    for ind in rs.indicators:
+        if ind.labels is None or not ind.labels.search(header):
+            continue
+        rule = ind.rules[0]
+        if _counts_same_thing(rule, s, q, rs):
+            return Match(rule=rule, score=rule.confidence - 0.05, trigger_start=0, evidence_end=q.end)
+    return None
+
+
 # A line of an itemised list: "Name: amount" or "Name amount đồng".
 _ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
 
@@ -514,6 +529,8 @@ def _list_header_match(
                 m = _try_rule(rule, header, fake, rs)
                 if m and (best is None or m.score > best.score):
                     best = m
+            if best is None:
+                best = _header_label_match(fold(head), s, q, rs)
             if best is None:
                 return None
             label = label.strip(" -•*+\t")
