@@ -18,7 +18,7 @@ from functools import lru_cache
 from . import geo, orgs, periods
 from .indicators import Rule, RuleSet, default_ruleset, fold
 from .normalize import normalize_with_map
-from .records import AT_LEAST, VND, Claim, Quantity, stable_id
+from .records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
 
 _DIGIT_OR_WORD = re.compile(
     r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", re.I
@@ -250,6 +250,8 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     return m
 
 
+_ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
+_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời)(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
 _COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
@@ -313,7 +315,9 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         after_lo = q.end + (obj.end() if obj else 0)
         tail = s.low[after_lo:clause_hi]
         ta = rule.triggers_after.search(tail)
-        if ta is None or _words(tail[: ta.start()]) > rule.after_gap:
+        # Words between the amount and the verb, not counting the amount spelt out in parentheses.
+        after_words = _words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
+        if ta is None or after_words > rule.after_gap:
             return None
         # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
         # after the amount must tie it to the verb that follows.
@@ -326,12 +330,15 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
         t_start = q.start
         evidence_end = after_lo + ta.end()
-        gap = _words(tail[: ta.start()])
+        gap = after_words
     else:  # pragma: no cover - rejected when loading
         return None
 
     # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
     tail_hi = _after_words(s, max(evidence_end, q.end), rule.exclude_after_words, clause_hi)
+    turn = _CLAUSE_TURN.search(s.low, max(evidence_end, q.end), tail_hi)
+    if turn is not None:  # "…, nhưng số đoàn viên giảm …" is another statement
+        tail_hi = turn.start()
     window = s.low[t_start:tail_hi]
     if rule.exclude is not None and rule.exclude.search(window):
         return None
@@ -492,6 +499,8 @@ def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> 
     return None
 
 
+_ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])?\s*$")
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ])[.)]\s+")
 # A line of an itemised list: "Name: amount" or "Name amount đồng".
 _ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
 
@@ -502,12 +511,16 @@ def _list_header_match(
     """Itemised lists ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng;", or without the colon,
     "Công đoàn Viên chức tỉnh 186 triệu đồng") take their meaning from the header line above them
     ("… đã ủng hộ Quỹ … như sau:")."""
+    if not _ITEM_PREFIX.match(text[text.rfind("\n", 0, line_start) + 1 : line_start]):
+        return None  # a list item is a line of its own (after an optional bullet or number)
     left = s.text[: q.start]
     if ":" in left:
         if _words(left.split(":")[-1]) > 1 or _words(left) > 12:
             return None
         label = left.split(":")[0]
     else:  # the whole line before the amount must be a name: short, capitalised, no verb of its own
+        if _words(s.text[q.end :]) > 3:
+            return None  # and the amount ends the line ("… 186 triệu đồng;")
         label = left
         stripped_label = label.strip(" -•*+\t")
         if not stripped_label or not stripped_label[0].isupper() or _words(label) > 10 or s.text[:1].isspace():
@@ -519,7 +532,9 @@ def _list_header_match(
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.endswith(":"):
+        # The header: a line ending with ":", or the first line above the items that is not an item
+        # ("DANH SÁCH CÁC ĐƠN VỊ ỦNG HỘ QUỸ …" over "1. Công đoàn Viên chức tỉnh: 45.000.000 đồng").
+        if stripped.endswith(":") or (back > 0 and not _ITEM_LINE.search(stripped)):
             head = stripped.rstrip(":").rstrip()
             header = _Sentence(head + " " + q.text, [])
             fake = replace(q, start=len(head) + 1, end=len(head) + 1 + len(q.text))
@@ -533,14 +548,12 @@ def _list_header_match(
                 best = _header_label_match(fold(head), s, q, rs)
             if best is None:
                 return None
-            label = label.strip(" -•*+\t")
+            label = _ITEM_NUMBER.sub("", label.strip(" -•*+\t"))
             donors = rs.common.non_union_donors
             if donors is not None and donors.match(fold(label)):
                 return None
             return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True,
                          label=label or None)
-        if back > 0 and not _ITEM_LINE.search(stripped):
-            return None  # a non-item line in between: not the same list
     return None
 
 
@@ -704,6 +717,9 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
     tail = s.low[q.end : s.clause_end(q.end)]
     if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":
         qualifier = AT_LEAST
+    # An estimate announced before the verb: "ước kết nạp được 1.450 đoàn viên", "ước đạt …".
+    if qualifier == "exact" and _ESTIMATE.search(s.low[_before_words(s, min(m.trigger_start, q.start), 2) : q.start]):
+        qualifier = APPROX
     span_lo = min(m.trigger_start, q.start)
     span_hi = max(m.evidence_end, q.end)
     start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
