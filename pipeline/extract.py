@@ -406,6 +406,24 @@ def _party_veto(s: _Sentence, q: Quantity, m: Match, rs: RuleSet) -> bool:
     return pc.search(s.low[min(m.trigger_start, q.start) : hi]) is not None
 
 
+def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
+    """A list item under a header that frames it as a plan ("Các chỉ tiêu chủ yếu năm 2024:" over
+    "- Phát triển mới 4.500 đoàn viên;") is a target (GUIDELINE §5)."""
+    if not _ITEM_PREFIX.match(text[text.rfind("\n", 0, line_start) + 1 : line_start]):
+        return False
+    lines = text[:line_start].split("\n")[:-1]
+    for line in reversed(lines[-40:]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.endswith(":"):
+            header = _Sentence(stripped, [])
+            return _is_target(header, Quantity(None, None, None, None, "exact", len(stripped), len(stripped)), rs)
+        if not _ITEM_START.match(stripped):
+            return False  # a paragraph, not another item of the same list
+    return False
+
+
 def _is_target(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
     left = s.low[: q.start]
@@ -500,6 +518,8 @@ def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> 
 
 
 _ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])?\s*$")
+_RESULT_MARK = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn thành|đã)(?!\w)")
+_ITEM_START = re.compile(r"^(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])\s")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ])[.)]\s+")
 # A line of an itemised list: "Name: amount" or "Name amount đồng".
 _ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
@@ -712,7 +732,11 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
         ctx.org = orgs.canonical_org(named[0], province) if named else m.label
         if named and named[0].province:
             ctx.province = named[0].province
-    target = _is_target(s, q, rs)
+    # Under a plan header an item is a target, unless it reports the result against the plan
+    # ("Các chỉ tiêu chủ yếu năm 2015:" over "- Phát triển đoàn viên: 3.048/2.800 đoàn viên, đạt 108,9%").
+    target = _is_target(s, q, rs) or (
+        q.kind != "fraction" and not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs)
+    )
     qualifier = q.qualifier
     tail = s.low[q.end : s.clause_end(q.end)]
     if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":
