@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import geo, orgs, periods
 from .indicators import Rule, RuleSet, default_ruleset, fold
@@ -214,6 +214,19 @@ class _Sentence:
         bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
         self.bounds = bounds
         self._words: list[tuple[int, int]] | None = None
+
+    # Period, organisation and province mentions: found once per sentence, however many claims it has.
+    @cached_property
+    def periods(self) -> list:
+        return periods.find_periods(self.text)
+
+    @cached_property
+    def orgs(self) -> list:
+        return orgs.find_orgs(self.text)
+
+    @cached_property
+    def places(self) -> list:
+        return geo.find_provinces(self.text)
 
     def words_between(self, lo: int, hi: int) -> int:
         """Number of words (underthesea segmentation) wholly inside [lo, hi), punctuation excluded."""
@@ -417,16 +430,16 @@ def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
         if not stripped:
             continue
         if stripped.endswith(":"):
-            header = _Sentence(stripped, [])
-            return _is_target(header, Quantity(None, None, None, None, "exact", len(stripped), len(stripped)), rs)
+            return _is_target(_Sentence(stripped, []), len(stripped), rs)
         if not _ITEM_START.match(stripped):
             return False  # a paragraph, not another item of the same list
     return False
 
 
-def _is_target(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
+    """A target cue before `pos` in the sentence, not part of a result against a plan."""
     c = rs.common
-    left = s.low[: q.start]
+    left = s.low[:pos]
     negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
     if c.target_cues is not None:
         for m in c.target_cues.finditer(left):
@@ -459,31 +472,30 @@ def _nearest_before(mentions: list, pos: int, or_after: bool = True):
 
 
 def _context_for(
-    sentence: str, q_pos: int, prev_sentences: list[str], published: str | None, default_province: str | None,
-    default_org: str | None,
+    sentence: _Sentence, q_pos: int, prev_sentences: list[_Sentence], published: str | None,
+    default_province: str | None, default_org: str | None,
 ) -> _Context:
     """Period, organisation and province of a number at `q_pos`: the nearest mention before it in its
     sentence (periods also from the two sentences before), else the site's defaults."""
     ctx = _Context(org=default_org, province=default_province)
-    period = _nearest_before(periods.find_periods(sentence), q_pos)
+    period = _nearest_before(sentence.periods, q_pos)
     if period is None:
         for prev in reversed(prev_sentences[-2:]):
-            found = periods.find_periods(prev)
-            if found:
-                period = found[-1]
+            if prev.periods:
+                period = prev.periods[-1]
                 break
     if period is not None:
         ctx.period_text = period.text
         ctx.period_start, ctx.period_end = periods.resolve_period(period.text, published)
     # Who reports and where: only bodies and places named before the number. One named after it is
     # usually a recipient or a third party ("… được cập nhật lên phần mềm của Tổng LĐLĐ Việt Nam").
-    org = _nearest_before(orgs.find_orgs(sentence), q_pos, or_after=False)
+    org = _nearest_before(sentence.orgs, q_pos, or_after=False)
     if org is not None:
         ctx.org = orgs.canonical_org(org, default_province)
         if org.province:
             ctx.province = org.province
     if ctx.province is None or ctx.province == default_province:
-        place = _nearest_before(geo.find_provinces(sentence), q_pos, or_after=False)
+        place = _nearest_before(sentence.places, q_pos, or_after=False)
         if place is not None:
             ctx.province = place.name
     return ctx
@@ -674,12 +686,12 @@ def extract_mentions(
     norm, omap = normalize_with_map(text)
     doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
     claims: list[Claim] = []
-    prev_sentences: list[str] = []
+    prev_sentences: list[_Sentence] = []
     last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
     for s_start, s_end in split_sentences(norm):
         raw = norm[s_start:s_end]
         if not _DIGIT_OR_WORD.search(raw):
-            prev_sentences.append(raw)
+            prev_sentences.append(_Sentence(raw, []))
             continue
         s = _Sentence(raw, _quantities(raw))
         vetoes = _sentence_vetoes(s, rs)
@@ -713,7 +725,7 @@ def extract_mentions(
                 _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org,
                              url, site, doc_id)
             )
-        prev_sentences.append(raw)
+        prev_sentences.append(s)
     return claims
 
 
@@ -723,7 +735,7 @@ _PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
 
 
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
-    ctx = _context_for(s.text, q.start, prev_sentences, published, province, org)
+    ctx = _context_for(s, q.start, prev_sentences, published, province, org)
     if rs.indicator(m.rule.indicator).stock and ctx.period_end:
         # A total is a level at the end of the period it is reported for ("sau 15 năm … quản lý 61 CĐCS").
         ctx.period_start = ctx.period_end
@@ -734,7 +746,7 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
             ctx.province = named[0].province
     # Under a plan header an item is a target, unless it reports the result against the plan
     # ("Các chỉ tiêu chủ yếu năm 2015:" over "- Phát triển đoàn viên: 3.048/2.800 đoàn viên, đạt 108,9%").
-    target = _is_target(s, q, rs) or (
+    target = _is_target(s, q.start, rs) or (
         q.kind != "fraction" and not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs)
     )
     qualifier = q.qualifier
