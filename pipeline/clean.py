@@ -196,7 +196,7 @@ def detect_cms(root: lxml_html.HtmlElement, text: str) -> str | None:
 
 def _cms_sites(cms: str) -> list[SiteRules]:
     """Site rules written for the same CMS (key `cms` in the rules file): their templates fit."""
-    return [s for s in default_sites() if str(s.extra.get("cms", "")).lower() == cms]
+    return [s for s in default_sites() if (s.cms or "").lower() == cms]
 
 
 # --- spam --------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def _remove_spam(root: lxml_html.HtmlElement, site: SiteRules | None, host: str 
         remove(el)
     if found:
         return True
-    container = select_one(root, site.extra.get("spam_container")) if site else None
+    container = select_one(root, site.spam_container) if site else None
     # Visible spam in a site's known defaced box: flag only; the line filter keeps it out of the body.
     return container is not None and is_spam_text(" ".join(container.text_content().split()), page_vietnamese=vietnamese)
 

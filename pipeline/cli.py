@@ -7,6 +7,9 @@ import importlib
 import logging
 import sys
 
+from . import __version__
+from .rules import RulesError
+
 # Modules that expose `add_cli(subparsers)`; each adds its subcommand(s) with set_defaults(func=...),
 # where func(args) returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -15,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.audit",
     "pipeline.report",
     "pipeline.serve",
+    "pipeline.rules",
 )
 
 
@@ -28,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Vietnamese trade-union news → auditable dataset of reported numbers.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"unionclaims {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_cli(sub)
@@ -46,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except CliError as exc:
+    except (CliError, RulesError) as exc:
         print(f"unionclaims {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -85,7 +85,7 @@ def sha256(data: bytes) -> str:
 
 def _address_policy(site: SiteRules) -> AddressPolicy:
     nets = []
-    for item in site.extra.get("allowed_networks", []):
+    for item in site.allowed_networks:
         try:
             nets.append(ipaddress.ip_network(str(item), strict=False))
         except ValueError as exc:
@@ -119,7 +119,7 @@ class Crawler:
         self.progress = progress
         self.plans: dict[str, SitePlan] = {}
         for s in sites:
-            depth = int(s.extra.get("max_depth", settings.max_depth))
+            depth = s.max_depth if s.max_depth is not None else settings.max_depth
             self.plans[s.name] = SitePlan(s, _address_policy(s), s.all_hosts(), depth)
         self.fetcher = Fetcher(settings)
         self._robots: dict[str, Protego] = {}
@@ -533,7 +533,7 @@ class Crawler:
                         status or "no response")
         self.store.save_robots(db, nl, self.run_id, status, body)
         rp = self._remember_robots(nl, status, body)
-        if plan.rules.extra.get("sitemaps_from_robots", True):
+        if plan.rules.sitemaps_from_robots:
             for sm in rp.sitemaps:
                 if self._on_site(plan, sm):
                     self._enqueue_url(db, plan, sm, "sitemap", refetch=True)

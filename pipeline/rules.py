@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from difflib import get_close_matches
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,11 +22,16 @@ class RulesError(ValueError):
 
 
 def rules_dir() -> Path:
-    """The rules folder: $UNIONCLAIMS_RULES, else `rules/` beside the package (the repository layout)."""
+    """The rules folder: $UNIONCLAIMS_RULES; else `rules/` of the checkout the package runs from; else the
+    copy installed with the package (`pipeline/_rules`, see pyproject.toml)."""
     env = os.environ.get("UNIONCLAIMS_RULES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "rules"
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "rules"
+    if (checkout / "indicators").is_dir():
+        return checkout
+    return here / "_rules"
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -42,3 +51,103 @@ def read_pattern_lines(path: Path) -> list[str]:
     except FileNotFoundError as exc:
         raise RulesError(f"{path}: rules file not found") from exc
     return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+# The pydantic config of every rules record (set as `__pydantic_config__` on the dataclass): unknown keys
+# are errors, so a misspelt key is never ignored; a string where a list belongs is rejected, not iterated.
+STRICT_SCHEMA: dict[str, Any] = {"extra": "forbid"}
+
+
+@cache
+def _adapter(record_type: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(record_type)
+
+
+def validate_schema(record_type: type[T], data: dict[str, Any], path: str) -> T:
+    """`data` (a parsed TOML table) as a `record_type` dataclass, or RulesError naming the file and key."""
+    from pydantic import ValidationError
+
+    try:
+        return _adapter(record_type).validate_python(data)
+    except ValidationError as exc:
+        raise RulesError(f"{path}: {_first_error(exc, record_type)}") from None
+
+
+def _first_error(exc: Any, record_type: type) -> str:
+    """One line naming each problem (up to three): where, what, and a near key for a misspelling."""
+    known = _field_names(record_type)
+    problems = []
+    for err in exc.errors()[:3]:
+        loc = [p for p in err["loc"] if not str(p).startswith(("function-", "tagged-union"))]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "(top level)"
+        if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+            near = get_close_matches(str(loc[-1]), known, n=1) if loc else []
+            problems.append(f"unknown key '{where}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+        elif err["type"] == "missing":
+            problems.append(f"missing required key '{where}'")
+        else:
+            got = err.get("input")
+            shown = repr(got) if not isinstance(got, (dict, list, tuple)) else type(got).__name__
+            msg = err["msg"].replace("valid tuple", "list")
+            problems.append(f"key '{where}': {msg[0].lower()}{msg[1:]} (got {shown[:60]})")
+    return "; ".join(problems)
+
+
+def _field_names(record_type: type) -> list[str]:
+    """Field names of a dataclass and of the dataclasses nested in it (for did-you-mean hints)."""
+    import typing
+    from dataclasses import fields, is_dataclass
+
+    names: list[str] = []
+    todo, seen = [record_type], set()
+    while todo:
+        t = todo.pop()
+        if t in seen or not is_dataclass(t):
+            continue
+        seen.add(t)
+        for f, hint in zip(fields(t), typing.get_type_hints(t).values(), strict=False):
+            names.append(f.name)
+            todo.extend(a for a in typing.get_args(hint) if isinstance(a, type))
+    return names
+
+
+# --------------------------------------------------------------------------- checking every file
+
+
+def check_all() -> list[str]:
+    """Load and validate every rules file; the files checked, or RulesError naming the first bad one.
+
+    Commands that need the rules call this before any work, so a bad file stops them with one clear line
+    instead of silently disabling sites or indicators halfway through a run."""
+    from . import geo, orgs
+    from .clean_patterns import load_boilerplate, load_spam_words
+    from .indicators import load_ruleset
+    from .sites import load_sites
+
+    root = rules_dir()
+    if not root.is_dir():
+        raise RulesError(f"{root}: rules folder not found (set UNIONCLAIMS_RULES to a folder of rules)")
+    sites = load_sites()
+    load_ruleset()
+    load_boilerplate()
+    load_spam_words()
+    geo.provinces_2024()
+    orgs.find_orgs("")
+    files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
+    files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites]
+    return [str(f) for f in files]
+
+
+def _cmd_rules_check(args: Any) -> int:
+    files = check_all()
+    print(f"{len(files)} rules files valid in {rules_dir()}")
+    return 0
+
+
+def add_cli(sub: Any) -> None:
+    p = sub.add_parser("rules", help="work with the rules files (rules/)")
+    rsub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    c = rsub.add_parser("check", help="validate every rules file: unknown keys, wrong types, bad patterns")
+    c.set_defaults(func=_cmd_rules_check)

@@ -6,18 +6,20 @@ Shared by cleaning (selectors) and crawling (start URLs, feeds, sitemaps, polite
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .rules import RulesError, load_toml, rules_dir
+from .rules import STRICT_SCHEMA, RulesError, load_toml, rules_dir, validate_schema
 
 
 @dataclass(frozen=True)
 class Template:
     """Selectors for one version of a site's article template (newest first in the file)."""
+
+    __pydantic_config__ = STRICT_SCHEMA
 
     body: str
     title: str | None = None
@@ -31,6 +33,9 @@ class Template:
 
 @dataclass(frozen=True)
 class SiteRules:
+    """One site's rules file (`rules/sites/<name>.toml`), validated against this schema on load."""
+
+    __pydantic_config__ = STRICT_SCHEMA
     name: str
     base_url: str
     province: str | None = None
@@ -41,12 +46,16 @@ class SiteRules:
     article_url_pattern: str | None = None
     listing_pagination: str | None = None  # e.g. "page-{n}" appended, see crawl docs
     max_listing_pages: int | None = None
+    max_depth: int | None = None  # link hops from the start URLs (None: the crawl setting)
     delay_seconds: float = 1.0
     allow_private_addresses: bool = False
+    allowed_networks: tuple[str, ...] = ()  # private networks the crawl may reach (tests, intranets)
+    sitemaps_from_robots: bool = True
     hosts: tuple[str, ...] = ()  # extra host names served by the same site
+    cms: str | None = None  # the CMS that renders the site ("nukeviet"): its templates fit its sister sites
+    spam_container: str | None = None  # a box that defacers fill with visible spam: flag it
     templates: tuple[Template, ...] = ()
     path: str | None = None  # the rules file it came from
-    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def host(self) -> str:
@@ -61,60 +70,62 @@ class SiteRules:
         return re.search(self.article_url_pattern, urlsplit(url).path) is not None
 
 
-_KNOWN_KEYS = {
-    "name", "base_url", "province", "org", "start_urls", "feeds", "sitemaps", "article_url_pattern",
-    "listing_pagination", "max_listing_pages", "delay_seconds", "allow_private_addresses", "hosts", "templates",
-}
-
-
 def _bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 
 def parse_site_rules(data: dict[str, Any], path: str = "<memory>") -> SiteRules:
+    """A validated SiteRules: unknown keys, wrong types and bad patterns raise RulesError naming the key."""
+    if "path" in data:
+        raise RulesError(f"{path}: unknown key 'path'")
+    templates = data.get("templates", [])
+    if isinstance(templates, list):  # unnamed templates are v1 (oldest) … vN (newest, first in the file)
+        templates = [
+            {**t, "name": t.get("name") or f"v{len(templates) - i}"} if isinstance(t, dict) else t
+            for i, t in enumerate(templates)
+        ]
+    site = validate_schema(SiteRules, {**data, "templates": templates, "path": path}, path)
+    _check_site_values(site, path)
+    return site
+
+
+def _check_site_values(site: SiteRules, path: str) -> None:
+    """What the type schema cannot say: required values, regexes, selectors and URLs that must parse."""
+    from lxml.cssselect import CSSSelector
+
     for key in ("name", "base_url"):
-        if not data.get(key):
-            raise RulesError(f"{path}: missing required key '{key}'")
-    templates = []
-    for i, t in enumerate(data.get("templates", [])):
-        if not t.get("body"):
-            raise RulesError(f"{path}: templates[{i}] has no 'body' selector")
-        templates.append(
-            Template(
-                body=t["body"],
-                title=t.get("title"),
-                published=t.get("published"),
-                author=t.get("author"),
-                lead=t.get("lead"),
-                drop=tuple(t.get("drop", [])),
-                valid_from=t.get("valid_from"),
-                name=t.get("name") or f"v{len(data.get('templates', [])) - i}",
-            )
-        )
-    if data.get("article_url_pattern"):
+        if not getattr(site, key):
+            raise RulesError(f"{path}: '{key}' must not be empty")
+    if site.article_url_pattern:
         try:
-            re.compile(data["article_url_pattern"])
+            re.compile(site.article_url_pattern)
         except re.error as exc:
-            raise RulesError(f"{path}: article_url_pattern is not a valid regex ({exc})") from exc
-    return SiteRules(
-        name=data["name"],
-        base_url=data["base_url"],
-        province=data.get("province"),
-        org=data.get("org"),
-        start_urls=tuple(data.get("start_urls", [])),
-        feeds=tuple(data.get("feeds", [])),
-        sitemaps=tuple(data.get("sitemaps", [])),
-        article_url_pattern=data.get("article_url_pattern"),
-        listing_pagination=data.get("listing_pagination"),
-        max_listing_pages=data.get("max_listing_pages"),
-        delay_seconds=float(data.get("delay_seconds", 1.0)),
-        allow_private_addresses=bool(data.get("allow_private_addresses", False)),
-        hosts=tuple(data.get("hosts", [])),
-        templates=tuple(templates),
-        path=path,
-        extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
-    )
+            raise RulesError(f"{path}: article_url_pattern is not a valid regular expression ({exc})") from exc
+    if urlsplit(site.base_url).scheme not in ("http", "https"):
+        raise RulesError(f"{path}: base_url must be an http(s) URL, got {site.base_url!r}")
+    if site.delay_seconds < 0:
+        raise RulesError(f"{path}: delay_seconds must not be negative")
+    for i, t in enumerate(site.templates):
+        if not t.body:
+            raise RulesError(f"{path}: templates[{i}] has no 'body' selector")
+        for key in ("body", "title", "published", "author", "lead"):
+            _check_selector(getattr(t, key), f"{path}: templates[{i}].{key}", CSSSelector)
+        for j, sel in enumerate(t.drop):
+            _check_selector(sel, f"{path}: templates[{i}].drop[{j}]", CSSSelector)
+        if t.valid_from and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.valid_from):
+            raise RulesError(f"{path}: templates[{i}].valid_from must be a date YYYY-MM-DD, got {t.valid_from!r}")
+    if site.spam_container:
+        _check_selector(site.spam_container, f"{path}: spam_container", CSSSelector)
+
+
+def _check_selector(selector: str | None, where: str, compiler: Any) -> None:
+    if not selector:
+        return
+    try:
+        compiler(selector)
+    except Exception as exc:  # noqa: BLE001 - cssselect raises several parse error types
+        raise RulesError(f"{where}: not a valid CSS selector {selector!r} ({exc})") from exc
 
 
 def load_site_file(path: Path) -> SiteRules:
@@ -144,10 +155,8 @@ def load_sites(paths: list[Path] | None = None) -> list[SiteRules]:
 
 @lru_cache(maxsize=1)
 def default_sites() -> tuple[SiteRules, ...]:
-    try:
-        return tuple(load_sites())
-    except RulesError:
-        return ()
+    """The rules/sites/ folder. A broken file raises RulesError: it never silently disables the others."""
+    return tuple(load_sites())
 
 
 def site_for_url(url: str | None, sites: tuple[SiteRules, ...] | list[SiteRules] | None = None) -> SiteRules | None:

@@ -155,6 +155,6 @@ def test_spam_is_on_the_page_but_outside_the_body():
     soup, expected = load_page(path)
     spam = "bodrum escort cesme escort didim escort eryaman escort antalya escort mersin escort manavgat escort sohbet hatti"
     site = sites_by_name()[expected["site"]]
-    container = soup.select_one(site.extra["spam_container"])
+    container = soup.select_one(site.spam_container)
     assert spam in norm(container.get_text(" "))
     assert all(spam not in t for t in body_texts(soup, pick_template(soup, site)))
