@@ -18,6 +18,7 @@ import os
 import threading
 import uuid
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -355,7 +356,8 @@ def _scan_plain(fh: io.BufferedReader, result: ScanResult) -> None:
                                             rec.rec_headers.get_header("WARC-Target-URI"),
                                             dict(rec.rec_headers.headers), status, http_headers, payload))
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
-        result.damaged = f"unreadable record ({exc})"
+        # The exception text may quote the damaged bytes: keep the message one printable line.
+        result.damaged = f"unreadable record at offset {result.valid_end} ({type(exc).__name__})"
 
 
 def complete_groups(scan: ScanResult) -> tuple[dict[str, list[RawRecord]], int]:
@@ -406,28 +408,53 @@ def _is_html(headers: dict[str, str], body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
-def iter_archived_pages(corpus_dir: Path, kinds: set[str] | None = None) -> Iterator[ArchivedPage]:
-    """The 200 HTML responses of every *.warc.gz / *.warc under `corpus_dir` (or that one file), in archive
-    order. Revisit records (unchanged refetches), redirects, errors and 304s are skipped. `kinds` (e.g.
+@dataclass
+class WarcReading:
+    """What one WARC file holds for extraction: its HTML pages, and what was left out and why."""
+
+    pages: list[ArchivedPage]
+    damaged: str | None  # why reading stopped early, if it did
+    skipped: Counter  # responses left out, by reason ("application/pdf", "kind listing", "status 404")
+
+
+def read_archived_pages(path: Path, kinds: set[str] | None = None) -> WarcReading:
+    """The 200 HTML responses of one WARC file, in archive order, and what else it held.
+
+    Revisit records (unchanged refetches), redirects, errors and 304s are skipped. `kinds` (e.g.
     {"article"}) keeps only pages the crawler fetched as those kinds (pages of foreign archives have no
-    kind and are kept). A damaged file yields the records before the damage and logs one warning."""
+    kind and are kept). A damaged file gives the records before the damage and says where it stopped."""
+    scan = scan_warc(path)
+    pages: list[ArchivedPage] = []
+    skipped: Counter = Counter()
+    for rec in scan.records:
+        if rec.rec_type != "response" or not rec.url:
+            continue
+        if rec.http_status != 200:
+            skipped[f"status {rec.http_status}"] += 1
+            continue
+        kind = rec.warc_headers.get(PAGE_KIND)
+        if kinds is not None and kind is not None and kind not in kinds:
+            skipped[f"kind {kind}"] += 1
+            continue
+        headers = {k.lower(): v for k, v in rec.http_headers}
+        body, cut = decode_body(rec.payload, headers.get("content-encoding"), READ_LIMIT)
+        if not _is_html(headers, body):
+            skipped[headers.get("content-type", "no content type").split(";")[0].strip() or "not HTML"] += 1
+            continue
+        pages.append(ArchivedPage(
+            url=rec.url, body=body, headers=headers, status=200,
+            fetched_at=rec.warc_headers.get("WARC-Date", ""),
+            record_id=rec.warc_headers.get("WARC-Record-ID", ""), warc_path=str(path),
+            truncated=cut or "WARC-Truncated" in rec.warc_headers, kind=kind,
+        ))
+    return WarcReading(pages, scan.damaged, skipped)
+
+
+def iter_archived_pages(corpus_dir: Path, kinds: set[str] | None = None) -> Iterator[ArchivedPage]:
+    """The pages of `read_archived_pages` for every *.warc.gz / *.warc under `corpus_dir` (or that one
+    file); a damaged file yields the records before the damage and logs one warning."""
     for path in warc_files(Path(corpus_dir)):
-        scan = scan_warc(path)
-        for rec in scan.records:
-            if rec.rec_type != "response" or rec.http_status != 200 or not rec.url:
-                continue
-            kind = rec.warc_headers.get(PAGE_KIND)
-            if kinds is not None and kind is not None and kind not in kinds:
-                continue
-            headers = {k.lower(): v for k, v in rec.http_headers}
-            body, cut = decode_body(rec.payload, headers.get("content-encoding"), READ_LIMIT)
-            if not _is_html(headers, body):
-                continue
-            yield ArchivedPage(
-                url=rec.url, body=body, headers=headers, status=200,
-                fetched_at=rec.warc_headers.get("WARC-Date", ""),
-                record_id=rec.warc_headers.get("WARC-Record-ID", ""), warc_path=str(path),
-                truncated=cut or "WARC-Truncated" in rec.warc_headers, kind=kind,
-            )
-        if scan.damaged:
-            log.warning("%s: stopped reading at a damaged record: %s", path, scan.damaged)
+        reading = read_archived_pages(path, kinds)
+        yield from reading.pages
+        if reading.damaged:
+            log.warning("%s: stopped reading at a damaged record: %s", path, reading.damaged)

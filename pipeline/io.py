@@ -7,14 +7,21 @@ interrupted run never leaves a half-written file; SQLite is written in one trans
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import json
+import logging
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -124,6 +131,113 @@ def corpus_files(corpus: Path) -> list[Path]:
     return files
 
 
+# --------------------------------------------------------------------------- the output set, all or nothing
+
+# Files written by `audit` and `report` from one run's outputs: a new run makes them stale, so they are
+# not carried into the new output set (findings of an older run are never shown with a newer dataset).
+DERIVED_FROM_RUN = frozenset({"audit.csv", "report.html"})
+
+
+@contextmanager
+def replacing_folder(out: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside `out`; when the block succeeds it replaces `out` in one step.
+
+    A failure or a kill leaves `out` exactly as it was: readers see the old set or the new set, never a
+    mix. Files in `out` that the new set does not write (a README, the crawl state) are carried over,
+    except the findings and report of the old run. Staging folders left by a killed run are removed
+    the next time."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        yield staging
+        if out.is_dir():
+            _carry_over_files(out, staging)
+        _swap_into_place(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(out: Path) -> None:
+    if not out.exists():  # killed between the two renames of the fallback swap: the old set is aside
+        for aside in out.parent.glob(f".{out.name}.staging-*-old"):
+            os.rename(aside, out)
+            log.warning("restored %s from %s, left by an interrupted run", out, aside)
+            break
+    for stale in out.parent.glob(f".{out.name}.staging-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another run is writing its set right now
+        log.info("removing %s, left by an interrupted run", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _carry_over_files(old: Path, new: Path) -> None:
+    for item in old.iterdir():
+        target = new / item.name
+        if target.exists() or item.name in DERIVED_FROM_RUN or item.name.endswith(".tmp"):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, target, symlinks=True)
+        else:
+            shutil.copy2(item, target)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    """Make `staging` be `out`. On Linux one renameat2(RENAME_EXCHANGE) swaps the two folders atomically;
+    elsewhere two renames, with the old set kept aside until the new one is in place."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old set
+        return
+    aside = out.parent / f".{out.name}.staging-{os.getpid()}-old"
+    os.rename(out, aside)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(aside, out)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EXDEV):
+        return False  # file system or kernel without exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
 # --------------------------------------------------------------------------- atomic writes
 
 
@@ -156,16 +270,12 @@ def write_jsonl_atomic(target: Path, rows: list[dict]) -> None:
 
 
 def write_sqlite_atomic(target: Path, tables: dict[str, list[dict]], columns: dict[str, tuple[str, ...]]) -> None:
-    """A fresh SQLite file with the given tables, built beside the target and renamed into place.
-    Tables of an existing file that are not rewritten here (e.g. `audit`) are carried over."""
+    """A fresh SQLite file with the given tables, built beside the target and renamed into place."""
     with atomic_path(target) as tmp:
         tmp.unlink()
         con = sqlite3.connect(tmp, isolation_level=None)  # explicit BEGIN/COMMIT below
         try:
-            carry = target.exists() and _attach_readable(con, target)
             con.execute("BEGIN")
-            if carry:
-                _carry_over(con, set(columns))
             for name, cols in columns.items():
                 con.execute(f'CREATE TABLE "{name}" ({", ".join(_sql_col(c) for c in cols)})')
                 rows = tables.get(name, [])
@@ -176,28 +286,8 @@ def write_sqlite_atomic(target: Path, tables: dict[str, list[dict]], columns: di
                         [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],
                     )
             con.execute("COMMIT")
-            if carry:
-                con.execute("DETACH DATABASE old")
         finally:
             con.close()
-
-
-def _attach_readable(con: sqlite3.Connection, old: Path) -> bool:
-    try:
-        con.execute("ATTACH DATABASE ? AS old", (str(old),))
-        con.execute("SELECT count(*) FROM old.sqlite_master").fetchone()
-        return True
-    except sqlite3.DatabaseError:
-        return False  # an unreadable old file is simply replaced
-
-
-def _carry_over(con: sqlite3.Connection, rewritten: set[str]) -> None:
-    rows = con.execute("SELECT name, sql FROM old.sqlite_master WHERE type='table'").fetchall()
-    for name, sql in rows:
-        if name in rewritten or name.startswith("sqlite_") or not sql:
-            continue
-        con.execute(sql)
-        con.execute(f'INSERT INTO main."{name}" SELECT * FROM old."{name}"')
 
 
 def _sql_col(name: str) -> str:

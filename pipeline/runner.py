@@ -7,6 +7,7 @@ module is the edge that reads files and writes outputs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import io
@@ -25,6 +26,7 @@ from .io import (
     corpus_files,
     decode_text_file,
     load_input,
+    replacing_folder,
     write_jsonl_atomic,
     write_sqlite_atomic,
 )
@@ -76,15 +78,26 @@ def _articles_from_file(path: Path) -> Iterator[Article]:
 
 
 def _articles_from_warc(path: Path) -> Iterator[Article]:
-    from .archive import iter_archived_pages
+    """Articles of one WARC file. A file with no readable HTML article is bad input (InputError, saying what
+    it held instead); a damaged tail after good records is logged and the good records are kept."""
+    from .archive import read_archived_pages
     from .clean import clean_html
 
     try:
-        # Articles only: listing pages, feeds and sitemaps the crawler archived are not articles.
-        pages = list(iter_archived_pages(path, kinds={"article"}))
-    except Exception as exc:  # noqa: BLE001 - any archive damage becomes one clear line
-        raise InputError(f"{path}: not a readable WARC file ({exc})") from exc
-    for page in pages:
+        # warcio writes its own complaints about damaged records to stderr: our one line says it instead.
+        with contextlib.redirect_stderr(io.StringIO()):
+            # Articles only: listing pages, feeds and sitemaps the crawler archived are not articles.
+            reading = read_archived_pages(path, kinds={"article"})
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not reading.pages:
+        held = ", ".join(f"{n} {why}" for why, n in reading.skipped.most_common()) or "no HTTP responses"
+        problem = f"not a readable WARC file ({reading.damaged})" if reading.damaged else "no HTML article"
+        raise InputError(f"{path}: {problem}; it holds {held}")
+    if reading.damaged:
+        log.warning("%s: read %d pages, then stopped at a damaged record: %s", path, len(reading.pages),
+                    reading.damaged)
+    for page in reading.pages:
         decoded = page.decoded()  # charset from the archived HTTP headers, then the page itself
         try:
             art = clean_html(decoded.text, page.url)
@@ -193,7 +206,8 @@ def write_outputs(results: list[DocResult], out: Path) -> tuple[list[Path], dict
 
 
 def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
-    """The main job, as a function: returns counts; writes claims/articles/SQLite into `out`."""
+    """The main job, as a function: returns counts; replaces the output set in `out` as a whole, and only
+    when at least one article was read (a failed run never costs the previous dataset)."""
     results, errors = process_corpus(corpus, progress=progress)
     summary = RunSummary(errors=errors)
     latest = _latest(results)
@@ -203,7 +217,11 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
         for c in r.claims:
             summary.claims += 1
             summary.per_indicator[c.indicator] += 1
-    summary.outputs, summary.dataset = write_outputs(results, out)
+    if summary.articles == 0:
+        return summary  # nothing to write: the previous output set stays as it is
+    with replacing_folder(out) as staging:
+        written, summary.dataset = write_outputs(results, staging)
+    summary.outputs = [out / p.name for p in written]
     return summary
 
 
@@ -232,17 +250,24 @@ def print_summary(summary: RunSummary, out: Path) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .rules import check_all
+
     corpus, out = Path(args.corpus), Path(args.out)
+    check_all()  # a bad rules file stops the run before any work (exit 2, one line naming it)
     try:
         summary = run_corpus(corpus, out, progress=not args.no_progress)
     except InputError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(f"{exc}; the previous outputs in {out} are unchanged") from exc
+    except KeyboardInterrupt:
+        print(f"unionclaims run: interrupted; the previous outputs in {out} are unchanged", file=sys.stderr)
+        return 130
     for err in summary.errors:
         print(f"unionclaims run: skipped {err}", file=sys.stderr)
-    print_summary(summary, out)
     if summary.articles == 0:
-        print("unionclaims run: error: no article could be read", file=sys.stderr)
+        print(f"unionclaims run: error: no article could be read from {corpus}; "
+              f"the previous outputs in {out} are unchanged", file=sys.stderr)
         return 1
+    print_summary(summary, out)
     return 0
 
 
@@ -252,6 +277,9 @@ def _claim_rows(claims: list[Claim]) -> list[dict]:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_article
+    from .rules import check_all
+
+    check_all()
 
     rows: list[dict] = []
     failures = 0
