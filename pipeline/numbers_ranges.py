@@ -1,8 +1,10 @@
 """Ranges of the number grammar (pipeline/numbers.py): "8.000 – 11.000", "từ 2 - 3 triệu đồng",
-"1000 đến 2000 đồng", and the dashes that are no range at all ("20 - 21/7", "65 - 67/16, khu phố")."""
+"1000 đến 2000 đồng", "giữa 1.000 và 2.000 đồng", and the dashes that are no range at all ("20 - 21/7",
+"65 - 67/16, khu phố")."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -11,6 +13,7 @@ from .numbers_lexicon import (
     _CUR,
     _DAY_MONTH,
     _DOC_AFTER,
+    _H,
     _HYPHEN_PART,
     _NUM,
     _PCT,
@@ -26,6 +29,11 @@ from .numbers_numerals import _digit_operand
 from .numbers_units import _unit_at
 from .numbers_words import _WTOK, _word_operand
 from .records import VND
+
+# "và" joins the two ends of a range only after "giữa" (between): "giữa 1.000 và 2.000 đồng"; elsewhere
+# "1.000 và 2.000" are two quantities.
+_BETWEEN_BEFORE = re.compile(rf"(?<!\w)giữa{_H}*$", re.I)
+_AND_SEP = re.compile(rf"{_H}+và{_H}+", re.I)
 
 if TYPE_CHECKING:
     from .numbers_context import _Scanner
@@ -44,6 +52,8 @@ def _range_after(sc: _Scanner, op: _Op, end: int, unit: str | None, has_unit: bo
     resume when the separator shows the number is no quantity at all; None when there is no range."""
     t = sc.t
     rm = _RANGE_SEP.match(t, end)
+    if rm is None and _BETWEEN_BEFORE.search(sc.before(op.start, 12)):
+        rm = _AND_SEP.match(t, end)
     if rm is None:
         return None
     if _ADDRESS_RANGE.match(t, rm.end()):
