@@ -20,7 +20,8 @@ EXACT = "exact"
 AT_LEAST = "at_least"  # trên, hơn, ít nhất, tối thiểu, trở lên
 APPROX_BELOW = "approx_below"  # gần
 APPROX = "approx"  # khoảng, xấp xỉ, chừng, ước
-QUALIFIERS = (EXACT, AT_LEAST, APPROX_BELOW, APPROX)
+AT_MOST = "at_most"  # dưới, không quá, ít hơn, tối đa, trở xuống
+QUALIFIERS = (EXACT, AT_LEAST, APPROX_BELOW, APPROX, AT_MOST)
 
 
 def stable_id(*parts: object, length: int = 16) -> str:

@@ -1,6 +1,7 @@
 """The Vietnamese number grammar (pipeline/numbers.py): table-driven cases from the seeds, the dev
 excerpts and the annotation guideline, negatives that must never be quantities, every dev gold value,
-and property tests that format random numbers the Vietnamese way and read them back exactly."""
+Duckling's Vietnamese numeral and money corpus (tests/data/duckling_vi.json), and property tests that
+format random numbers the Vietnamese way and read them back exactly."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ from hypothesis import strategies as st
 
 from pipeline.normalize import normalize_text
 from pipeline.numbers import find_quantities, format_vi, parse_number, spell_vi
-from pipeline.records import APPROX, APPROX_BELOW, AT_LEAST, EXACT, PERCENT, VND, Quantity
+from pipeline.records import (
+    APPROX,
+    APPROX_BELOW,
+    AT_LEAST,
+    AT_MOST,
+    EXACT,
+    PERCENT,
+    QUALIFIERS,
+    VND,
+    Quantity,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
@@ -24,6 +35,8 @@ SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
 if not DEV.exists():
     DEV = Path("/work/shared/dev/claims_dev.jsonl")
+# Duckling's Vietnamese corpus, the cases that fit news usage (BSD licence; see tests/data/README.md).
+DUCKLING = json.loads((ROOT / "tests" / "data" / "duckling_vi.json").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -182,6 +195,26 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("nhiệt độ 30 người", [E("30", 30)]),  # "nhiệt độ": not a hedge
     ("trên dưới 100 người", [E("trên dưới 100", 100, qual=APPROX)]),
     ("ngót 2 tỷ đồng", [E("ngót 2 tỷ đồng", 2000000000, VND, APPROX_BELOW)]),
+    # upper bounds: "dưới", "không quá", "ít hơn", "tối đa", "trở xuống"; their negations are lower bounds
+    ("các cháu dưới 16 tuổi", [E("dưới 16", 16, qual=AT_MOST)]),
+    ("mức vay tối đa 30 triệu đồng", [E("tối đa 30 triệu đồng", 30000000, VND, AT_MOST)]),
+    ("được thăm hỏi không quá 02 lần", [E("không quá 02", 2, qual=AT_MOST)]),
+    ("ít hơn 50 người", [E("ít hơn 50", 50, qual=AT_MOST)]),
+    ("không vượt quá 5% quỹ lương", [E("không vượt quá 5%", 5, PERCENT, AT_MOST, kind="percent")]),
+    ("không nhiều hơn 3 lớp", [E("không nhiều hơn 3", 3, qual=AT_MOST)]),
+    ("chưa tới 20 người", [E("chưa tới 20", 20, qual=APPROX_BELOW)]),
+    ("không ít hơn 5 người", [E("không ít hơn 5", 5, qual=AT_LEAST)]),
+    ("không thấp hơn 80% kế hoạch", [E("không thấp hơn 80%", 80, PERCENT, AT_LEAST, kind="percent")]),
+    ("cao hơn 7.000 đồng", [E("hơn 7.000 đồng", 7000, VND, AT_LEAST)]),
+    ("lao động từ 35 tuổi trở xuống", [E("từ 35", 35, qual=AT_MOST)]),
+    ("có 50 trở xuống", [E("50 trở xuống", 50, qual=AT_MOST)]),
+    # "giữa X và Y" is a range; "X và Y" without "giữa" are two quantities, and so are two counts whose
+    # noun comes between them (only a unit may: "giữa 1000 đồng và 2000 đồng")
+    ("mức hỗ trợ giữa 1.000 và 2.000 đồng", [R("giữa 1.000 và 2.000 đồng", 1000, 2000, VND)]),
+    ("khoảng giữa 2 triệu đồng và 3 triệu đồng",
+     [R("khoảng giữa 2 triệu đồng và 3 triệu đồng", 2000000, 3000000, VND, APPROX)]),
+    ("kết nạp 1.000 và 2.000 người", [E("1.000", 1000), E("2.000", 2000)]),
+    ("giữa 1.000 đoàn viên và 2.000 đoàn viên", [E("1.000", 1000), E("2.000", 2000)]),
     ("các DN có từ 20 LĐ trở lên", [E("từ 20", 20, qual=AT_LEAST)]),
     ("DN có 25 công nhân lao động trở lên", [E("25", 25, qual=AT_LEAST)]),
     ("có 50 trở lên", [E("50 trở lên", 50, qual=AT_LEAST)]),
@@ -252,7 +285,7 @@ NEGATIVE = [
     "Nghị quyết TW4 khóa XII", "Covid-19", "COVID – 19", "COVID-19", "SARS-CoV-2", "quận 3", "phường 7",
     "Khu 5", "số 32 Trương Định", "Km5", "Km5, Quốc lộ 3", "Thứ bảy", "thứ hai", "Kỳ họp thứ hai",
     "năm thứ ba", "lần thứ nhất", "Hội nghị lần thứ 7", "đợt 1", "- Ảnh 1", "Liên đoàn lao động quận 1",
-    "Hai Bà Trưng", "quận Ba Đình", "Tổ dân phố 5", "(65 - 67/16, khu phố Tân Phước)",
+    "Hai Bà Trưng", "quận Ba Đình", "giữa năm 2020 và 2021", "giữa tháng 5 và tháng 6", "Tổ dân phố 5", "(65 - 67/16, khu phố Tân Phước)",
     "số 12/3 đường Trần Phú", "cách mạng công nghiệp 4.0", "1. Mục đích", "2. Yêu cầu",
     "tháng 10 - 12", "quý 1 - 2", "lớp 10-12", "Nghị định 145/2020/NĐ-CP", "Thông tư 15/2023/TT-BLĐTBXH",
     "15/2023/TT-BLĐTBXH", "giải 3", "lần 2", "Ngày Quốc tế Lao động 1-5", "(1-5)", "lúc 8h30", "giờ 30",
@@ -484,6 +517,42 @@ def test_icelandic_eth_in_currency() -> None:
     assert q.unit == VND and q.value == 500000
 
 
+# --------------------------------------------------------------------------- Duckling's Vietnamese corpus
+# Every numeral and VND amount read right, ranges as value_min/value_max, and an upper bound ("dưới",
+# "không quá", "ít hơn") never read as a lower bound or as an exact amount.
+
+
+@pytest.mark.parametrize(("text", "value"), DUCKLING["numerals"], ids=[t for t, _ in DUCKLING["numerals"]])
+def test_duckling_numerals(text: str, value: float) -> None:
+    assert [q.value for q in find_quantities(text)] == [value]
+
+
+@pytest.mark.parametrize(("text", "value"), DUCKLING["vnd"], ids=[t for t, _ in DUCKLING["vnd"]])
+def test_duckling_vnd(text: str, value: float) -> None:
+    (q,) = find_quantities(text)
+    assert (q.value, q.unit, q.qualifier, q.text) == (value, VND, EXACT, text)
+
+
+@pytest.mark.parametrize(("text", "lo", "hi"), DUCKLING["vnd_ranges"], ids=[t for t, _, _ in DUCKLING["vnd_ranges"]])
+def test_duckling_vnd_ranges(text: str, lo: float, hi: float) -> None:
+    (q,) = find_quantities(text)
+    assert (q.value, q.value_min, q.value_max, q.unit, q.kind) == (None, lo, hi, VND, "range")
+    assert q.qualifier == (EXACT if text.startswith(("giữa", "từ", "1000")) else APPROX)
+    assert text.endswith(q.text)  # the whole range, its opening word included ("tầm" is not a hedge)
+
+
+@pytest.mark.parametrize(("text", "value"), DUCKLING["vnd_under"], ids=[t for t, _ in DUCKLING["vnd_under"]])
+def test_duckling_vnd_upper_bounds(text: str, value: float) -> None:
+    (q,) = find_quantities(text)
+    assert (q.value, q.unit, q.qualifier, q.text) == (value, VND, AT_MOST, text)
+
+
+def test_qualifiers_are_all_known() -> None:
+    assert AT_MOST in QUALIFIERS
+    for case in DUCKLING["vnd"] + DUCKLING["vnd_ranges"] + DUCKLING["vnd_under"]:
+        assert all(q.qualifier in QUALIFIERS for q in find_quantities(case[0]))
+
+
 # --------------------------------------------------------------------------- parse_number, format_vi, spell_vi
 
 
@@ -526,7 +595,8 @@ def test_spell_vi(n: int, words: str) -> None:
 
 HEDGE_WORDS = [("", EXACT), ("trên ", AT_LEAST), ("hơn ", AT_LEAST), ("ít nhất ", AT_LEAST),
                ("tối thiểu ", AT_LEAST), ("gần ", APPROX_BELOW), ("khoảng ", APPROX), ("xấp xỉ ", APPROX),
-               ("chừng ", APPROX), ("ước ", APPROX), ("ước tính ", APPROX)]
+               ("chừng ", APPROX), ("ước ", APPROX), ("ước tính ", APPROX), ("dưới ", AT_MOST),
+               ("không quá ", AT_MOST), ("ít hơn ", AT_MOST), ("tối đa ", AT_MOST), ("không ít hơn ", AT_LEAST)]
 CURRENCIES = [(" đồng", VND), ("đ", VND), (" đ", VND), (" VNĐ", VND), (" VND", VND), ("", None)]
 SCALES = [("nghìn", 10**3), ("ngàn", 10**3), ("triệu", 10**6), ("tỷ", 10**9), ("tỉ", 10**9)]
 PREFIXES = ["", "kết nạp ", "với số tiền ", "Trong năm, LĐLĐ tỉnh đã vận động được ", "(", "đạt "]
