@@ -194,6 +194,9 @@ def _value_axis(ax, unit: str | None) -> str:
     return {"person": "người / people", "organization": "đơn vị / organisations"}.get(unit or "", unit or "")
 
 
+NO_PROVINCE = "Toàn quốc / không rõ"
+
+
 def chart_png(rows: pd.DataFrame, indicator: str) -> bytes:
     """Time series of one indicator: each reported figure is a horizontal bar over the period it
     covers (a 5-year total is not a point), one colour per province; targets dashed."""
@@ -205,7 +208,8 @@ def chart_png(rows: pd.DataFrame, indicator: str) -> bytes:
     fig = Figure(figsize=(9, 3.4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    provinces = sorted({p or "Toàn quốc / không rõ" for p in rows["province"].map(clean)})
+    # Python values, not Series.map: pandas turns the None of a missing province back into NaN.
+    provinces = sorted({clean(p) or NO_PROVINCE for p in rows["province"].tolist()})
     color = {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(provinces)}
     unit = None
     for r in rows.to_dict("records"):
@@ -217,7 +221,7 @@ def chart_png(rows: pd.DataFrame, indicator: str) -> bytes:
         if s is None or t is None or v is None:
             continue
         unit = clean(r.get("unit"))
-        c = color[clean(r["province"]) or "Toàn quốc / không rõ"]
+        c = color[clean(r["province"]) or NO_PROVINCE]
         tgt = to_bool(r.get("is_target"))
         ax.plot([date2num(s), date2num(t)], [v, v], color=c, linewidth=3, linestyle="--" if tgt else "-",
                 marker="o", markersize=5, markerfacecolor="white" if tgt else c, solid_capstyle="butt")

@@ -384,3 +384,26 @@ def test_serve_without_outputs_says_so(tmp_path: Path, capsys) -> None:
     assert "unionclaims.sqlite: missing" in capsys.readouterr().err
 
 
+
+
+def test_report_on_bodies_with_and_without_a_province(tmp_path: Path) -> None:
+    """A national union, a province federation and a bare 'LĐLĐ tỉnh' in one indicator: no crash."""
+    from pipeline.cli import main
+
+    corpus = tmp_path / "mixed"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Công đoàn Ngân hàng Việt Nam kết nạp 3.200 đoàn viên\n\n"
+        "Năm 2023, Công đoàn Ngân hàng Việt Nam đã kết nạp 3.200 đoàn viên mới.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(
+        "Nghệ An: kết nạp 5.210 đoàn viên\n\n"
+        "Năm 2023, LĐLĐ tỉnh Nghệ An đã kết nạp 5.210 đoàn viên, thành lập 37 CĐCS.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(corpus), "--out", str(out), "--no-progress"]) == 0
+    claims = pd.read_parquet(out / "claims.parquet")
+    recruited = claims[claims["indicator"] == "members_recruited"]
+    assert recruited["province"].isna().any() and recruited["province"].notna().any()
+    assert main(["audit", "--out", str(out)]) == 0
+    assert main(["report", "--out", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "5.210" in page and "3.200" in page and "data:image/png;base64," in page
