@@ -40,16 +40,14 @@ from .dataset import (
     num_key,
     parse_date,
     periods_overlap,
-    write_sqlite_tables,
 )
-from .io import atomic_path
+from .io import read_table, write_sqlite, write_table
 from .records import PERCENT, VND, Quantity, stable_id
+from .schema import TABLES
 
 log = logging.getLogger(__name__)
 
-AUDIT_COLUMNS: tuple[str, ...] = (
-    "finding_id", "check", "severity", "doc_ids", "urls", "claim_ids", "values", "message_vi", "message_en",
-)
+AUDIT_COLUMNS: tuple[str, ...] = TABLES["audit"].names
 SEVERITIES = ("info", "warning", "error")
 
 # Indicators that count a stock at a point in time rather than a flow over a period.
@@ -1234,7 +1232,7 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         if not p.exists():
             raise CliError(f"{p}: missing (run `unionclaims run --out {out_dir}` first)")
         try:
-            frames.append(pd.read_parquet(p))
+            frames.append(read_table(p))
         except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
             raise CliError(f"{p}: not a readable Parquet file ({exc.__class__.__name__})") from exc
     versions = None
@@ -1267,15 +1265,8 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
                           quiet_days=quiet_days)
     except ValueError as exc:
         raise CliError(f"{out_dir}: {exc}") from exc
-    with atomic_path(out_dir / "audit.csv") as tmp:
-        df.to_csv(tmp, index=False)
-    db = out_dir / "unionclaims.sqlite"
-    if db.exists():
-        write_sqlite_tables(db, {"audit": df})
-    else:
-        with atomic_path(db) as tmp:
-            tmp.unlink()
-            write_sqlite_tables(tmp, {"audit": df})
+    write_table(out_dir, "audit", df, ("csv",))
+    write_sqlite(out_dir / "unionclaims.sqlite", {"audit": df})
     return df
 
 

@@ -16,39 +16,27 @@ adds facts up: bodies in one province
 overlap (a district federation's recruits are part of the province's), so a cell reports the
 province-wide federation's figure when there is one, else the best-sourced one, and lists the others.
 
-I/O only in `write_dataset`; everything else is a pure function over DataFrames.
+Pure functions over DataFrames; the runner writes the tables (pipeline.io, typed by pipeline.schema).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import geo
-from .io import atomic_path
 from .records import CLAIM_FIELDS, stable_id
+from .schema import TABLES
 
-FACT_COLUMNS: tuple[str, ...] = (
-    "fact_id", "indicator", "is_target", "value", "value_min", "value_max", "unit", "qualifier",
-    "org", "province", "period_text", "period_start", "period_end",
-    "n_sources", "n_sites", "first_published", "last_published",
-    "doc_ids", "urls", "sites", "claim_ids", "quote", "confidence",
-)
-PANEL_COLUMNS: tuple[str, ...] = (
-    "province", "province_2025", "indicator", "unit", "kind", "is_target", "period_start", "period_end",
-    "period_label",
-    "period_months", "year", "value", "value_min", "value_max", "qualifier", "org", "n_facts",
-    "n_sources", "fact_ids", "other_values",
-)
+FACT_COLUMNS: tuple[str, ...] = TABLES["facts"].names
+PANEL_COLUMNS: tuple[str, ...] = TABLES["panel"].names
 # A period-less reprint may trail the period it reports by this much.
 REPRINT_LAG = timedelta(days=366)
 _PROVINCE_WIDE = re.compile(
@@ -395,59 +383,13 @@ class DatasetCounts:
         return dict(self.__dict__)
 
 
-def _write_frame(df: pd.DataFrame, out_dir: Path, stem: str) -> None:
-    with atomic_path(out_dir / f"{stem}.parquet") as tmp:
-        df.to_parquet(tmp, index=False)
-    with atomic_path(out_dir / f"{stem}.csv") as tmp:
-        df.to_csv(tmp, index=False)
-
-
-def _sql_value(v: Any) -> Any:
-    v = clean(v)
-    if isinstance(v, bool):
-        return int(v)
-    if hasattr(v, "item"):  # numpy scalars
-        return v.item()
-    return v
-
-
-def write_sqlite_tables(db: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Replace the given tables in an existing SQLite file, all in one transaction."""
-    con = sqlite3.connect(db, isolation_level=None)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for name, df in tables.items():
-                con.execute(f'DROP TABLE IF EXISTS "{name}"')
-                cols = ", ".join(f'"{c}"' for c in df.columns)
-                con.execute(f'CREATE TABLE "{name}" ({cols})')
-                if len(df):
-                    marks = ", ".join("?" for _ in df.columns)
-                    con.executemany(
-                        f'INSERT INTO "{name}" VALUES ({marks})',
-                        [tuple(_sql_value(v) for v in row) for row in df.itertuples(index=False)],
-                    )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
-
-
-def write_dataset(claims: pd.DataFrame, articles: pd.DataFrame, out_dir: Path) -> dict:
-    """Write facts.parquet/csv and panel.parquet/csv (and tables `facts`, `panel` in unionclaims.sqlite
-    when it exists); return a few counts."""
-    out_dir = Path(out_dir)
+def build_dataset(claims: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The fact table, the panel, and a few counts for the run summary."""
     facts = build_facts(claims, articles)
     panel = build_panel(facts)
-    _write_frame(facts, out_dir, "facts")
-    _write_frame(panel, out_dir, "panel")
-    db = out_dir / "unionclaims.sqlite"
-    if db.exists():
-        write_sqlite_tables(db, {"facts": facts, "panel": panel})
-    return DatasetCounts(
+    counts = DatasetCounts(
         claims=len(claims), facts=len(facts),
         multi_source_facts=int((facts["n_sources"] > 1).sum()) if len(facts) else 0,
         panel_rows=len(panel),
     ).as_dict()
+    return facts, panel, counts

@@ -768,6 +768,8 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
         period_start=ctx.period_start, period_end=ctx.period_end, org=ctx.org, province=ctx.province,
         rule=m.rule.id + (":inherited" if m.inherited else ""), confidence=confidence,
         sentence_start=omap.to_original(s_start), sentence_end=omap.to_original_end(s_start + len(s.text)),
+        number_start=omap.to_original(s_start + q.number_start) if q.number_start >= 0 else -1,
+        number_end=omap.to_original_end(s_start + q.number_end) if q.number_end >= 0 else -1,
     )
     out = []
     if q.kind == "range":
@@ -844,8 +846,12 @@ def extract_claims(
 
 
 def extract_article(article) -> list[Claim]:
-    """Claims of a cleaned Article, with its provenance and its site's province/org as defaults."""
-    return extract_claims(
+    """Claims of a cleaned Article, with its provenance (page, fetch, input) and its site's province/org
+    as defaults."""
+    claims = extract_claims(
         article.text, url=article.url, published=article.published, province=article.province,
         org=article.org, site=article.site, doc_id=article.doc_id,
     )
+    for c in claims:
+        c.fetched_at, c.source = article.fetched_at, article.source
+    return claims

@@ -7,6 +7,7 @@ interrupted run never leaves a half-written file; SQLite is written in one trans
 
 from __future__ import annotations
 
+import csv
 import ctypes
 import ctypes.util
 import errno
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -269,34 +271,71 @@ def write_jsonl_atomic(target: Path, rows: list[dict]) -> None:
     write_text_atomic(target, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
-def write_sqlite_atomic(target: Path, tables: dict[str, list[dict]], columns: dict[str, tuple[str, ...]]) -> None:
-    """A fresh SQLite file with the given tables, built beside the target and renamed into place."""
-    with atomic_path(target) as tmp:
-        tmp.unlink()
-        con = sqlite3.connect(tmp, isolation_level=None)  # explicit BEGIN/COMMIT below
+def write_table(out_dir: Path, name: str, data: Any, formats: tuple[str, ...] = ("parquet", "csv")) -> list[Path]:
+    """One output table (rows or a DataFrame) in the given formats, typed by its schema (pipeline.schema)."""
+    import pyarrow.parquet as pq
+
+    from .schema import TABLES, csv_value, to_arrow
+
+    table = TABLES[name]
+    rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
+    written = []
+    for fmt in formats:
+        target = out_dir / f"{name}.{fmt}"
+        with atomic_path(target) as tmp:
+            if fmt == "parquet":
+                pq.write_table(to_arrow(rows, table), tmp)
+            elif fmt == "csv":
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh)
+                    writer.writerow(table.names)
+                    writer.writerows([csv_value(r.get(c.name), c.type) for c in table.columns] for r in rows)
+            elif fmt == "jsonl":
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    fh.writelines(json.dumps({c: r.get(c) for c in table.names}, ensure_ascii=False, default=str)
+                                  + "\n" for r in rows)
+            else:
+                raise ValueError(f"unknown output format {fmt!r}")
+        written.append(target)
+    return written
+
+
+def read_table(path: Path) -> Any:
+    """A Parquet output as the DataFrame the stages work on (dates as ISO text, missing as None)."""
+    import pyarrow.parquet as pq
+
+    from .schema import from_arrow
+
+    return from_arrow(pq.read_table(path))
+
+
+def write_sqlite(db: Path, tables: dict[str, Any]) -> None:
+    """Create or replace the given tables (rows or DataFrames) in `db`, in one transaction, with the keys
+    and full-text indexes of their schema. Tables not named are left as they are."""
+    from .schema import TABLES, sql_value, sqlite_ddl
+
+    con = sqlite3.connect(db, isolation_level=None)  # explicit BEGIN/COMMIT below
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("BEGIN IMMEDIATE")
         try:
-            con.execute("BEGIN")
-            for name, cols in columns.items():
-                con.execute(f'CREATE TABLE "{name}" ({", ".join(_sql_col(c) for c in cols)})')
-                rows = tables.get(name, [])
+            for name in reversed(list(tables)):  # dependants first
+                con.execute(f'DROP TABLE IF EXISTS "{name}_fts"')
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for name, data in tables.items():  # referenced tables first (the caller's order)
+                table = TABLES[name]
+                ddl = sqlite_ddl(table)
+                con.execute(ddl[0])
+                rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
                 if rows:
-                    placeholders = ", ".join("?" for _ in cols)
-                    con.executemany(
-                        f'INSERT INTO "{name}" VALUES ({placeholders})',
-                        [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],
-                    )
+                    marks = ", ".join("?" for _ in table.columns)
+                    con.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
+                                    [tuple(sql_value(r.get(c.name), c.type) for c in table.columns) for r in rows])
+                for stmt in ddl[1:]:
+                    con.execute(stmt)
             con.execute("COMMIT")
-        finally:
-            con.close()
-
-
-def _sql_col(name: str) -> str:
-    return f'"{name}"'
-
-
-def _sql_value(v):
-    if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, bool):
-        return int(v)
-    return v
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()

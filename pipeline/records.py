@@ -100,6 +100,10 @@ class Claim:
     confidence: float = 0.0
     sentence_start: int = -1  # offsets of the quoted sentence in Article.text
     sentence_end: int = -1
+    number_start: int = -1  # offsets of the number itself (no hedge word) in Article.text
+    number_end: int = -1
+    fetched_at: str | None = None  # provenance of crawled pages: when the page was fetched …
+    source: str | None = None  # … and the input it came from: a file, or "WARC path#WARC-Record-ID"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,19 +22,16 @@ from pathlib import Path
 from .cli import CliError
 from .io import (
     InputError,
-    atomic_path,
     corpus_files,
     decode_text_file,
     load_input,
     replacing_folder,
-    write_jsonl_atomic,
-    write_sqlite_atomic,
+    write_sqlite,
+    write_table,
 )
 from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
 
 log = logging.getLogger(__name__)
-
-VERSION_FIELDS = CLAIM_FIELDS + ("version", "fetched_at")
 
 
 @dataclass
@@ -170,39 +167,26 @@ def _latest(results: list[DocResult]) -> list[DocResult]:
 
 
 def write_outputs(results: list[DocResult], out: Path) -> tuple[list[Path], dict]:
+    """Every output file of a run into `out` (a fresh staging folder), typed by pipeline.schema."""
     import pandas as pd
+
+    from .dataset import build_dataset
 
     out.mkdir(parents=True, exist_ok=True)
     latest = _latest(results)
     claims = [c.to_dict() for r in latest for c in r.claims]
     articles = [r.article.to_dict() for r in latest]
-    versions = [
-        {**c.to_dict(), "version": r.article.version, "fetched_at": r.article.fetched_at}
-        for r in results for c in r.claims
-    ]
-    claims_df = pd.DataFrame(claims, columns=list(CLAIM_FIELDS))
-    articles_df = pd.DataFrame(articles, columns=list(ARTICLE_FIELDS))
-    written = []
-    for name, writer in (
-        ("claims.parquet", lambda p: claims_df.to_parquet(p, index=False)),
-        ("claims.csv", lambda p: claims_df.to_csv(p, index=False)),
-        ("articles.parquet", lambda p: articles_df.to_parquet(p, index=False)),
-    ):
-        with atomic_path(out / name) as tmp:
-            writer(tmp)
-        written.append(out / name)
-    write_jsonl_atomic(out / "claims.jsonl", claims)
-    written.append(out / "claims.jsonl")
-    write_sqlite_atomic(
-        out / "unionclaims.sqlite",
-        {"articles": articles, "claims": claims, "claim_versions": versions},
-        {"articles": ARTICLE_FIELDS, "claims": CLAIM_FIELDS, "claim_versions": VERSION_FIELDS},
+    versions = [{**c.to_dict(), "version": r.article.version} for r in results for c in r.claims]
+    facts, panel, counts = build_dataset(
+        pd.DataFrame(claims, columns=list(CLAIM_FIELDS)), pd.DataFrame(articles, columns=list(ARTICLE_FIELDS))
     )
-    written.append(out / "unionclaims.sqlite")
-    from .dataset import write_dataset
-
-    counts = write_dataset(claims_df, articles_df, out) or {}
-    return written, counts
+    written = write_table(out, "claims", claims, ("parquet", "csv", "jsonl"))
+    written += write_table(out, "articles", articles, ("parquet",))
+    written += write_table(out, "facts", facts) + write_table(out, "panel", panel)
+    db = out / "unionclaims.sqlite"
+    write_sqlite(db, {"articles": articles, "claims": claims, "claim_versions": versions, "facts": facts,
+                      "panel": panel})
+    return [*written, db], counts
 
 
 def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:

@@ -286,7 +286,7 @@ def test_missing_period_is_one_info_finding_per_article() -> None:
 
 def _versions(rows: list[tuple[Claim, int, str]]) -> pd.DataFrame:
     return pd.DataFrame([{**c.to_dict(), "version": v, "fetched_at": t} for c, v, t in rows],
-                        columns=list(CLAIM_FIELDS) + ["version", "fetched_at"])
+                        columns=list(CLAIM_FIELDS) + ["version"])
 
 
 def test_silent_edit_between_crawl_versions() -> None:

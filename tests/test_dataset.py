@@ -12,10 +12,10 @@ import pytest
 from pipeline.dataset import (
     FACT_COLUMNS,
     PANEL_COLUMNS,
+    build_dataset,
     build_facts,
     build_panel,
     period_label,
-    write_dataset,
 )
 from pipeline.records import CLAIM_FIELDS, Claim, stable_id
 
@@ -166,28 +166,30 @@ def test_period_labels(start: str, end: str, label: str) -> None:
     assert period_label(date.fromisoformat(start), date.fromisoformat(end)) == label
 
 
-def test_write_dataset_writes_parquet_csv_and_sqlite(tmp_path: Path) -> None:
+def test_dataset_tables_are_written_typed_to_parquet_csv_and_sqlite(tmp_path: Path) -> None:
+    from pipeline.io import write_sqlite, write_table
+
     claims = frame([claim("a1", "members_recruited", 856, period=P), claim("b1", "members_recruited", 856, period=P),
                     claim("a1", "unions_founded", 12, period=P, unit="organization")])
-    con = sqlite3.connect(tmp_path / "unionclaims.sqlite")
-    con.execute("CREATE TABLE claims (claim_id)")
-    con.commit()
-    con.close()
-    counts = write_dataset(claims, pd.DataFrame(), tmp_path)
+    facts, panel, counts = build_dataset(claims, pd.DataFrame())
     assert counts == {"claims": 3, "facts": 2, "multi_source_facts": 1, "panel_rows": 2}
-    for stem in ("facts", "panel"):
+    for stem, df in (("facts", facts), ("panel", panel)):
+        write_table(tmp_path, stem, df)
         pq = pd.read_parquet(tmp_path / f"{stem}.parquet")
         csv = pd.read_csv(tmp_path / f"{stem}.csv")
         assert len(pq) == len(csv) > 0
+    write_sqlite(tmp_path / "unionclaims.sqlite", {"facts": facts, "panel": panel})
     con = sqlite3.connect(tmp_path / "unionclaims.sqlite")
     assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 2
-    assert con.execute("SELECT count(*) FROM claims").fetchone()[0] == 0  # other tables untouched
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_empty_claims_give_empty_tables(tmp_path: Path) -> None:
-    counts = write_dataset(frame([]), pd.DataFrame(), tmp_path)
+def test_empty_claims_give_empty_tables_with_every_column(tmp_path: Path) -> None:
+    from pipeline.io import write_table
+
+    facts, panel, counts = build_dataset(frame([]), pd.DataFrame())
     assert counts["facts"] == 0 and counts["panel_rows"] == 0
+    write_table(tmp_path, "facts", facts)
     assert list(pd.read_parquet(tmp_path / "facts.parquet").columns) == list(FACT_COLUMNS)
 
 

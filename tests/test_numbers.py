@@ -619,6 +619,8 @@ def _one(text: str) -> Quantity:
 def test_integers_round_trip(n: int, hedge: tuple[str, str], cur: tuple[str, str | None], pre: str, suf: str) -> None:
     body = f"{hedge[0]}{format_vi(n)}{cur[0]}"
     text = f"{pre}{body}{suf}"
+    # "5." alone at the start of a text is a list marker, not a quantity (tested elsewhere).
+    assume(not (text.strip().endswith(".") and text.strip()[:-1].isdigit()))
     q = _one(text)
     assert q.value == n
     assert q.unit == cur[1]
