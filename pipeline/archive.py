@@ -118,19 +118,19 @@ def build_group(
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     final_id = final_date = None
     request_id = None
-    for i, (kind, ex) in enumerate(plan):
+    for i, (rec_kind, ex) in enumerate(plan):  # not `kind`: that is the page kind
         rid = new_record_id()
         date = warc_date(ex.started if ex else datetime.now(timezone.utc))
         common = {"WARC-Record-ID": rid, "WARC-Date": date, FETCH_ID: fetch_id, FETCH_RECORDS: str(total),
                   FRONTIER_URL: frontier_url, **({PAGE_KIND: kind} if kind else {})}
-        if kind == "request":
+        if rec_kind == "request":
             request_id = rid
             host = urlsplit(ex.url).netloc
             headers = [("Host", host), *[(k, v) for k, v in ex.request_headers if k.lower() != "host"]]
             http = StatusAndHeaders(f"GET {_request_path(ex.url)} HTTP/1.1", headers, is_http_request=True)
             rec = writer.create_warc_record(ex.url, "request", payload=io.BytesIO(b""), length=0,
                                             http_headers=http, warc_headers_dict=common)
-        elif kind == "response":
+        elif rec_kind == "response":
             http = StatusAndHeaders(_http_status_line(ex), list(ex.response_headers), protocol=ex.http_version)
             extra = {**common, "WARC-Concurrent-To": request_id or ""}
             if ex.peer_ip:
@@ -151,7 +151,7 @@ def build_group(
             if i == final_index:
                 final_id, final_date = rid, date
         else:
-            text = f"fetch-error: {error if kind == 'metadata-error' else ex.error}\n".encode()
+            text = f"fetch-error: {error if rec_kind == 'metadata-error' else ex.error}\n".encode()
             url = ex.url if ex else frontier_url
             extra = {**common, "WARC-Concurrent-To": request_id or ""}
             rec = writer.create_warc_record(url, "metadata", payload=io.BytesIO(text), length=len(text),
