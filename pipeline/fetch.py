@@ -323,6 +323,9 @@ class Fetcher:
             problem = ex.error or (f"HTTP {ex.status}" if ex.status in s.retry_statuses else None)
             if problem is None:
                 result.error = None
+                if ex.truncated == "time":
+                    result.error = (f"body still arriving after max_fetch_seconds={s.max_fetch_seconds:g}s; "
+                                    f"cut at {len(ex.raw)} bytes (not retried)")
                 return ex
             if attempt >= s.retries:
                 result.error = f"{problem} (gave up after {attempt + 1} attempts)"
@@ -381,13 +384,26 @@ class Fetcher:
         return ex
 
     def _read_body(self, resp: requests.Response, ex: Exchange, t0: float) -> None:
+        """Read the body under both caps. The time cap holds for any drip rate: each read returns what has
+        arrived (read1) and the socket never waits past the deadline, so a byte every 0.5 s is cut too."""
         s = self.settings
+        deadline = t0 + s.max_fetch_seconds
+        sock = _socket(resp)
         decoder = _Decoder(resp.headers.get("Content-Encoding"))
         raw: list[bytes] = []
         body: list[bytes] = []
         size = 0
         try:
-            for chunk in resp.raw.stream(64 * 1024, decode_content=False):
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._cut_for_time(ex, sum(map(len, raw)))
+                    break
+                if sock is not None:
+                    sock.settimeout(max(0.01, min(s.read_timeout, left)))
+                chunk = resp.raw.read1(64 * 1024, decode_content=False)
+                if not chunk:
+                    break
                 raw.append(chunk)
                 out = decoder.feed(chunk, s.max_bytes - size)
                 body.append(out)
@@ -397,22 +413,37 @@ class Fetcher:
                     ex.truncated = "length"
                     log.warning("%s: body over max_bytes=%d; cut and flagged truncated", ex.url, s.max_bytes)
                     break
-                if time.monotonic() - t0 > s.max_fetch_seconds:
-                    ex.truncated = "time"
-                    log.warning("%s: body still arriving after %.0fs; cut and flagged truncated",
-                                ex.url, s.max_fetch_seconds)
-                    break
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError):
             ex.truncated = "disconnect"
             expected = resp.headers.get("Content-Length")
             ex.error = f"connection closed after {sum(map(len, raw))}" + (f" of {expected}" if expected else "") + " bytes"
         except (urllib3.exceptions.ReadTimeoutError, requests.RequestException, OSError) as exc:
-            ex.truncated = "disconnect"
-            ex.error = f"read timed out after {size} bytes" if "timed out" in str(exc) else _short(exc)
+            if time.monotonic() >= deadline:  # the socket wait was shortened to the deadline: a time cut
+                self._cut_for_time(ex, sum(map(len, raw)))
+            else:
+                ex.truncated = "disconnect"
+                ex.error = f"read timed out after {size} bytes" if "timed out" in str(exc) else _short(exc)
         if decoder.error:
             log.warning("%s: %s; body kept as received", ex.url, decoder.error)
         ex.raw = b"".join(raw)
         ex.body = b"".join(body)[: s.max_bytes]
+
+    def _cut_for_time(self, ex: Exchange, received: int) -> None:
+        ex.truncated = "time"
+        log.warning("%s: body still arriving after max_fetch_seconds=%gs (%d bytes); cut and flagged truncated",
+                    ex.url, self.settings.max_fetch_seconds, received)
+
+
+def _socket(resp: requests.Response) -> socket.socket | None:
+    """The response's socket, to bound each wait by the time cap (None if urllib3 hides it)."""
+    for get in (lambda: resp.raw._connection.sock, lambda: resp.raw._fp.fp.raw._sock):  # noqa: SLF001
+        try:
+            sock = get()
+        except AttributeError:
+            continue
+        if isinstance(sock, socket.socket):
+            return sock
+    return None
 
 
 def _describe(exc: Exception) -> str:

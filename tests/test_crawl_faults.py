@@ -1,0 +1,84 @@
+"""Crawler faults against a small local fault server: slow drips, endless sitemaps, 429 storms, non-HTML
+articles, dead sites. Each case failed before its fix."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from testsite.crawling import FAST
+from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page
+
+from pipeline.archive import scan_warc, warc_files
+from pipeline.crawl import Crawler, CrawlReport
+from pipeline.fetch import AddressPolicy, CrawlSettings, Fetcher
+from pipeline.sites import parse_site_rules
+
+LOOPBACK = AddressPolicy(allow_private=True)
+ARTICLE = ("<html><head><title>Bài {i}</title></head><body><h1>Bài {i}</h1><p>Trong quý I năm 2024, công đoàn "
+           "đã kết nạp {n} đoàn viên.</p></body></html>")
+
+
+def _drip(total: int, every: float):
+    """Content-Length `total`, then one byte every `every` seconds (until the client hangs up)."""
+
+    def handler(req, _n: int) -> int:
+        req.send_response(200)
+        req.send_header("Content-Type", "text/html; charset=utf-8")
+        req.send_header("Content-Length", str(total))
+        req.end_headers()
+        req.wfile.flush()
+        for _ in range(total):
+            req.wfile.write(b"x")
+            req.wfile.flush()
+            time.sleep(every)
+        return 200
+
+    return handler
+
+
+def _site(server: FaultServer, **extra: object):
+    data = {"name": "faults", "base_url": server.url("/"), "start_urls": [server.url("/tin/")],
+            "article_url_pattern": r"/tin/.+\.(html|pdf)$", "delay_seconds": 0.0, "allow_private_addresses": True,
+            **extra}
+    return parse_site_rules(data)
+
+
+def _crawl(tmp_path: Path, server: FaultServer, **settings: object) -> CrawlReport:
+    site = _site(server, **settings.pop("site", {}))  # type: ignore[arg-type]
+    merged = CrawlSettings(**{**FAST, **settings})
+    return Crawler([site], tmp_path / "corpus", tmp_path / "state.sqlite", merged, progress=False).run()
+
+
+def _records(corpus: Path) -> list:
+    return [r for path in warc_files(corpus) for r in scan_warc(path).records]
+
+
+# ---------------------------------------------------------------------- wall-clock cap
+
+
+def test_dripped_body_is_cut_at_the_wall_clock_cap():
+    """One byte every 0.5 s never trips the read timeout; the whole-response cap must still cut it."""
+    with fault_server({"/drip.html": _drip(40, 0.5)}) as server:
+        fetcher = Fetcher(CrawlSettings(**{**FAST, "read_timeout": 2.0, "max_fetch_seconds": 1.5}))
+        t0 = time.monotonic()
+        result = fetcher.fetch(server.url("/drip.html"), delay=0.0, addresses=LOOPBACK)
+        took = time.monotonic() - t0
+    ex = result.final
+    assert took < 3.0, f"not cut at the cap: {took:.1f}s"
+    assert ex is not None and ex.truncated == "time"
+    assert 0 < len(ex.body) < 40
+    assert "max_fetch_seconds" in (result.error or "")
+    assert len(result.exchanges) == 1  # a slow-drip server is not retried
+
+
+def test_crawl_marks_a_dripped_page_failed_and_truncated(tmp_path):
+    routes = {"/robots.txt": ALLOW_ALL, "/tin/": page('<a href="/tin/drip.html">x</a>'),
+              "/tin/drip.html": _drip(40, 0.5)}
+    with fault_server(routes) as server:
+        report = _crawl(tmp_path, server, read_timeout=2.0, max_fetch_seconds=1.0)
+    failed = dict(report.failed)
+    assert "max_fetch_seconds" in failed[server.url("/tin/drip.html")]
+    assert report.counts["faults"]["new"] == 0
+    cut = [r for r in _records(tmp_path / "corpus") if r.rec_type == "response" and r.url.endswith("drip.html")]
+    assert [r.warc_headers.get("WARC-Truncated") for r in cut] == ["time"]
