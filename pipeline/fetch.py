@@ -327,12 +327,14 @@ class Fetcher:
                     result.error = (f"body still arriving after max_fetch_seconds={s.max_fetch_seconds:g}s; "
                                     f"cut at {len(ex.raw)} bytes (not retried)")
                 return ex
+            retry_after = self._retry_after(ex, policy)
             if attempt >= s.retries:
                 result.error = f"{problem} (gave up after {attempt + 1} attempts)"
                 log.warning("%s: %s; giving up after %d attempts", url, problem, attempt + 1)
+                if retry_after is not None:  # the server asked the host to wait, whatever page comes next
+                    self.throttle.defer(host, min(retry_after, s.max_retry_after))
                 return ex if ex.status is not None else None
             wait = min(s.max_backoff, s.backoff_factor * (2**attempt))
-            retry_after = self._retry_after(ex, policy)
             if retry_after is not None:
                 if retry_after > s.max_retry_after:
                     result.error = f"{problem} with Retry-After {retry_after:.0f}s (over max_retry_after)"

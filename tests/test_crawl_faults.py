@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from testsite.crawling import FAST
-from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page
+from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page, send
 
 from pipeline.archive import scan_warc, warc_files
 from pipeline.crawl import Crawler, CrawlReport
@@ -82,3 +82,18 @@ def test_crawl_marks_a_dripped_page_failed_and_truncated(tmp_path):
     assert report.counts["faults"]["new"] == 0
     cut = [r for r in _records(tmp_path / "corpus") if r.rec_type == "response" and r.url.endswith("drip.html")]
     assert [r.warc_headers.get("WARC-Truncated") for r in cut] == ["time"]
+
+
+# ---------------------------------------------------------------------- Retry-After after the last retry
+
+
+def test_retry_after_holds_for_the_host_after_the_last_retry():
+    busy = lambda req, _n: send(req, 429, b"busy", headers={"Retry-After": "1"})  # noqa: E731
+    with fault_server({"/busy.html": busy, "/next.html": page("<p>ok</p>")}) as server:
+        fetcher = Fetcher(CrawlSettings(**{**FAST, "retries": 1, "backoff_factor": 0.01}))
+        first = fetcher.fetch(server.url("/busy.html"), delay=0.0, addresses=LOOPBACK)
+        fetcher.fetch(server.url("/next.html"), delay=0.0, addresses=LOOPBACK)
+    assert "gave up after 2 attempts" in (first.error or "")
+    last_429 = [h for h in server.hits if h.path == "/busy.html"][-1]
+    nxt = next(h for h in server.hits if h.path == "/next.html")
+    assert nxt.start - last_429.end >= 1.0, f"next request after {nxt.start - last_429.end:.2f}s"
