@@ -85,6 +85,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                    help="per-host minimum delay, overriding the sites' delay_seconds (robots Crawl-delay wins if longer)")
     p.add_argument("--workers", type=_positive_int, default=4, metavar="N", help="sites crawled in parallel (default 4)")
     p.add_argument("--max-depth", type=int, metavar="N", help="link hops from listings/feeds/sitemaps (default 1)")
+    p.add_argument("--max-sitemap-depth", type=_positive_int, metavar="N",
+                   help="sitemap index levels followed below a seed sitemap (default 4)")
+    p.add_argument("--max-sitemaps", type=_positive_int, metavar="N", help="sitemaps per site and run (default 500)")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="response size cap (default 10 MB)")
     p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout (default 30)")
     p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429 (default 3)")
@@ -96,6 +99,10 @@ def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
     s = CrawlSettings(delay=args.delay, workers=args.workers, max_pages=args.max_pages, since=args.since)
     if args.max_depth is not None:
         s.max_depth = args.max_depth
+    if args.max_sitemap_depth is not None:
+        s.max_sitemap_depth = args.max_sitemap_depth
+    if args.max_sitemaps is not None:
+        s.max_sitemaps = args.max_sitemaps
     if args.max_bytes is not None:
         s.max_bytes = args.max_bytes
     if args.timeout is not None:

@@ -83,10 +83,11 @@ class PagesMixin:
     def _enqueue_entries(self, db, plan: SitePlan, page: Page, entries: list[Entry]) -> int:
         since = self.settings.since
         added = skipped = 0
+        children = [e.url for e in entries if e.is_sitemap and self._on_site(plan, e.url)]
+        if children:
+            self._enqueue_sitemaps(db, plan, page, children)
         for e in entries:
             if e.is_sitemap:
-                if self._on_site(plan, e.url):
-                    self._enqueue_url(db, plan, e.url, "sitemap", depth=page.depth, refetch=True, found_via=page.key)
                 continue
             url = self._article_link(plan, e.url)
             if url is None:
@@ -104,6 +105,28 @@ class PagesMixin:
         if skipped:
             log.info("%s: %d entries older than --since skipped", page.url, skipped)
         return added
+
+    def _enqueue_sitemaps(self, db, plan: SitePlan, page: Page, urls: list[str]) -> None:
+        """Schedule child sitemaps of a sitemap index within max_sitemap_depth and max_sitemaps."""
+        s, site = self.settings, plan.rules.name
+        level = self.store.sitemap_level(db, page.key, s.max_sitemap_depth) + 1
+        if level > s.max_sitemap_depth:
+            log.warning("%s: %d child sitemap(s) not followed: nested deeper than max_sitemap_depth=%d", page.url,
+                        len(urls), s.max_sitemap_depth)
+            return
+        count = self.store.sitemaps_in_run(db, self.run_id, site)
+        for i, url in enumerate(urls):
+            try:
+                known = self.store.get(url_key(url))
+            except BadURL:
+                continue
+            is_new = known is None or known.run_id != self.run_id or known.kind != "sitemap"
+            if is_new and count >= s.max_sitemaps:
+                log.warning("%s: max_sitemaps=%d reached for %s in this run; %d child sitemap(s) not followed",
+                            page.url, s.max_sitemaps, site, len(urls) - i)
+                return
+            if self._enqueue_url(db, plan, url, "sitemap", depth=page.depth, refetch=True, found_via=page.key):
+                count += is_new
 
     # Parsing (CPU work: decoding, cleaning, link extraction) happens before the state transaction, so one
     # site's cleaning never holds the state lock the other workers need.

@@ -53,6 +53,9 @@ class CrawlSettings:
     retry_statuses: tuple[int, ...] = (429, 500, 502, 503, 504)
     max_redirects: int = 5
     max_depth: int = 1  # link hops from a listing/feed/sitemap; 1 = articles are leaves
+    # Sitemap indexes can nest and fan out without end (generated indexes): both are bounded per site.
+    max_sitemap_depth: int = 4  # index levels below a seed sitemap (robots.txt/rules) that are followed
+    max_sitemaps: int = 500  # sitemaps scheduled per site and run, seeds included
     revalidate_days: float = 30.0  # articles first fetched this recently are revalidated every run
     warc_max_bytes: int = 100 * 1024 * 1024  # rotate WARC files at about this size
     workers: int = 4  # sites crawled in parallel (one connection per host at a time)

@@ -201,6 +201,27 @@ class Store:
         )
         return True
 
+    @staticmethod
+    def sitemap_level(db: sqlite3.Connection, key: str, limit: int) -> int:
+        """How many sitemaps lead to this one through found_via (0 for a seed), counted up to `limit` + 1."""
+        level, seen = 0, {key}
+        while level <= limit:
+            row = db.execute("SELECT found_via FROM pages WHERE key=?", (key,)).fetchone()
+            parent = row["found_via"] if row else None
+            if not parent or parent in seen:
+                break
+            prow = db.execute("SELECT kind FROM pages WHERE key=?", (parent,)).fetchone()
+            if prow is None or prow["kind"] != "sitemap":
+                break
+            seen.add(parent)
+            key, level = parent, level + 1
+        return level
+
+    @staticmethod
+    def sitemaps_in_run(db: sqlite3.Connection, run_id: int, site: str) -> int:
+        return db.execute("SELECT COUNT(*) FROM pages WHERE site=? AND kind='sitemap' AND run_id=?",
+                          (site, run_id)).fetchone()[0]
+
     def next_pending(self, site: str) -> Page | None:
         with self._lock:
             row = self.db.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from testsite.crawling import FAST
 from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page, send
 
@@ -97,3 +98,40 @@ def test_retry_after_holds_for_the_host_after_the_last_retry():
     last_429 = [h for h in server.hits if h.path == "/busy.html"][-1]
     nxt = next(h for h in server.hits if h.path == "/next.html")
     assert nxt.start - last_429.end >= 1.0, f"next request after {nxt.start - last_429.end:.2f}s"
+
+
+# ---------------------------------------------------------------------- sitemap bounds
+
+
+def _endless_sitemaps(fanout: int):
+    """Every /sm/<n>.xml is a sitemap index listing `fanout` children never seen before."""
+
+    def handler(req, _n: int) -> int:
+        path = req.path.split("?")[0]
+        if not path.startswith("/sm/"):
+            return send(req, 404)
+        n = int(path[4:].split(".")[0])
+        kids = "".join(f"<sitemap><loc>/sm/{n * fanout + k + 1}.xml</loc></sitemap>" for k in range(fanout))
+        body = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{kids}'
+        return send(req, 200, (body + "</sitemapindex>").encode(), "application/xml")
+
+    return handler
+
+
+@pytest.mark.parametrize(("fanout", "limits", "most"), [
+    (1, {"max_sitemap_depth": 4}, 5),  # a chain: the seed and 4 levels below it
+    (3, {"max_sitemap_depth": 50, "max_sitemaps": 12}, 12),  # a fan: stops at the count
+])
+def test_sitemap_nesting_and_count_are_bounded(tmp_path, caplog, fanout, limits, most):
+    with fault_server({"/robots.txt": ALLOW_ALL, "/tin/": page("<p>-</p>")}, _endless_sitemaps(fanout)) as server:
+        report = _crawl(tmp_path, server, site={"sitemaps": [server.url("/sm/0.xml")]}, **limits)
+        fetched = [p for p in server.paths() if p.startswith("/sm/")]
+    assert report.finished
+    assert 2 <= len(fetched) <= most, len(fetched)
+    assert len(fetched) == len(set(fetched))
+    assert "sitemap" in caplog.text and ("max_sitemap_depth" in caplog.text or "max_sitemaps" in caplog.text)
+
+
+def test_sitemap_bounds_have_sane_defaults():
+    s = CrawlSettings()
+    assert 2 <= s.max_sitemap_depth <= 10 and 100 <= s.max_sitemaps <= 10_000
