@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 FETCH_ID = "Unionclaims-Fetch-ID"
 FETCH_RECORDS = "Unionclaims-Fetch-Records"
 FRONTIER_URL = "Unionclaims-Frontier-URL"
-PAGE_KIND = "Unionclaims-Page-Kind"  # robots | sitemap | feed | listing | article
+PAGE_KIND = "Unionclaims-Page-Kind"  # robots | sitemap | feed | listing | article | other (non-HTML)
 READ_LIMIT = 64 * 1024 * 1024  # decoded-body cap when reading archives written by others
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -398,7 +398,8 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted({*folder.rglob("*.warc.gz"), *folder.rglob("*.warc")})
 
 
-def _is_html(headers: dict[str, str], body: bytes) -> bool:
+def is_html(headers: dict[str, str], body: bytes) -> bool:
+    """HTML by Content-Type (headers lower-cased), or by sniffing the body when there is none."""
     ctype = headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype:
         return ctype in HTML_TYPES
@@ -421,7 +422,7 @@ def iter_archived_pages(corpus_dir: Path, kinds: set[str] | None = None) -> Iter
                 continue
             headers = {k.lower(): v for k, v in rec.http_headers}
             body, cut = decode_body(rec.payload, headers.get("content-encoding"), READ_LIMIT)
-            if not _is_html(headers, body):
+            if not is_html(headers, body):
                 continue
             yield ArchivedPage(
                 url=rec.url, body=body, headers=headers, status=200,

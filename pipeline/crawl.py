@@ -37,7 +37,7 @@ from .archive import (
     repair_warc,
     warc_files,
 )
-from .crawl_pages import PagesMixin, _Group, sha256
+from .crawl_pages import PagesMixin, _Group, non_html_type, sha256
 from .crawl_robots import RobotsMixin
 from .fetch import AddressPolicy, CrawlSettings, Exchange, Fetcher, FetchResult, decode_body
 from .sites import SiteRules
@@ -343,8 +343,10 @@ class Crawler(RobotsMixin, PagesMixin):
         if (final is not None and final.status == 200 and not final.truncated and page.last_record_id
                 and page.content_hash == sha256(final.body)):
             revisit = Revisit(page.last_record_id, page.last_record_date or "")
+        # A PDF or image at an article URL is archived, but marked so that `run` never reads it as an article.
+        kind = "other" if non_html_type(page, final) else page.kind
         data, fid, final_id, final_date = build_group(result.exchanges, page.url, revisit, error=result.error,
-                                                      kind=page.kind)
+                                                      kind=kind)
         path, offset = self.archive.write(data)
         self._apply(page, result, _Group(fid, path, offset, final_id, final_date, revisit is not None))
 
@@ -369,7 +371,8 @@ class Crawler(RobotsMixin, PagesMixin):
         usable = (final is not None and status is not None and 200 <= status < 300 and not result.error
                   and final.truncated not in ("disconnect", "time"))
         parsed = None
-        if usable and page.kind != "robots":
+        media = non_html_type(page, final) if usable else None
+        if usable and page.kind != "robots" and not media:
             try:
                 parsed = self._parse(plan, page, final, group)
             except Exception as exc:  # noqa: BLE001 - the fetch is archived; record it as failed, go on
@@ -413,6 +416,11 @@ class Crawler(RobotsMixin, PagesMixin):
                 if not group.revisit:  # an identical refetch is archived as a revisit of this record
                     cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
                                 last_record_date=group.final_date)
+                if media:
+                    log.info("%s: %s, archived but not an article", page.url, media)
+                    self._event(db, page, "other", f"{media}: archived, not an article")
+                    self.store.update_page(db, page.key, **cols)
+                    return
                 handler = {"sitemap": self._apply_sitemap, "feed": self._apply_feed,
                            "listing": self._apply_listing, "article": self._apply_article}[page.kind]
                 cols.update(handler(db, plan, page, final, group, parsed) or {})

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .archive import is_html
 from .discover import Entry, html_links, pagination_url, parse_feed, parse_sitemap
 from .encoding import decode_html
 from .fetch import CrawlSettings, Exchange
@@ -59,6 +60,16 @@ class _Group:
     final_record_id: str | None
     final_date: str | None
     revisit: bool = False
+
+
+def non_html_type(page: Page, final: Exchange | None) -> str | None:
+    """The media type of a 2xx at an article URL that is not an HTML page (PDF, image, JSON …), else None."""
+    if page.kind != "article" or final is None or final.status is None or not 200 <= final.status < 300:
+        return None
+    ctype = final.header("content-type") or ""
+    if is_html({"content-type": ctype}, final.body):
+        return None
+    return ctype.split(";")[0].strip().lower() or "no Content-Type, not HTML"
 
 
 class PagesMixin:

@@ -10,7 +10,7 @@ import pytest
 from testsite.crawling import FAST
 from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page, send
 
-from pipeline.archive import scan_warc, warc_files
+from pipeline.archive import PAGE_KIND, scan_warc, warc_files
 from pipeline.crawl import Crawler, CrawlReport
 from pipeline.fetch import AddressPolicy, CrawlSettings, Fetcher
 from pipeline.sites import parse_site_rules
@@ -135,3 +135,25 @@ def test_sitemap_nesting_and_count_are_bounded(tmp_path, caplog, fanout, limits,
 def test_sitemap_bounds_have_sane_defaults():
     s = CrawlSettings()
     assert 2 <= s.max_sitemap_depth <= 10 and 100 <= s.max_sitemaps <= 10_000
+
+
+# ---------------------------------------------------------------------- Content-Type
+
+
+def test_non_html_at_article_urls_is_archived_but_not_an_article(tmp_path):
+    links = "".join(f'<a href="/tin/{n}">{n}</a>' for n in ("bai-1.html", "tai-lieu.pdf", "anh.html", "api.html"))
+    routes = {
+        "/robots.txt": ALLOW_ALL,
+        "/tin/": page(f"<html><body>{links}</body></html>"),
+        "/tin/bai-1.html": page(ARTICLE.format(i=1, n=118)),
+        "/tin/tai-lieu.pdf": page(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "application/pdf"),
+        "/tin/anh.html": page(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image/png"),
+        "/tin/api.html": page(b'{"members": 118}', "application/json"),
+    }
+    with fault_server(routes) as server:
+        report = _crawl(tmp_path, server)
+    assert report.counts["faults"]["new"] == 1
+    kinds = {r.url.rsplit("/", 1)[1]: r.warc_headers.get(PAGE_KIND) for r in _records(tmp_path / "corpus")
+             if r.rec_type == "response" and r.http_status == 200}
+    assert kinds["bai-1.html"] == "article"
+    assert {kinds[n] for n in ("tai-lieu.pdf", "anh.html", "api.html")} == {"other"}
