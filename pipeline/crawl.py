@@ -69,6 +69,7 @@ class CrawlReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     spam: list[str] = field(default_factory=list)
     recovered: int = 0  # fetches applied from the archive after a crash
+    dead: list[tuple[str, str]] = field(default_factory=list)  # (site, why) for sites nothing could be fetched from
     finished: bool = False
 
 
@@ -447,6 +448,11 @@ class Crawler(RobotsMixin, PagesMixin):
             elif ev["event"] == "spam":
                 report.spam.append(ev["url"])
         report.counts = counts
+        if report.finished:
+            for site in self.plans:
+                ok, why = self.store.site_run_outcome(self.run_id, site)
+                if not ok:
+                    report.dead.append((site, why or "no page answered"))
 
 
 # ---------------------------------------------------------------------- CLI

@@ -132,4 +132,21 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
     except CrawlError as exc:
         raise CliError(str(exc)) from exc
     print_report(report)
-    return 0
+    return _exit_status(report)
+
+
+def _exit_status(report: CrawlReport) -> int:
+    """1 when no site gave a single page (a nightly `crawl && run` must not go on); a one-line warning
+    naming the dead sites when only some did."""
+    if not report.dead:
+        return 0
+    names = ", ".join(f"{site} ({_one_line(why)})" for site, why in report.dead)
+    every = len(report.dead) >= len(report.counts)
+    print(f"unionclaims crawl: {'error' if every else 'warning'}: nothing could be fetched from {names}",
+          file=sys.stderr)
+    return 1 if every else 0
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -457,7 +458,9 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, requests.ReadTimeout):
         return "read timed out"
     if isinstance(exc, requests.ConnectionError):
-        return f"connection failed ({_short(exc)})"
+        # The OS reason ("[Errno 111] Connection refused") without urllib3's pool and retry wrapping.
+        m = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))
+        return f"connection failed ({m.group(0).strip() if m else _short(exc)})"
     return _short(exc)
 
 

@@ -369,6 +369,18 @@ class Store:
 
     # ------------------------------------------------------------------ reports
 
+    def site_run_outcome(self, run_id: int, site: str) -> tuple[int, str | None]:
+        """(pages other than robots.txt that got a 2xx/3xx in this run, the error that best explains none did:
+        robots.txt's first, else the latest)."""
+        with self._lock:
+            ok = self.db.execute(
+                "SELECT COUNT(*) FROM pages WHERE site=? AND kind != 'robots' AND last_fetch_run=? "
+                "AND last_status BETWEEN 200 AND 399", (site, run_id)).fetchone()[0]
+            row = self.db.execute(
+                "SELECT error FROM pages WHERE site=? AND run_id=? AND error IS NOT NULL "
+                "ORDER BY kind = 'robots' DESC, seq DESC LIMIT 1", (site, run_id)).fetchone()
+        return ok, row["error"] if row else None
+
     def run_events(self, run_id: int) -> list[sqlite3.Row]:
         with self._lock:
             return self.db.execute("SELECT * FROM events WHERE run_id=? ORDER BY rowid", (run_id,)).fetchall()

@@ -3,6 +3,7 @@ articles, dead sites. Each case failed before its fix."""
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from testsite.crawling import FAST
 from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page, send
 
 from pipeline.archive import PAGE_KIND, scan_warc, warc_files
+from pipeline.cli import main as cli_main
 from pipeline.crawl import Crawler, CrawlReport
 from pipeline.fetch import AddressPolicy, CrawlSettings, Fetcher
 from pipeline.sites import parse_site_rules
@@ -157,3 +159,45 @@ def test_non_html_at_article_urls_is_archived_but_not_an_article(tmp_path):
              if r.rec_type == "response" and r.http_status == 200}
     assert kinds["bai-1.html"] == "article"
     assert {kinds[n] for n in ("tai-lieu.pdf", "anh.html", "api.html")} == {"other"}
+
+
+# ---------------------------------------------------------------------- exit status
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rules_file(folder: Path, name: str, base: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.toml").write_text(
+        f'name = "{name}"\nbase_url = "{base}/"\nstart_urls = ["{base}/tin/"]\n'
+        f'article_url_pattern = "/tin/.+\\\\.html$"\ndelay_seconds = 0.0\nallow_private_addresses = true\n',
+        encoding="utf-8")
+
+
+def _cli(tmp_path: Path) -> list[str]:
+    return ["crawl", "--sites", str(tmp_path / "sites"), "--corpus", str(tmp_path / "corpus"), "--state",
+            str(tmp_path / "state.sqlite"), "--retries", "0", "--no-progress"]
+
+
+def test_crawl_exits_1_naming_the_sites_when_nothing_could_be_fetched(tmp_path, capsys):
+    for name in ("chet-a", "chet-b"):
+        _rules_file(tmp_path / "sites", name, f"http://127.0.0.1:{_closed_port()}")
+    assert cli_main(_cli(tmp_path)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    line = next(x for x in err if "nothing could be fetched" in x)
+    assert "chet-a" in line and "chet-b" in line
+
+
+def test_crawl_exits_0_when_one_site_of_two_worked(tmp_path, capsys):
+    routes = {"/robots.txt": ALLOW_ALL, "/tin/": page('<a href="/tin/bai-1.html">1</a>'),
+              "/tin/bai-1.html": page(ARTICLE.format(i=1, n=118))}
+    with fault_server(routes) as server:
+        _rules_file(tmp_path / "sites", "song", server.base_url)
+        _rules_file(tmp_path / "sites", "chet", f"http://127.0.0.1:{_closed_port()}")
+        assert cli_main(_cli(tmp_path)) == 0
+    err = capsys.readouterr().err
+    assert "chet" in err and "song" not in err.split("nothing could be fetched")[-1]
