@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 FETCH_ID = "Unionclaims-Fetch-ID"
 FETCH_RECORDS = "Unionclaims-Fetch-Records"
 FRONTIER_URL = "Unionclaims-Frontier-URL"
-PAGE_KIND = "Unionclaims-Page-Kind"  # robots | sitemap | feed | listing | article
+PAGE_KIND = "Unionclaims-Page-Kind"  # robots | sitemap | feed | listing | article | other (non-HTML)
 READ_LIMIT = 64 * 1024 * 1024  # decoded-body cap when reading archives written by others
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -119,19 +119,19 @@ def build_group(
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     final_id = final_date = None
     request_id = None
-    for i, (kind, ex) in enumerate(plan):
+    for i, (rec_kind, ex) in enumerate(plan):  # not `kind`: that is the page kind
         rid = new_record_id()
         date = warc_date(ex.started if ex else datetime.now(timezone.utc))
         common = {"WARC-Record-ID": rid, "WARC-Date": date, FETCH_ID: fetch_id, FETCH_RECORDS: str(total),
                   FRONTIER_URL: frontier_url, **({PAGE_KIND: kind} if kind else {})}
-        if kind == "request":
+        if rec_kind == "request":
             request_id = rid
             host = urlsplit(ex.url).netloc
             headers = [("Host", host), *[(k, v) for k, v in ex.request_headers if k.lower() != "host"]]
             http = StatusAndHeaders(f"GET {_request_path(ex.url)} HTTP/1.1", headers, is_http_request=True)
             rec = writer.create_warc_record(ex.url, "request", payload=io.BytesIO(b""), length=0,
                                             http_headers=http, warc_headers_dict=common)
-        elif kind == "response":
+        elif rec_kind == "response":
             http = StatusAndHeaders(_http_status_line(ex), list(ex.response_headers), protocol=ex.http_version)
             extra = {**common, "WARC-Concurrent-To": request_id or ""}
             if ex.peer_ip:
@@ -152,7 +152,7 @@ def build_group(
             if i == final_index:
                 final_id, final_date = rid, date
         else:
-            text = f"fetch-error: {error if kind == 'metadata-error' else ex.error}\n".encode()
+            text = f"fetch-error: {error if rec_kind == 'metadata-error' else ex.error}\n".encode()
             url = ex.url if ex else frontier_url
             extra = {**common, "WARC-Concurrent-To": request_id or ""}
             rec = writer.create_warc_record(url, "metadata", payload=io.BytesIO(text), length=len(text),
@@ -400,7 +400,8 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted({*folder.rglob("*.warc.gz"), *folder.rglob("*.warc")})
 
 
-def _is_html(headers: dict[str, str], body: bytes) -> bool:
+def is_html(headers: dict[str, str], body: bytes) -> bool:
+    """HTML by Content-Type (headers lower-cased), or by sniffing the body when there is none."""
     ctype = headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype:
         return ctype in HTML_TYPES
@@ -438,7 +439,7 @@ def read_archived_pages(path: Path, kinds: set[str] | None = None) -> WarcReadin
             continue
         headers = {k.lower(): v for k, v in rec.http_headers}
         body, cut = decode_body(rec.payload, headers.get("content-encoding"), READ_LIMIT)
-        if not _is_html(headers, body):
+        if not is_html(headers, body):
             skipped[headers.get("content-type", "no content type").split(";")[0].strip() or "not HTML"] += 1
             continue
         pages.append(ArchivedPage(

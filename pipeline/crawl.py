@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import hashlib
 import ipaddress
 import json
 import logging
 import sys
 import threading
-import time
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from protego import Protego
 
@@ -41,17 +37,14 @@ from .archive import (
     repair_warc,
     warc_files,
 )
-from .discover import Entry, html_links, pagination_url, parse_feed, parse_sitemap
-from .encoding import decode_html
+from .crawl_pages import PagesMixin, _Group, non_html_type, sha256
+from .crawl_robots import RobotsMixin
 from .fetch import AddressPolicy, CrawlSettings, Exchange, Fetcher, FetchResult, decode_body
-from .rules import RulesError
-from .sites import SiteRules, load_sites
+from .sites import SiteRules
 from .store import ARTICLE_EVENTS, Page, Store, StoreError, now_iso
-from .urls import BadURL, bare_host, clean_url, netloc, prefer_site_form, url_key
+from .urls import BadURL, clean_url, prefer_site_form, url_key
 
 log = logging.getLogger(__name__)
-
-DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 
 class CrawlError(RuntimeError):
@@ -76,11 +69,8 @@ class CrawlReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     spam: list[str] = field(default_factory=list)
     recovered: int = 0  # fetches applied from the archive after a crash
+    dead: list[tuple[str, str]] = field(default_factory=list)  # (site, why) for sites nothing could be fetched from
     finished: bool = False
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _address_policy(site: SiteRules) -> AddressPolicy:
@@ -93,21 +83,7 @@ def _address_policy(site: SiteRules) -> AddressPolicy:
     return AddressPolicy(site.allow_private_addresses, tuple(nets))
 
 
-def _clean_article(text: str, url: str) -> tuple[str, list[str], str | None]:
-    """(clean body text, flags, published) via pipeline.clean when available, else the whole page."""
-    try:
-        from .clean import clean_html
-    except ImportError:
-        return text, [], None
-    try:
-        art = clean_html(text, url)
-    except ValueError as exc:
-        log.warning("%s: cleaning failed (%s); hashing the whole page", url, exc)
-        return text, ["clean_failed"], None
-    return art.text, list(art.flags), art.published
-
-
-class Crawler:
+class Crawler(RobotsMixin, PagesMixin):
     def __init__(self, sites: list[SiteRules], corpus_dir: Path, state_path: Path, settings: CrawlSettings,
                  progress: bool = True) -> None:
         if not sites:
@@ -331,82 +307,6 @@ class Crawler:
                                      page.url, "failed")
             tick()
 
-    # ------------------------------------------------------------------ robots.txt
-
-    def _robots_for(self, url: str, plan: SitePlan) -> Protego | None:
-        """The host's robots.txt for this run, or None after scheduling its fetch (the caller retries)."""
-        nl = netloc(url)
-        with self._robots_lock:
-            if nl in self._robots:
-                return self._robots[nl]
-        saved = self.store.robots(nl, self.run_id)
-        if saved is not None:
-            return self._remember_robots(nl, *saved)
-        robots_url = f"{urlsplit(url).scheme}://{nl}/robots.txt"
-        with self.store.tx() as db:
-            scheduled = self.store.enqueue(db, self.run_id, key=url_key(robots_url), url=robots_url,
-                                           site=plan.rules.name, kind="robots", refetch=True)
-        if not scheduled:
-            page = self.store.get(url_key(robots_url))
-            if page is None or page.state != "pending":
-                log.warning("%s: robots.txt could not be read in this run; not crawling this host", nl)
-                return self._remember_robots(nl, None, "")
-            if page.site != plan.rules.name:
-                time.sleep(0.05)  # another site on the same host is fetching it: wait for that worker
-        return None
-
-    def _remember_robots(self, nl: str, status: int | None, body: str) -> Protego:
-        if status is None or status >= 500 or status == 429:
-            text = DISALLOW_ALL  # robots.txt unreachable: assume everything is disallowed for this run
-        elif status >= 400:
-            text = ""  # no robots.txt: everything allowed
-        else:
-            text = body
-        rp = Protego.parse(text)
-        with self._robots_lock:
-            self._robots[nl] = rp
-        return rp
-
-    def _delay(self, plan: SitePlan, url: str) -> float:
-        base = self.settings.delay if self.settings.delay is not None else plan.rules.delay_seconds
-        with self._robots_lock:
-            rp = self._robots.get(netloc(url))
-        cd = rp.crawl_delay(self.settings.user_agent) if rp is not None else None
-        if cd is None:
-            return base
-        cd = float(cd)
-        if cd > self.settings.max_crawl_delay:
-            host = netloc(url)
-            if host not in self._delay_warned:
-                self._delay_warned.add(host)
-                log.warning("%s: robots Crawl-delay %.0fs capped at max_crawl_delay=%.0fs", host, cd,
-                            self.settings.max_crawl_delay)
-            cd = self.settings.max_crawl_delay
-        return max(base, cd)
-
-    def _may_fetch(self, plan: SitePlan) -> Callable[[str], str | None]:
-        def check(url: str) -> str | None:
-            rp = self._robots.get(netloc(url))
-            if rp is None:
-                return None if self._fetch_robots_inline(plan, url) else f"robots.txt of {netloc(url)} unreadable"
-            if not rp.can_fetch(url, self.settings.user_agent):
-                return "disallowed by robots.txt"
-            return None
-
-        return check
-
-    def _fetch_robots_inline(self, plan: SitePlan, url: str) -> bool:
-        """A redirect reached a site host whose robots.txt is not known yet: fetch (and archive) it now."""
-        robots_url = f"{urlsplit(url).scheme}://{netloc(url)}/robots.txt"
-        with self.store.tx() as db:
-            self.store.enqueue(db, self.run_id, key=url_key(robots_url), url=robots_url, site=plan.rules.name,
-                               kind="robots", refetch=True)
-        page = self.store.get(url_key(robots_url))
-        if page is not None and page.state == "pending":
-            self._process(plan, page)
-        rp = self._robots.get(netloc(url))
-        return rp is not None and rp.can_fetch(url, self.settings.user_agent)
-
     # ------------------------------------------------------------------ one page
 
     def _process(self, plan: SitePlan, page: Page) -> None:
@@ -444,8 +344,10 @@ class Crawler:
         if (final is not None and final.status == 200 and not final.truncated and page.last_record_id
                 and page.content_hash == sha256(final.body)):
             revisit = Revisit(page.last_record_id, page.last_record_date or "")
+        # A PDF or image at an article URL is archived, but marked so that `run` never reads it as an article.
+        kind = "other" if non_html_type(page, final) else page.kind
         data, fid, final_id, final_date = build_group(result.exchanges, page.url, revisit, error=result.error,
-                                                      kind=page.kind)
+                                                      kind=kind)
         path, offset = self.archive.write(data)
         self._apply(page, result, _Group(fid, path, offset, final_id, final_date, revisit is not None))
 
@@ -470,7 +372,8 @@ class Crawler:
         usable = (final is not None and status is not None and 200 <= status < 300 and not result.error
                   and final.truncated not in ("disconnect", "time"))
         parsed = None
-        if usable and page.kind != "robots":
+        media = non_html_type(page, final) if usable else None
+        if usable and page.kind != "robots" and not media:
             try:
                 parsed = self._parse(plan, page, final, group)
             except Exception as exc:  # noqa: BLE001 - the fetch is archived; record it as failed, go on
@@ -514,6 +417,11 @@ class Crawler:
                 if not group.revisit:  # an identical refetch is archived as a revisit of this record
                     cols.update(content_hash=sha256(final.body), last_record_id=group.final_record_id,
                                 last_record_date=group.final_date)
+                if media:
+                    log.info("%s: %s, archived but not an article", page.url, media)
+                    self._event(db, page, "other", f"{media}: archived, not an article")
+                    self.store.update_page(db, page.key, **cols)
+                    return
                 handler = {"sitemap": self._apply_sitemap, "feed": self._apply_feed,
                            "listing": self._apply_listing, "article": self._apply_article}[page.kind]
                 cols.update(handler(db, plan, page, final, group, parsed) or {})
@@ -521,138 +429,6 @@ class Crawler:
 
     def _event(self, db, page: Page, event: str, detail: str | None = None) -> None:
         self.store.add_event(db, self.run_id, page.site, page.key, page.url, event, detail)
-
-    def _apply_robots(self, db, plan: SitePlan, page: Page, final: Exchange | None, revisit: bool) -> None:
-        nl = netloc(page.url)
-        status = final.status if final is not None else None
-        body = final.body.decode("utf-8", "replace") if status is not None and 200 <= status < 300 else ""
-        if revisit and not body:  # recovered from a revisit record: same body as last time
-            body = (self.store.robots_validators(nl) or (None, ""))[1]
-        if status is None or status >= 500:
-            log.warning("%s: robots.txt unavailable (%s); host treated as disallowed for this run", nl,
-                        status or "no response")
-        self.store.save_robots(db, nl, self.run_id, status, body)
-        rp = self._remember_robots(nl, status, body)
-        if plan.rules.sitemaps_from_robots:
-            for sm in rp.sitemaps:
-                if self._on_site(plan, sm):
-                    self._enqueue_url(db, plan, sm, "sitemap", refetch=True)
-
-    def _on_site(self, plan: SitePlan, url: str) -> bool:
-        try:
-            return bare_host(clean_url(url)) in plan.hosts
-        except BadURL:
-            return False
-
-    def _article_link(self, plan: SitePlan, url: str) -> str | None:
-        if not self._on_site(plan, url):
-            return None
-        url = prefer_site_form(url, plan.rules.base_url)
-        return url if plan.rules.is_article_url(url) else None
-
-    def _enqueue_entries(self, db, plan: SitePlan, page: Page, entries: list[Entry]) -> int:
-        since = self.settings.since
-        added = skipped = 0
-        for e in entries:
-            if e.is_sitemap:
-                if self._on_site(plan, e.url):
-                    self._enqueue_url(db, plan, e.url, "sitemap", depth=page.depth, refetch=True, found_via=page.key)
-                continue
-            url = self._article_link(plan, e.url)
-            if url is None:
-                continue
-            if since is not None and e.when is not None and e.when < since:
-                skipped += 1
-                continue
-            lastmod = e.when.isoformat() if e.when else None
-            known = self.store.get(url_key(url))
-            # A sitemap/feed date after our last fetch means the article may have been edited.
-            refetch = bool(known and lastmod and known.last_fetched and lastmod > known.last_fetched[:10])
-            if self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, refetch=refetch,
-                                 found_via=page.key, lastmod=lastmod):
-                added += 1
-        if skipped:
-            log.info("%s: %d entries older than --since skipped", page.url, skipped)
-        return added
-
-    # Parsing (CPU work: decoding, cleaning, link extraction) happens before the state transaction, so one
-    # site's cleaning never holds the state lock the other workers need.
-
-    def _parse(self, plan: SitePlan, page: Page, final: Exchange, group: _Group) -> _Parsed:
-        if page.kind == "sitemap":
-            return _Parsed(entries=parse_sitemap(final.body, page.url, self.settings.max_bytes))
-        if page.kind == "feed":
-            return _Parsed(entries=parse_feed(final.body, page.url))
-        if page.kind == "article" and group.revisit:
-            return _Parsed()
-        decoded = decode_html(final.body, final.header("content-type"))
-        links = [u for u in (self._article_link(plan, link) for link in html_links(decoded.text, final.url)) if u]
-        if page.kind == "listing":
-            return _Parsed(links=links)
-        if self.settings.clean_text and not final.truncated:
-            text, flags, published = _clean_article(decoded.text, final.url)
-        else:  # a cut page's clean text is not worth the cleaner's time (and may be megabytes)
-            text, flags, published = decoded.text, [], None
-        flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})
-        return _Parsed(links=links, text_hash=sha256(text.encode("utf-8")), flags=flags, published=published)
-
-    def _apply_sitemap(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group, parsed: _Parsed):
-        self._enqueue_entries(db, plan, page, parsed.entries)
-
-    _apply_feed = _apply_sitemap
-
-    def _apply_listing(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group,
-                       parsed: _Parsed) -> dict[str, object]:
-        keys = []
-        for url in parsed.links:
-            key = self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
-            if key:
-                keys.append(key)
-        links_hash = sha256("\n".join(sorted(keys)).encode())
-        site = plan.rules
-        max_pages = site.max_listing_pages or 1
-        if site.listing_pagination and page.listing_root and (page.page_no or 1) < max_pages and keys:
-            prev = self.store.listing_page(page.listing_root, (page.page_no or 1) - 1)
-            repeated = prev is not None and prev.links_hash == links_hash
-            fresh = set(keys) - self.store.known_before(keys, self.run_id)  # links new to us in this run
-            if fresh and not repeated:
-                n = (page.page_no or 1) + 1
-                self._enqueue_url(db, plan, pagination_url(page.listing_root, site.listing_pagination, n), "listing",
-                                  depth=page.depth, refetch=True, page_no=n, listing_root=page.listing_root,
-                                  found_via=page.key)
-        return {"links": json.dumps(keys), "links_hash": links_hash}
-
-    def _apply_article(self, db, plan: SitePlan, page: Page, final: Exchange, group: _Group,
-                       parsed: _Parsed) -> dict[str, object]:
-        cols: dict[str, object] = {}
-        if group.revisit:
-            self._event(db, page, "unchanged", "identical body")
-            return cols
-        flags, published, text_hash = parsed.flags, parsed.published, parsed.text_hash
-        cols["flags"] = json.dumps(flags)
-        if published:
-            cols["published"] = published
-        if page.version == 0:
-            version, event = 1, "new"
-            cols.update(first_fetched=group.final_date, first_fetch_run=self.run_id)
-            self.store.note_site(db, page.site, new_article_at=group.final_date, published=published)
-        elif text_hash != page.text_hash:
-            version, event = page.version + 1, "changed"
-            log.warning("%s: text changed since version %d — stored as version %d", page.url, page.version, version)
-        else:
-            version, event = page.version, "unchanged"
-        if event != "unchanged":
-            self.store.add_version(db, page, version, group.final_date or now_iso(), sha256(final.body),
-                                   text_hash or "", group.final_record_id or "", group.warc_path, flags, self.run_id)
-        self._event(db, page, event, f"version {version}" if event == "changed" else None)
-        if "spam_injected" in flags and event != "unchanged":
-            self._event(db, page, "spam", "spam_injected")
-            log.warning("%s: injected spam detected", page.url)
-        cols.update(text_hash=text_hash, version=version)
-        if page.depth < plan.max_depth:
-            for url in parsed.links:
-                self._enqueue_url(db, plan, url, "article", depth=page.depth + 1, found_via=page.key)
-        return cols
 
     # ------------------------------------------------------------------ report
 
@@ -672,144 +448,20 @@ class Crawler:
             elif ev["event"] == "spam":
                 report.spam.append(ev["url"])
         report.counts = counts
-
-
-@dataclass
-class _Parsed:
-    """What a fetched page says, worked out before the state transaction."""
-
-    entries: list[Entry] = field(default_factory=list)  # sitemap/feed entries
-    links: list[str] = field(default_factory=list)  # same-site article links
-    text_hash: str | None = None
-    flags: list[str] = field(default_factory=list)
-    published: str | None = None
-
-
-@dataclass
-class _Group:
-    fetch_id: str
-    warc_path: str
-    offset: int
-    final_record_id: str | None
-    final_date: str | None
-    revisit: bool = False
+        if report.finished:
+            for site in self.plans:
+                ok, why = self.store.site_run_outcome(self.run_id, site)
+                if not ok:
+                    report.dead.append((site, why or "no page answered"))
 
 
 # ---------------------------------------------------------------------- CLI
 
 
-def print_report(report: CrawlReport, file=None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=file or sys.stdout, width=120)
-    title = f"crawl run {report.run_id}" + (" (resumed)" if report.resumed else "")
-    if not report.finished:
-        title += " — interrupted, rerun to resume"
-    table = Table(title=title)
-    cols = ("new", "changed", "unchanged", "gone", "failed", "blocked", "spam")
-    table.add_column("site")
-    for c in cols:
-        table.add_column(c, justify="right")
-    totals: dict[str, int] = defaultdict(int)
-    for site in sorted(report.counts):
-        row = report.counts[site]
-        for c in cols:
-            totals[c] += row.get(c, 0)
-        table.add_row(site, *(str(row.get(c, 0)) for c in cols))
-    table.add_row("total", *(str(totals[c]) for c in cols), style="bold")
-    console.print(table)
-    for label, urls in (("edited", report.edited), ("gone", report.gone), ("spam", report.spam)):
-        for url in urls:
-            console.print(f"{label}: {url}", highlight=False, soft_wrap=True)
-    for url, why in report.failed:
-        console.print(f"failed: {url} ({why})", highlight=False, soft_wrap=True)
-    if report.recovered:
-        console.print(f"recovered {report.recovered} archived fetch(es) after an interrupted run")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return n
-
-
-def _non_negative(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if x < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return x
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("crawl", help="crawl the sites in rules/sites/ politely into corpus/warc/ (resumable)",
-                       description="Polite, resumable, incremental crawl into WARC files. See docs/crawl.md.")
-    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
-    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder; WARC files go to CORPUS/warc/ (default: corpus/)")
-    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
-    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site in this run")
-    p.add_argument("--since", type=_iso_date, metavar="DATE", help="skip sitemap/feed entries and listing pages "
-                   "older than DATE (YYYY-MM-DD)")
-    p.add_argument("--delay", type=_non_negative, metavar="SECONDS",
-                   help="per-host minimum delay, overriding the sites' delay_seconds (robots Crawl-delay wins if longer)")
-    p.add_argument("--workers", type=_positive_int, default=4, metavar="N", help="sites crawled in parallel (default 4)")
-    p.add_argument("--max-depth", type=int, metavar="N", help="link hops from listings/feeds/sitemaps (default 1)")
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="response size cap (default 10 MB)")
-    p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout (default 30)")
-    p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429 (default 3)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_crawl)
+    from .crawl_cli import add_cli as add  # imported late: crawl_cli imports this module
 
-
-def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
-    s = CrawlSettings(delay=args.delay, workers=args.workers, max_pages=args.max_pages, since=args.since)
-    if args.max_depth is not None:
-        s.max_depth = args.max_depth
-    if args.max_bytes is not None:
-        s.max_bytes = args.max_bytes
-    if args.timeout is not None:
-        s.read_timeout = args.timeout
-    if args.retries is not None:
-        s.retries = max(0, args.retries)
-    return s
-
-
-def _cmd_crawl(args: argparse.Namespace) -> int:
-    from .cli import CliError
-
-    try:
-        sites = load_sites([Path(p) for p in args.sites] if args.sites else None)
-    except RulesError as exc:
-        raise CliError(str(exc)) from exc
-    if args.site:
-        unknown = set(args.site) - {s.name for s in sites}
-        if unknown:
-            raise CliError(f"--site: unknown site(s) {', '.join(sorted(unknown))}; known: "
-                           f"{', '.join(s.name for s in sites) or 'none'}")
-        sites = [s for s in sites if s.name in args.site]
-    try:
-        crawler = Crawler(sites, Path(args.corpus), Path(args.state), settings_from_args(args),
-                          progress=not args.no_progress)
-        report = crawler.run()
-    except CrawlError as exc:
-        raise CliError(str(exc)) from exc
-    print_report(report)
-    return 0
+    add(sub)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m pipeline.crawl` = `unionclaims crawl`

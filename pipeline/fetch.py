@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -53,6 +54,9 @@ class CrawlSettings:
     retry_statuses: tuple[int, ...] = (429, 500, 502, 503, 504)
     max_redirects: int = 5
     max_depth: int = 1  # link hops from a listing/feed/sitemap; 1 = articles are leaves
+    # Sitemap indexes can nest and fan out without end (generated indexes): both are bounded per site.
+    max_sitemap_depth: int = 4  # index levels below a seed sitemap (robots.txt/rules) that are followed
+    max_sitemaps: int = 500  # sitemaps scheduled per site and run, seeds included
     revalidate_days: float = 30.0  # articles first fetched this recently are revalidated every run
     warc_max_bytes: int = 100 * 1024 * 1024  # rotate WARC files at about this size
     workers: int = 4  # sites crawled in parallel (one connection per host at a time)
@@ -323,13 +327,18 @@ class Fetcher:
             problem = ex.error or (f"HTTP {ex.status}" if ex.status in s.retry_statuses else None)
             if problem is None:
                 result.error = None
+                if ex.truncated == "time":
+                    result.error = (f"body still arriving after max_fetch_seconds={s.max_fetch_seconds:g}s; "
+                                    f"cut at {len(ex.raw)} bytes (not retried)")
                 return ex
+            retry_after = self._retry_after(ex, policy)
             if attempt >= s.retries:
                 result.error = f"{problem} (gave up after {attempt + 1} attempts)"
                 log.warning("%s: %s; giving up after %d attempts", url, problem, attempt + 1)
+                if retry_after is not None:  # the server asked the host to wait, whatever page comes next
+                    self.throttle.defer(host, min(retry_after, s.max_retry_after))
                 return ex if ex.status is not None else None
             wait = min(s.max_backoff, s.backoff_factor * (2**attempt))
-            retry_after = self._retry_after(ex, policy)
             if retry_after is not None:
                 if retry_after > s.max_retry_after:
                     result.error = f"{problem} with Retry-After {retry_after:.0f}s (over max_retry_after)"
@@ -381,13 +390,26 @@ class Fetcher:
         return ex
 
     def _read_body(self, resp: requests.Response, ex: Exchange, t0: float) -> None:
+        """Read the body under both caps. The time cap holds for any drip rate: each read returns what has
+        arrived (read1) and the socket never waits past the deadline, so a byte every 0.5 s is cut too."""
         s = self.settings
+        deadline = t0 + s.max_fetch_seconds
+        sock = _socket(resp)
         decoder = _Decoder(resp.headers.get("Content-Encoding"))
         raw: list[bytes] = []
         body: list[bytes] = []
         size = 0
         try:
-            for chunk in resp.raw.stream(64 * 1024, decode_content=False):
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._cut_for_time(ex, sum(map(len, raw)))
+                    break
+                if sock is not None:
+                    sock.settimeout(max(0.01, min(s.read_timeout, left)))
+                chunk = resp.raw.read1(64 * 1024, decode_content=False)
+                if not chunk:
+                    break
                 raw.append(chunk)
                 out = decoder.feed(chunk, s.max_bytes - size)
                 body.append(out)
@@ -397,22 +419,37 @@ class Fetcher:
                     ex.truncated = "length"
                     log.warning("%s: body over max_bytes=%d; cut and flagged truncated", ex.url, s.max_bytes)
                     break
-                if time.monotonic() - t0 > s.max_fetch_seconds:
-                    ex.truncated = "time"
-                    log.warning("%s: body still arriving after %.0fs; cut and flagged truncated",
-                                ex.url, s.max_fetch_seconds)
-                    break
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError):
             ex.truncated = "disconnect"
             expected = resp.headers.get("Content-Length")
             ex.error = f"connection closed after {sum(map(len, raw))}" + (f" of {expected}" if expected else "") + " bytes"
         except (urllib3.exceptions.ReadTimeoutError, requests.RequestException, OSError) as exc:
-            ex.truncated = "disconnect"
-            ex.error = f"read timed out after {size} bytes" if "timed out" in str(exc) else _short(exc)
+            if time.monotonic() >= deadline:  # the socket wait was shortened to the deadline: a time cut
+                self._cut_for_time(ex, sum(map(len, raw)))
+            else:
+                ex.truncated = "disconnect"
+                ex.error = f"read timed out after {size} bytes" if "timed out" in str(exc) else _short(exc)
         if decoder.error:
             log.warning("%s: %s; body kept as received", ex.url, decoder.error)
         ex.raw = b"".join(raw)
         ex.body = b"".join(body)[: s.max_bytes]
+
+    def _cut_for_time(self, ex: Exchange, received: int) -> None:
+        ex.truncated = "time"
+        log.warning("%s: body still arriving after max_fetch_seconds=%gs (%d bytes); cut and flagged truncated",
+                    ex.url, self.settings.max_fetch_seconds, received)
+
+
+def _socket(resp: requests.Response) -> socket.socket | None:
+    """The response's socket, to bound each wait by the time cap (None if urllib3 hides it)."""
+    for get in (lambda: resp.raw._connection.sock, lambda: resp.raw._fp.fp.raw._sock):  # noqa: SLF001
+        try:
+            sock = get()
+        except AttributeError:
+            continue
+        if isinstance(sock, socket.socket):
+            return sock
+    return None
 
 
 def _describe(exc: Exception) -> str:
@@ -421,7 +458,9 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, requests.ReadTimeout):
         return "read timed out"
     if isinstance(exc, requests.ConnectionError):
-        return f"connection failed ({_short(exc)})"
+        # The OS reason ("[Errno 111] Connection refused") without urllib3's pool and retry wrapping.
+        m = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))
+        return f"connection failed ({m.group(0).strip() if m else _short(exc)})"
     return _short(exc)
 
 

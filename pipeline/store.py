@@ -201,6 +201,27 @@ class Store:
         )
         return True
 
+    @staticmethod
+    def sitemap_level(db: sqlite3.Connection, key: str, limit: int) -> int:
+        """How many sitemaps lead to this one through found_via (0 for a seed), counted up to `limit` + 1."""
+        level, seen = 0, {key}
+        while level <= limit:
+            row = db.execute("SELECT found_via FROM pages WHERE key=?", (key,)).fetchone()
+            parent = row["found_via"] if row else None
+            if not parent or parent in seen:
+                break
+            prow = db.execute("SELECT kind FROM pages WHERE key=?", (parent,)).fetchone()
+            if prow is None or prow["kind"] != "sitemap":
+                break
+            seen.add(parent)
+            key, level = parent, level + 1
+        return level
+
+    @staticmethod
+    def sitemaps_in_run(db: sqlite3.Connection, run_id: int, site: str) -> int:
+        return db.execute("SELECT COUNT(*) FROM pages WHERE site=? AND kind='sitemap' AND run_id=?",
+                          (site, run_id)).fetchone()[0]
+
     def next_pending(self, site: str) -> Page | None:
         with self._lock:
             row = self.db.execute(
@@ -347,6 +368,18 @@ class Store:
             return {r[0] for r in self.db.execute("SELECT path FROM warc_files WHERE state='closed'")}
 
     # ------------------------------------------------------------------ reports
+
+    def site_run_outcome(self, run_id: int, site: str) -> tuple[int, str | None]:
+        """(pages other than robots.txt that got a 2xx/3xx in this run, the error that best explains none did:
+        robots.txt's first, else the latest)."""
+        with self._lock:
+            ok = self.db.execute(
+                "SELECT COUNT(*) FROM pages WHERE site=? AND kind != 'robots' AND last_fetch_run=? "
+                "AND last_status BETWEEN 200 AND 399", (site, run_id)).fetchone()[0]
+            row = self.db.execute(
+                "SELECT error FROM pages WHERE site=? AND run_id=? AND error IS NOT NULL "
+                "ORDER BY kind = 'robots' DESC, seq DESC LIMIT 1", (site, run_id)).fetchone()
+        return ok, row["error"] if row else None
 
     def run_events(self, run_id: int) -> list[sqlite3.Row]:
         with self._lock:

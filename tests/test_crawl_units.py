@@ -169,6 +169,21 @@ def test_archive_roundtrip_and_order(tmp_path):
     assert pages[0].headers["content-type"] == "text/html; charset=utf-8"
 
 
+def test_every_record_of_a_group_carries_the_page_kind(tmp_path):
+    """The page kind must survive the request/response loop (it was overwritten by the record type)."""
+    body = b"<html><body><p>1</p></body></html>"
+    arch = WarcArchive(tmp_path, max_bytes=10**6)
+    arch.write(build_group([_exchange("https://a.vn/tin-1.html", body)], "https://a.vn/tin-1.html",
+                           kind="article")[0])
+    arch.write(build_group([_exchange("https://a.vn/tin-2.html", body)], "https://a.vn/tin-2.html",
+                           kind="listing")[0])
+    arch.close()
+    kinds = [r.warc_headers.get("Unionclaims-Page-Kind") for p in tmp_path.glob("*.warc.gz")
+             for r in scan_warc(p).records if r.rec_type != "warcinfo"]
+    assert kinds == ["article", "article", "listing", "listing"]
+    assert [p.url for p in iter_archived_pages(tmp_path, kinds={"article"})] == ["https://a.vn/tin-1.html"]
+
+
 def test_content_encoding_removed_and_non_html_skipped(tmp_path):
     raw = gzip.compress("<html><body>Đoàn viên</body></html>".encode())
     ex = _exchange("https://a.vn/tin-1.html", raw, extra=[("Content-Encoding", "gzip")])
