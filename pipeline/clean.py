@@ -72,16 +72,18 @@ def _site_named_in_frame(text: str) -> SiteRules | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = True) -> Article:
+def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = True,
+               sites: tuple[SiteRules, ...] | None = None) -> Article:
     """An Article from an HTML page; `url` (when known) picks the site rules and gives the doc_id.
 
-    `site_rules=False` forces the generic path (for benchmarks and for checking a site's rules).
+    `site_rules=False` forces the generic path (for benchmarks and for checking a site's rules); `sites`
+    replaces the rules/sites/ folder (a crawled corpus brings the rules it was crawled with).
     """
     flags: list[str] = []
     text = _decode(html, flags)
     root = parse_html(text)
     canonical = canonical_url(url) if url else _page_url(root)
-    site = site_for_url(canonical) if site_rules else None
+    site = site_for_url(canonical, sites) if site_rules else None
     page_host = _host(canonical)
     vietnamese = _page_is_vietnamese(root)
 

@@ -40,7 +40,8 @@ from .archive import (
 from .crawl_pages import PagesMixin, _Group, non_html_type, sha256
 from .crawl_robots import RobotsMixin
 from .fetch import AddressPolicy, CrawlSettings, Exchange, Fetcher, FetchResult, decode_body
-from .sites import SiteRules
+from .io import write_text_atomic
+from .sites import SITE_RULES_FOLDER, SiteRules
 from .store import ARTICLE_EVENTS, Page, Store, StoreError, now_iso
 from .urls import BadURL, clean_url, prefer_site_form, url_key
 
@@ -108,6 +109,15 @@ class Crawler(RobotsMixin, PagesMixin):
 
     # ------------------------------------------------------------------ entry point
 
+    def _keep_site_rules(self) -> None:
+        """Copy the rules files of the crawled sites into `<corpus>/sites/`: `run` reads the archive with the
+        same site rules (province, org, templates, article URL pattern) the crawl used, wherever they came from."""
+        folder = self.corpus_dir / SITE_RULES_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        for plan in self.plans.values():
+            if plan.rules.path and Path(plan.rules.path).is_file():
+                write_text_atomic(folder / f"{plan.rules.name}.toml", Path(plan.rules.path).read_text(encoding="utf-8"))
+
     def run(self) -> CrawlReport:
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.state_path.with_name(self.state_path.name + ".lock")
@@ -134,6 +144,7 @@ class Crawler(RobotsMixin, PagesMixin):
                                    on_close=self.store.warc_closed, fsync=s.fsync,
                                    info={"operator": s.user_agent, "run": str(self.run_id)})
         report.recovered = self._recover()
+        self._keep_site_rules()
         if resumed:
             log.warning("resuming unfinished crawl run %d from %s", self.run_id, self.state_path)
         self._seed()

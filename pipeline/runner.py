@@ -30,6 +30,7 @@ from .io import (
     write_table,
 )
 from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
+from .sites import SiteRules, corpus_sites
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ class RunSummary:
 # --------------------------------------------------------------------------- reading
 
 
-def _articles_from_file(path: Path) -> Iterator[Article]:
-    """Articles in one input file. Raises InputError for bad input."""
+def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
+    """Articles in one input file (`sites`: the site rules to read it with). Raises InputError for bad input."""
     from .clean import clean_html, clean_text
 
     f = load_input(path)
@@ -65,16 +66,16 @@ def _articles_from_file(path: Path) -> Iterator[Article]:
         yield art
     elif f.kind == "html":
         try:
-            art = clean_html(f.data or b"", None)
+            art = clean_html(f.data or b"", None, sites=sites)
         except ValueError as exc:
             raise InputError(f"{path}: {exc}") from exc
         art.source = str(path)
         yield art
     else:
-        yield from _articles_from_warc(path)
+        yield from _articles_from_warc(path, sites)
 
 
-def _articles_from_warc(path: Path) -> Iterator[Article]:
+def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
     """Articles of one WARC file. A file with no readable HTML article is bad input (InputError, saying what
     it held instead); a damaged tail after good records is logged and the good records are kept."""
     from .archive import read_archived_pages
@@ -97,7 +98,7 @@ def _articles_from_warc(path: Path) -> Iterator[Article]:
     for page in reading.pages:
         decoded = page.decoded()  # charset from the archived HTTP headers, then the page itself
         try:
-            art = clean_html(decoded.text, page.url)
+            art = clean_html(decoded.text, page.url, sites=sites)
         except ValueError as exc:
             log.warning("%s: %s: %s", path, page.url, exc)
             continue
@@ -138,11 +139,12 @@ def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult]
     from .extract import extract_article
 
     files = corpus_files(corpus)
+    sites = corpus_sites(corpus)
     errors: list[str] = []
     articles: list[Article] = []
     for path in tqdm(files, desc="cleaning", unit="file", disable=not progress or len(files) < 20, file=sys.stderr):
         try:
-            articles.extend(_articles_from_file(path))
+            articles.extend(_articles_from_file(path, sites))
         except InputError as exc:
             errors.append(str(exc))
     # Listing pages of a known site are not articles: their teasers would repeat other pages' figures.

@@ -153,6 +153,19 @@ def load_sites(paths: list[Path] | None = None) -> list[SiteRules]:
     return sites
 
 
+# A crawl keeps the rules of the sites it archived in this folder of its corpus (see `corpus_sites`).
+SITE_RULES_FOLDER = "sites"
+
+
+def corpus_sites(corpus: Path) -> tuple[SiteRules, ...]:
+    """The site rules a corpus was crawled with (`<corpus>/sites/*.toml`), before the default ones: an
+    archive is read with the rules that fetched it, wherever they came from."""
+    folder = corpus / SITE_RULES_FOLDER
+    kept = tuple(load_sites([folder])) if folder.is_dir() and any(folder.glob("*.toml")) else ()
+    names = {s.name for s in kept}
+    return kept + tuple(s for s in default_sites() if s.name not in names)
+
+
 @lru_cache(maxsize=1)
 def default_sites() -> tuple[SiteRules, ...]:
     """The rules/sites/ folder. A broken file raises RulesError: it never silently disables the others."""
