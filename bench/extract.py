@@ -2,7 +2,7 @@
 underthesea. Runs our number-gated extractor and, side by side, a baseline that sends every sentence
 through underthesea word segmentation (what a naive pipeline does), and reports the ratio.
 
-    python bench/extract.py [--repeat N] [--gold ../shared/dev/claims_dev.jsonl]
+    python bench/extract.py [--repeat N] [--gold tests/data/claims_dev.jsonl]
 """
 
 from __future__ import annotations

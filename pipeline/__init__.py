@@ -1,6 +1,6 @@
 """unionclaims: Vietnamese trade-union news → an auditable dataset of reported numbers.
 
-Stable entry points (DESIGN.md, "Interfaces"):
+Stable entry points (docs/design.md, "Interfaces"):
     clean_html(html, url=None) -> Article
     clean_text(text) -> Article
     extract_claims(text, *, url=None, published=None) -> list[Claim]

@@ -2,7 +2,7 @@
 
 `unionclaims audit [--out DIR]` reads what `unionclaims run` wrote into DIR and writes `DIR/audit.csv`
 and the table `audit` in `DIR/unionclaims.sqlite`: one row per finding, with a plain Vietnamese and
-English explanation (DESIGN.md, "Audit findings"; the checks are explained in docs/audit.md).
+English explanation (docs/design.md, "Audit findings"; the checks are explained in docs/audit.md).
 
 Every check is a pure function returning Findings; `audit_tables` runs them all and `run_audit` is the
 I/O edge. The checks lean towards silence: a finding is made only where a careful reader, given the

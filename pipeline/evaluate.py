@@ -1,6 +1,6 @@
-"""Score the extractor against annotated excerpts (the format of shared/dev/claims_dev.jsonl).
+"""Score the extractor against annotated excerpts (the format of tests/data/claims_dev.jsonl, docs/guideline.md).
 
-Matching rule (DESIGN.md): a predicted claim matches a gold claim when the indicator is the same,
+Matching rule (docs/design.md): a predicted claim matches a gold claim when the indicator is the same,
 the value (or both bounds of a range) is the same, and the predicted span overlaps the gold `quote`
 located in the text. Qualifier, is_target and period are scored on matched pairs. Repeats of one
 claim inside an excerpt count once (GUIDELINE §7): a deduplicated prediction matches if any of its

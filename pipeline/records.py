@@ -1,4 +1,4 @@
-"""The records that flow between stages (see DESIGN.md, "Records").
+"""The records that flow between stages (see docs/design.md, "Records").
 
 Stages are plain functions over these small typed records; I/O lives at the edges.
 """

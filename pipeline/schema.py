@@ -246,7 +246,7 @@ def arrow_type(kind: str) -> Any:
     import pyarrow as pa
 
     return {TEXT: pa.string(), INT: pa.int64(), FLOAT: pa.float64(), BOOL: pa.bool_(), DATE: pa.date32(),
-            TIMESTAMP: pa.timestamp("s", tz="UTC"), TEXT_LIST: pa.list_(pa.string())}[kind]
+            TIMESTAMP: pa.timestamp("ms", tz="UTC"), TEXT_LIST: pa.list_(pa.string())}[kind]
 
 
 def arrow_schema(table: Table) -> Any:
@@ -331,3 +331,21 @@ def markdown(table: Table) -> str:
     if table.full_text:
         keys.append(f"Full-text search over {', '.join(f'`{c}`' for c in table.full_text)} in `{table.name}_fts`.")
     return "\n".join(lines) + ("\n\n" + " ".join(keys) if keys else "")
+
+
+def render_readme(text: str) -> str:
+    """`text` (output/README.md) with every `<!-- schema:NAME -->…<!-- /schema -->` block regenerated."""
+    import re
+
+    def block(m: re.Match[str]) -> str:
+        return f"<!-- schema:{m[1]} -->\n{markdown(TABLES[m[1]])}\n<!-- /schema -->"
+
+    return re.sub(r"<!-- schema:(\w+) -->.*?<!-- /schema -->", block, text, flags=re.S)
+
+
+if __name__ == "__main__":  # python -m pipeline.schema output/README.md: regenerate the column tables
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "output/README.md")
+    target.write_text(render_readme(target.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Extraction quality on the annotated dev excerpts (a copy of shared/dev/claims_dev.jsonl), and
+"""Extraction quality on the annotated dev excerpts (the project's real annotated dev excerpts), and
 robustness to the ways Vietnamese text arrives: NFD, new-style tone placement, no-break spaces."""
 
 from __future__ import annotations

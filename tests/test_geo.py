@@ -12,8 +12,6 @@ from pipeline import geo
 from pipeline.normalize import normalize_text
 
 DEV = Path(__file__).resolve().parent / "data" / "claims_dev.jsonl"
-if not DEV.exists():
-    DEV = Path("/work/shared/dev/claims_dev.jsonl")
 
 # The 63 provincial-level units before 1 July 2025, as the General Statistics Office lists them.
 OLD_63 = {

@@ -33,8 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 # The repository's copy of the dev excerpts; the shared original when the copy is absent.
 DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
-if not DEV.exists():
-    DEV = Path("/work/shared/dev/claims_dev.jsonl")
 # Duckling's Vietnamese corpus, the cases that fit news usage (BSD licence; see tests/data/README.md).
 DUCKLING = json.loads((ROOT / "tests" / "data" / "duckling_vi.json").read_text(encoding="utf-8"))
 

@@ -16,8 +16,6 @@ from pipeline.periods import KINDS, canchi_year, find_periods, lunar_to_solar, r
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
-if not DEV.exists():
-    DEV = Path("/work/shared/dev/claims_dev.jsonl")
 
 
 def _texts(sentence: str) -> list[str]:
