@@ -18,16 +18,73 @@ BLOCK_TAGS = frozenset(
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button", "select", "input", "textarea")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+DEEP_NESTING = "deep_nesting"
+_LIBXML_DEPTH_CAP = 255  # the deepest level libxml2's HTML parser builds (it drops what lies below)
+MAX_DEPTH = 180  # deeper markup is flattened; well under Python's recursion limit for the tree walks
 
 
-def parse_html(text: str) -> lxml_html.HtmlElement:
-    """The document tree of an HTML string (an XML declaration is dropped: lxml refuses it on str)."""
+def parse_html(text: str, flags: list[str] | None = None) -> lxml_html.HtmlElement:
+    """The document tree of an HTML string (an XML declaration is dropped: lxml refuses it on str).
+
+    libxml2 stops building the tree at 256 levels and silently drops everything deeper, so a page
+    of 100k nested tags came out empty. When the tree hits that cap the markup is flattened (tags
+    deeper than MAX_DEPTH are dropped, their text kept), parsed again and flagged `deep_nesting`.
+    """
     text = _XML_DECL.sub("", text, count=1)
+    root = _parse(text)
+    # Stray end tags can make the parser nest deeper than the lexical count: then a lower limit.
+    for limit in (MAX_DEPTH, MAX_DEPTH // 4):
+        if tree_depth(root) < _LIBXML_DEPTH_CAP:
+            break
+        root = _parse(flatten_markup(text, limit))
+        if flags is not None and DEEP_NESTING not in flags:
+            flags.append(DEEP_NESTING)
+    return root
+
+
+def _parse(text: str) -> lxml_html.HtmlElement:
     try:
-        root = lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"input is not parseable HTML ({exc})") from exc
-    return root
+
+
+def tree_depth(root: lxml_html.HtmlElement) -> int:
+    """The deepest element's level (iterative: a recursive walk would overflow on deep pages)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*?(/?)>")
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+
+
+def flatten_markup(text: str, limit: int) -> str:
+    """The markup with every tag below nesting level `limit` removed (their text stays).
+
+    A lexical pass, used only on pages the parser cannot hold: it counts open tags as written
+    (void and self-closed tags do not nest) and keeps a tag only while the count is within `limit`.
+    """
+    out: list[str] = []
+    depth = pos = 0
+    for m in _TAG.finditer(text):
+        closing, name, selfclose = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _VOID or selfclose:
+            keep = depth < limit
+        elif closing:
+            keep = depth <= limit
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            keep = depth <= limit
+        out.append(text[pos : m.start()])
+        out.append(m.group(0) if keep else " ")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def remove(el: lxml_html.HtmlElement) -> None:
