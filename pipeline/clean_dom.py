@@ -45,8 +45,10 @@ def parse_html(text: str, flags: list[str] | None = None) -> lxml_html.HtmlEleme
 def _parse(text: str) -> lxml_html.HtmlElement:
     try:
         return lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise ValueError(f"input is not parseable HTML ({exc})") from exc
+    except (etree.ParserError, ValueError):
+        # Nothing the parser can build a tree from (the whole page inside an unclosed comment, only
+        # a doctype): a browser shows an empty page, and so do we; the article is flagged empty_body.
+        return lxml_html.document_fromstring("<html><body></body></html>")
 
 
 def tree_depth(root: lxml_html.HtmlElement) -> int:
