@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
+from . import clean_rescue
 from .clean_dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
 from .clean_generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
 from .clean_input import control_share, decode_page, strip_controls
@@ -85,6 +86,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     cms = detect_cms(root, text)
     if _remove_spam(root, site, page_host, vietnamese):
         flags.append(SPAM_INJECTED)
+    rescue = clean_rescue.collect(root)  # before the scripts and noscripts it reads are stripped
     strip_invisible(root)
     meta = _page_meta(root)
 
@@ -97,6 +99,8 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
         result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
         result = _generic_extract(root, meta, vietnamese)
+        if sum(len(p) for p in result.paragraphs) < clean_rescue.TINY_CHARS:
+            result = _rescued(result, rescue, meta, vietnamese)
     else:  # the template's selectors win; the page's meta tags fill what they leave empty
         result.title = result.title or meta.title
         result.published = result.published or meta.published
@@ -338,6 +342,31 @@ def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool)
     cleaned.published = meta.published or cleaned.published
     cleaned.author = cleaned.author or meta.author
     return cleaned
+
+
+def _rescued(result: Cleaned, rescue: clean_rescue.Rescue, meta: _Meta, vietnamese: bool) -> Cleaned:
+    """The visible body is empty or tiny: the best of the page's hidden markup, its JSON-LD
+    articleBody and (last, flagged) its og:description, measured by the text each one holds."""
+    size = sum(len(p) for p in result.paragraphs)
+    candidates: list[tuple[int, Cleaned, str]] = []
+    if rescue.unwrapped is not None:
+        strip_invisible(rescue.unwrapped)
+        found = _generic_extract(rescue.unwrapped, meta, vietnamese)
+        candidates.append((sum(len(p) for p in found.paragraphs), found, clean_rescue.RESCUED_HIDDEN_MARKUP))
+    if rescue.jsonld_body:
+        found = postfilter(rescue.jsonld_body, title=meta.title, vietnamese=vietnamese)
+        candidates.append((sum(len(p) for p in found.paragraphs), found, clean_rescue.JSONLD_BODY))
+    best = max(candidates, key=lambda c: c[0], default=None)
+    if best is not None and best[0] > size:
+        chosen = best[1]
+        chosen.flags.append(best[2])
+    elif not size and rescue.og_description:
+        chosen = Cleaned(paragraphs=[rescue.og_description], flags=[clean_rescue.OG_ONLY])
+    else:
+        return result
+    chosen.title, chosen.published = chosen.title or meta.title, chosen.published or meta.published
+    chosen.author = chosen.author or meta.author
+    return chosen
 
 
 # --- the record --------------------------------------------------------------------------------

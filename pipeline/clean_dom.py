@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from .clean_patterns import tidy
-from .clean_spam import is_hidden
+from .clean_spam import HIDDEN_CLASSES, is_hidden
 
 BLOCK_TAGS = frozenset(
     ["address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul"]
@@ -115,13 +115,41 @@ def select_one(root: lxml_html.HtmlElement, selector: str | None) -> lxml_html.H
     return found[0] if found else None
 
 
+_REVEAL_CLASS = re.compile(r"""(?:classList\.(?:remove|toggle)|removeClass|toggleClass)\(\s*['"]([\w-]+)['"]""")
+_REVEAL_OPACITY = re.compile(r"opacity|fadeIn|IntersectionObserver|AOS\.init|ScrollReveal|new WOW", re.IGNORECASE)
+_HARD_HIDE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_OPACITY_ZERO = re.compile(r"opacity\s*:\s*0(\.0+)?\s*(;|$)", re.IGNORECASE)
+
+
+def _revealers(root: lxml_html.HtmlElement) -> tuple[set[str], bool]:
+    """Classes the page's scripts remove, and whether they fade elements in (opacity, scroll reveal)."""
+    code = " ".join(s.text for s in root.iter("script") if s.text)
+    return set(_REVEAL_CLASS.findall(code)), bool(_REVEAL_OPACITY.search(code))
+
+
+def _stays_hidden(el: lxml_html.HtmlElement, classes: set[str], fades: bool) -> bool:
+    """Hidden, and nothing on the page reveals it: a scroll fade-in (`opacity:0` + a script that
+    sets opacity) or a class a script removes (`class="hidden"` galleries) is shown to readers."""
+    if not is_hidden(el):
+        return False
+    style = el.get("style") or ""
+    if el.get("hidden") is not None or _HARD_HIDE.search(style):
+        return True
+    hiding = set((el.get("class") or "").split()) & HIDDEN_CLASSES
+    if hiding - classes:
+        return True
+    return bool(_OPACITY_ZERO.search(style)) and not fades or (not hiding and not _OPACITY_ZERO.search(style))
+
+
 def strip_invisible(root: lxml_html.HtmlElement) -> None:
     """Drop scripts, styles, comments, form controls and hidden elements (nobody reads them)."""
+    classes, fades = _revealers(root)
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         remove(el)
     for el in list(root.iter(*_INVISIBLE_TAGS)):
         remove(el)
-    for el in [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in ("html", "body") and is_hidden(e)]:
+    for el in [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in ("html", "body")
+               and _stays_hidden(e, classes, fades)]:
         remove(el)
 
 
