@@ -19,14 +19,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
+from . import clean_rescue
 from .clean_dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
 from .clean_generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
+from .clean_input import control_share, decode_page, strip_controls
 from .clean_lines import Cleaned, clean_dump, postfilter
 from .clean_meta import author_from_label, parse_date, strip_site_suffix
 from .clean_patterns import tidy
 from .clean_spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
 from .records import Article, stable_id
 from .sites import SiteRules, Template, default_sites, site_for_url
+from .urls import safe_host
 
 SPAM_INJECTED = "spam_injected"
 RULES_STALE = "rules_stale"
@@ -34,14 +37,6 @@ NOT_ARTICLE = "not_article"  # a site page whose URL does not match the site's a
 EMPTY_BODY = "empty_body"
 MIN_SITE_BODY_CHARS = 80  # a template whose body selector matches an (almost) empty element is stale
 
-_BINARY_MAGIC = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "gzip-compressed data (decompress it first)",
-    b"PK\x03\x04": "a ZIP archive",
-}
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|zarsrc$|_ga$)")
 
 
@@ -53,10 +48,13 @@ def clean_text(text: str) -> Article:
         raise ValueError(f"clean_text: expected text (str), got {type(text).__name__}")
     if not text.strip():
         raise ValueError("clean_text: input is empty (no text to clean)")
-    if _control_share(text) > 0.1:
+    if control_share(text) > 0.1:
         raise ValueError("clean_text: input looks binary (many control characters), not a text dump")
+    flags: list[str] = []
+    text = strip_controls(text, flags)  # a NUL anywhere in a dump never reaches the article
     cleaned = clean_dump(text)
-    return _article(cleaned, url=None, site=_site_named_in_frame(text))
+    cleaned.flags = flags + [f for f in cleaned.flags if f not in flags]
+    return _article(cleaned, url=None, site=_site_named_in_frame(text), raw=text)
 
 
 _HOSTNAME = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+(?:vn|com|net|org|info))(?![\w.-])", re.IGNORECASE)
@@ -80,28 +78,31 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     replaces the rules/sites/ folder (a crawled corpus brings the rules it was crawled with).
     """
     flags: list[str] = []
-    text = _decode(html, flags)
-    root = parse_html(text)
+    text = decode_page(html, flags)
+    root = parse_html(text, flags)
     canonical = canonical_url(url) if url else _page_url(root)
-    site = site_for_url(canonical, sites) if site_rules else None
+    site = _site_for(canonical, sites) if site_rules else None
     page_host = _host(canonical)
     vietnamese = _page_is_vietnamese(root)
 
     cms = detect_cms(root, text)
     if _remove_spam(root, site, page_host, vietnamese):
         flags.append(SPAM_INJECTED)
+    rescue = clean_rescue.collect(root)  # before the scripts and noscripts it reads are stripped
     strip_invisible(root)
     meta = _page_meta(root)
 
     result = _site_extract(root, site) if site else None
     if site and result is None:
         # No template fits: a redesign (rules_stale), or not an article page at all (a listing).
-        flags.append(RULES_STALE if canonical is None or site.is_article_url(canonical) else NOT_ARTICLE)
+        flags.append(RULES_STALE if canonical is None or _is_article_url(site, canonical) else NOT_ARTICLE)
     if result is None and site is None and cms and site_rules:
         # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).
         result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
         result = _generic_extract(root, meta, vietnamese)
+        if sum(len(p) for p in result.paragraphs) < clean_rescue.TINY_CHARS:
+            result = _rescued(result, rescue, meta, vietnamese)
     else:  # the template's selectors win; the page's meta tags fill what they leave empty
         result.title = result.title or meta.title
         result.published = result.published or meta.published
@@ -110,49 +111,18 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
         if flag not in flags:
             flags.append(flag)
     result.flags = flags
-    return _article(result, url=url or canonical, site=site, doc_url=canonical)
+    return _article(result, url=url or canonical, site=site, doc_url=canonical, raw=text)
 
 
 # --- input -------------------------------------------------------------------------------------
 
 
-def _decode(html: str | bytes, flags: list[str]) -> str:
-    if isinstance(html, str):
-        text = html
-    elif isinstance(html, (bytes, bytearray)):
-        body = bytes(html)
-        if not body.strip():
-            raise ValueError("clean_html: input is empty (0 bytes of HTML)" if not body else "clean_html: input is only whitespace")
-        for magic, what in _BINARY_MAGIC.items():
-            if body.startswith(magic):
-                raise ValueError(f"clean_html: input is {what}, not an HTML page")
-        head = body[:4096]
-        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise ValueError("clean_html: input looks binary (NUL bytes), not an HTML page")
-        from .encoding import decode_html
-
-        decoded = decode_html(body, None)
-        text = decoded.text
-        flags.extend(f for f in decoded.flags if f not in flags)
-    else:
-        raise ValueError(f"clean_html: expected HTML as str or bytes, got {type(html).__name__}")
-    if not text.strip():
-        raise ValueError("clean_html: input is empty (only whitespace)")
-    if _control_share(text[:4096]) > 0.1:
-        raise ValueError("clean_html: input looks binary (many control characters), not an HTML page")
-    return text
-
-
-def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return bad / len(text)
-
-
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[ccpa-preferences]": kept as given, it still names the page
+        return url.strip()
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)])
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
@@ -168,10 +138,19 @@ def _page_url(root: lxml_html.HtmlElement) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host or None
+    return safe_host(url) or None
+
+
+def _site_for(url: str | None, sites: tuple[SiteRules, ...] | None = None) -> SiteRules | None:
+    """The site rules for a URL; a URL without a readable host has none (it never raises)."""
+    return site_for_url(url, sites) if safe_host(url) else None
+
+
+def _is_article_url(site: SiteRules, url: str) -> bool:
+    try:
+        return site.is_article_url(url)
+    except ValueError:  # an unparsable URL: assume an article, as for a page without a URL
+        return True
 
 
 def _page_is_vietnamese(root: lxml_html.HtmlElement) -> bool:
@@ -367,17 +346,46 @@ def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool)
     return cleaned
 
 
+def _rescued(result: Cleaned, rescue: clean_rescue.Rescue, meta: _Meta, vietnamese: bool) -> Cleaned:
+    """The visible body is empty or tiny: the best of the page's hidden markup, its JSON-LD
+    articleBody and (last, flagged) its og:description, measured by the text each one holds."""
+    size = sum(len(p) for p in result.paragraphs)
+    candidates: list[tuple[int, Cleaned, str]] = []
+    if rescue.unwrapped is not None:
+        strip_invisible(rescue.unwrapped)
+        found = _generic_extract(rescue.unwrapped, meta, vietnamese)
+        candidates.append((sum(len(p) for p in found.paragraphs), found, clean_rescue.RESCUED_HIDDEN_MARKUP))
+    if rescue.jsonld_body:
+        found = postfilter(rescue.jsonld_body, title=meta.title, vietnamese=vietnamese)
+        candidates.append((sum(len(p) for p in found.paragraphs), found, clean_rescue.JSONLD_BODY))
+    best = max(candidates, key=lambda c: c[0], default=None)
+    if best is not None and best[0] > size:
+        chosen = best[1]
+        chosen.flags.append(best[2])
+    elif not size and rescue.og_description:
+        chosen = Cleaned(paragraphs=[rescue.og_description], flags=[clean_rescue.OG_ONLY])
+    else:
+        return result
+    chosen.title, chosen.published = chosen.title or meta.title, chosen.published or meta.published
+    chosen.author = chosen.author or meta.author
+    return chosen
+
+
 # --- the record --------------------------------------------------------------------------------
 
 
-def _article(cleaned: Cleaned, *, url: str | None, site: SiteRules | None, doc_url: str | None = None) -> Article:
+def _article(
+    cleaned: Cleaned, *, url: str | None, site: SiteRules | None, raw: str, doc_url: str | None = None
+) -> Article:
     text = "\n\n".join(cleaned.paragraphs)
     flags = list(cleaned.flags)
     if not text:
         flags.append(EMPTY_BODY)
     key = doc_url or url
+    # Without a URL the text names the page; an empty text names nothing (every empty page would
+    # share one id), so then the input itself does.
     return Article(
-        doc_id=stable_id(key) if key else stable_id(text),
+        doc_id=stable_id(key) if key else stable_id(text) if text else stable_id("empty", raw),
         url=url,
         site=site.name if site else None,
         title=cleaned.title,

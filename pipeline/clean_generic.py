@@ -33,17 +33,20 @@ logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 
 def trafilatura_paragraphs(html: str, *, precision: bool = True) -> list[str]:
-    text = trafilatura.extract(
-        html,
-        output_format="txt",
-        favor_precision=precision,
-        include_tables=True,
-        include_comments=False,
-        include_images=False,
-        include_links=False,
-        with_metadata=False,
-        deduplicate=False,
-    )
+    try:
+        text = trafilatura.extract(
+            html,
+            output_format="txt",
+            favor_precision=precision,
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+            deduplicate=False,
+        )
+    except Exception:  # noqa: BLE001 - a third-party failure on odd markup must not lose the page; fallbacks follow
+        return []
     return _lines(text)
 
 

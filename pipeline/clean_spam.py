@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from .clean_patterns import load_spam_words
+from .urls import safe_host
 
 # Letters that only Vietnamese uses among Latin scripts (any tone mark, or ă â đ ê ô ơ ư).
 _VI_LETTERS = set(
@@ -113,8 +113,7 @@ def is_hidden(el: lxml_html.HtmlElement) -> bool:
 
 
 def _host(href: str) -> str:
-    host = (urlsplit(href).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    return safe_host(href)  # a malformed href ("http://[ccpa-preferences]") has no host; it never raises
 
 
 def is_link_farm(el: lxml_html.HtmlElement, page_host: str | None) -> bool:

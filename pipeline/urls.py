@@ -106,3 +106,19 @@ def prefer_site_form(url: str, base_url: str) -> str:
 
 def unquote_path(url: str) -> str:
     return unquote(urlsplit(url).path)
+
+
+def safe_host(url: str | None) -> str:
+    """The bare host of a URL taken from a page (lower case, no `www.`), or "" when it has none.
+
+    Never raises: pages carry every kind of broken link (`http://[ccpa-preferences]`, bad ports,
+    stray brackets), and one bad href must not cost the whole page.
+    """
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # "Invalid IPv6 URL", a bracketed non-address, …
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host

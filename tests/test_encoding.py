@@ -156,3 +156,92 @@ def test_roundtrip_utf8_and_cp1258(s):
     s = unicodedata.normalize("NFC", s)
     assert s in decode_html(page(s).encode("utf-8"), "text/html; charset=utf-8").text
     assert s in decode_html(to_cp1258(page(s)), "text/html; charset=windows-1258").text
+
+
+# --- legacy font encodings: precision and recall ---------------------------------------------------
+# Full byte maps: TCVN3 (ABC, TCVN 5712:1993 VN3) and VNI Windows (base letter + mark characters, cp1252).
+_TCVN3_FULL = dict(zip(
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂÊÔƠƯĐ",
+    bytes([0xB5, 0xB8, 0xB6, 0xB7, 0xB9, 0xA8, 0xBB, 0xBE, 0xBC, 0xBD, 0xC6, 0xA9, 0xC7, 0xCA, 0xC8, 0xC9, 0xCB,
+           0xAE, 0xCC, 0xD0, 0xCE, 0xCF, 0xD1, 0xAA, 0xD2, 0xD5, 0xD3, 0xD4, 0xD6, 0xD7, 0xDD, 0xD8, 0xDC, 0xDE,
+           0xDF, 0xE3, 0xE1, 0xE2, 0xE4, 0xAB, 0xE5, 0xE8, 0xE6, 0xE7, 0xE9, 0xAC, 0xEA, 0xED, 0xEB, 0xEC, 0xEE,
+           0xEF, 0xF3, 0xF1, 0xF2, 0xF4, 0xAD, 0xF5, 0xF8, 0xF6, 0xF7, 0xF9, 0xFA, 0xFD, 0xFB, 0xFC, 0xFE,
+           0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7]), strict=True))
+_VNI_TONE = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
+_VNI_HAT_TONE = {"": "â", "\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_BREVE_TONE = {"": "ê", "\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
+_VNI_I = {"\u0300": "ì", "\u0301": "í", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
+
+
+def to_tcvn3_full(text: str) -> bytes:
+    """Capital toned letters have no TCVN3 code: the font shows them with the lower-case byte."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        code = _TCVN3_FULL.get(ch, _TCVN3_FULL.get(ch.lower()))
+        out += bytes([code]) if code is not None else ch.encode("cp1252")
+    return bytes(out)
+
+
+def to_vni(text: str) -> bytes:
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        tone = next((m for m in marks if m in _VNI_TONE), "")
+        upper = base.isupper()
+        if ch in "đĐ":
+            out.append("Ñ" if upper else "ñ")
+            continue
+        if not marks:
+            out.append(ch)
+            continue
+        if base.lower() == "i" and tone:
+            mark = _VNI_I[tone]
+        elif "\u0302" in marks:
+            mark = _VNI_HAT_TONE[tone]
+        elif "\u0306" in marks:
+            mark = _VNI_BREVE_TONE[tone]
+        elif "\u031b" in marks:  # ơ ư are letters of their own in VNI (ô ö), tone after them
+            base, mark = ("Ô" if upper else "ô") if base in "oO" else ("Ö" if upper else "ö"), _VNI_TONE.get(tone, "")
+        else:
+            mark = "î" if base.lower() == "y" and tone == "\u0323" else _VNI_TONE[tone]
+            if mark == "î":
+                base = ""
+        out.append(base + (mark.upper() if upper else mark))
+    return "".join(out).encode("cp1252")
+
+
+VIETNAMESE_SAMPLES = [
+    TEXT,
+    "Sáng 5/3, Liên đoàn Lao động huyện tổ chức hội nghị tổng kết công tác công đoàn năm 2024, "
+    "đề ra phương hướng, nhiệm vụ năm 2025. Năm qua, công đoàn các cấp đã kết nạp 320 đoàn viên mới.",
+    "Đại hội Công đoàn tỉnh lần thứ XVII, nhiệm kỳ 2023-2028 đã bầu Ban Chấp hành gồm 35 đồng chí; "
+    "đồng chí Nguyễn Thị Hương được bầu làm Chủ tịch. Đại hội thông qua nghị quyết với 98,5% đại biểu tán thành.",
+    "Thực hiện chương trình “Tết Sum vầy”, công đoàn đã thăm hỏi, tặng 1.500 suất quà cho đoàn viên, "
+    "người lao động có hoàn cảnh khó khăn, tổng trị giá hơn 750 triệu đồng; hỗ trợ 12 “Mái ấm Công đoàn”.",
+]
+
+
+@pytest.mark.parametrize("encoder", [to_tcvn3_full, to_vni])
+@pytest.mark.parametrize("sample", range(len(VIETNAMESE_SAMPLES)))
+@pytest.mark.parametrize("content_type", [None, "text/html; charset=windows-1252", "text/html; charset=utf-8"])
+def test_every_tcvn3_and_vni_sample_is_flagged(encoder, sample: int, content_type) -> None:
+    body = encoder(page(VIETNAMESE_SAMPLES[sample] + " " + VIETNAMESE_SAMPLES[(sample + 1) % 4]))
+    d = decode_html(body, content_type)
+    assert LEGACY_VIETNAMESE in d.flags and not d.confident
+
+
+ORDINARY = [
+    "Der Betriebsrat für die Männer und Frauen der Fabrik hat über die Löhne verhandelt; schöne Grüße aus Köln. " * 3,
+    "El sindicato de España firmó el año pasado un acuerdo con la compañía: niños, señoras y señores, mañana. " * 3,
+    "La col·lecció de l'any, el 1º i la 2ª edició; nº 5 del Diário Oficial, Sørensen og Ærø i Århus, Ågård. " * 3,
+    "Windows® and Office® © 2024 Microsoft; ½ cup, 3¼ miles, ¾ of members; § 5 Abs. 2; naïve coöperation. " * 3,
+    TEXT + " Ông Müller (Đức) và bà Zoë Søndergaard đến thăm, mang theo 1½ tấn hàng. © 2024 Báo Lao Động®",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+@pytest.mark.parametrize("enc", ["utf-8", "cp1252"])
+def test_ordinary_pages_are_never_flagged_legacy(text: str, enc: str) -> None:
+    body = page(text, f'<meta charset="{enc}">').encode(enc, "replace")
+    assert LEGACY_VIETNAMESE not in decode_html(body, None).flags

@@ -1,0 +1,73 @@
+"""The cleaning side of issues 9 and 14: broken URLs, NULs, deep nesting, doc_ids, and the generic
+path's blind spots (hidden-until-revealed blocks, template scripts, unclosed noscript, JSON-LD, og)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import clean_html, clean_text
+from pipeline.clean_dom import parse_html
+from pipeline.clean_spam import spam_links
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+BODY = "<p>Công đoàn tỉnh đã kết nạp 1.250 đoàn viên mới và thành lập 12 công đoàn cơ sở trong năm 2024.</p>"
+
+
+def test_malformed_hrefs_never_raise() -> None:
+    links = "".join(f'<a href="{u}">casino slot gacor {i}</a>' for i, u in enumerate(
+        ["http://[ccpa-preferences]", "http://[::1", "https://a.com:99999/", "http://[v1.x]/", "//[", "http://x.com/"]))
+    html = f'<html><head><link rel="canonical" href="http://[bad"></head><body>{BODY}{links}<img src="http://[x"></body></html>'
+    spam_links(parse_html(html), None)
+    assert "1.250" in clean_html(html).text
+    assert "1.250" in clean_html(html, "http://[ccpa-preferences]/x").text
+
+
+@pytest.mark.parametrize("where", [10, 5000, 50_000])
+def test_nul_bytes_anywhere_never_reach_the_text(where: int) -> None:
+    filler = "<p>" + "Đoạn văn đệm của trang. " * 400 + "</p>"
+    html = ("<html><body>" + filler + BODY + filler + "</body></html>").encode()
+    damaged = html[:where] + b"\x00\x00" + html[where:]
+    art = clean_html(damaged)
+    assert "\x00" not in art.text and "control_characters" in art.flags
+    assert "\x00" not in clean_text("Tiêu đề bài\n" + "Câu văn đầy đủ của bài báo có nhiều chữ.\x00 " * 5).text
+
+
+@pytest.mark.parametrize("depth", [300, 10_000, 100_000])
+def test_deep_nesting_keeps_the_text_and_distinct_doc_ids(depth: int) -> None:
+    def page(n: str) -> str:
+        return f"<html><body>{'<div>' * depth}<p>Công đoàn kết nạp {n} đoàn viên mới trong năm 2024 tại tỉnh.</p>{'</div>' * depth}</body></html>"
+
+    a, b = clean_html(page("1.250")), clean_html(page("2.719"))
+    assert "1.250" in a.text and "2.719" in b.text
+    assert "deep_nesting" in a.flags
+    assert a.doc_id != b.doc_id
+
+
+def test_empty_pages_do_not_share_a_doc_id() -> None:
+    a, b = clean_html("<html><body><!-- one"), clean_html("<html><body><!-- two")
+    assert a.text == b.text == "" and "empty_body" in a.flags
+    assert a.doc_id != b.doc_id
+
+
+@pytest.mark.parametrize(("name", "flag", "needle"), [
+    ("jsonld_only.html", "jsonld_article_body", "830 đoàn viên"),
+    ("noscript_unclosed.html", "rescued_hidden_markup", "4,200 factory workers"),
+    ("template_script.html", "rescued_hidden_markup", "3,100 people"),
+    ("og_only.html", "og_description_only", "320 đoàn viên"),
+])
+def test_rescue_when_the_visible_body_is_empty(name: str, flag: str, needle: str) -> None:
+    art = clean_html((PAGES / name).read_bytes())
+    assert needle in art.text and flag in art.flags and "empty_body" not in art.flags
+
+
+def test_elements_revealed_by_script_are_kept_and_truly_hidden_ones_dropped() -> None:
+    art = clean_html((PAGES / "fade_in.html").read_bytes())
+    assert "1,800 workers" in art.text and "4.5 percent" in art.text
+    assert "newsletter" not in art.text and "Skip to navigation" not in art.text
+
+
+def test_ordinary_page_takes_no_rescue() -> None:
+    art = clean_html((PAGES / "blog_footer.html").read_bytes())
+    assert "2,300 additional nurses" in art.text and art.flags == []
