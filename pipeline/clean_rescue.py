@@ -54,8 +54,8 @@ def _unwrap(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
         if _TEMPLATE_TYPES.fullmatch((el.get("type") or "").strip()) and (el.text or "").strip():
             try:
                 parts = lxml_html.fragments_fromstring(el.text)
-            except (etree.ParserError, ValueError):
-                continue
+            except (etree.ParserError, ValueError, AssertionError):
+                continue  # lxml asserts on markup it cannot split into fragments ("too many bodies")
             wrapper = lxml_html.Element("div")
             for part in parts:
                 if isinstance(part, str):
