@@ -1,7 +1,9 @@
 """`unionclaims serve`: browse DIR/unionclaims.sqlite in Datasette, read-only.
 
 The database is opened in Datasette's immutable mode (`-i`): nothing can write to it, and Datasette's
-SQL box only runs read-only queries. Datasette is an optional dependency (`pip install -e .[serve]`).
+SQL box only runs read-only queries. A new `unionclaims run` swaps in a new output set (a new file at the
+same path), which an open Datasette would never see: serve watches the file and restarts Datasette on the
+new data. Datasette is an optional dependency (`pip install -e .[serve]`).
 """
 
 from __future__ import annotations
@@ -53,11 +55,55 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         json.dump(metadata(db), fh, ensure_ascii=False)
     cmd = datasette_command(db, Path(meta), args.host, args.port, args.open)
     print(f"unionclaims serve: {db} (read-only) at http://{args.host}:{args.port}/ — Ctrl-C to stop", flush=True)
-    if os.name == "posix":
-        os.execv(sys.executable, cmd)  # become Datasette: signals reach it directly, no orphan server
-    import subprocess  # pragma: no cover - non-POSIX
+    try:
+        return serve_until_stopped(cmd, db)
+    finally:
+        os.unlink(meta)
 
-    return subprocess.call(cmd)  # pragma: no cover
+
+def _identity(db: Path) -> tuple[int, int] | None:
+    try:
+        st = db.stat()
+    except OSError:
+        return None  # between the two renames of a fallback swap: wait for the new file
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def serve_until_stopped(cmd: list[str], db: Path, poll_seconds: float = 1.0) -> int:
+    """Run Datasette; restart it whenever `db` is replaced by a new run. Returns Datasette's exit code."""
+    import subprocess
+
+    seen = _identity(db)
+    proc = subprocess.Popen(cmd)
+    try:
+        while True:
+            try:
+                return proc.wait(timeout=poll_seconds)
+            except subprocess.TimeoutExpired:
+                pass
+            now = _identity(db)
+            if now is not None and now != seen:
+                seen = now
+                print(f"unionclaims serve: {db} was replaced by a new run; reloading", flush=True)
+                _stop(proc)
+                proc = subprocess.Popen(cmd)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: object) -> None:
+    import subprocess
+
+    assert isinstance(proc, subprocess.Popen)
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:

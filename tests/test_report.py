@@ -407,3 +407,41 @@ def test_report_on_bodies_with_and_without_a_province(tmp_path: Path) -> None:
     assert main(["report", "--out", str(out)]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "5.210" in page and "3.200" in page and "data:image/png;base64," in page
+
+
+def _served_values(port: int) -> list[float] | None:
+    url = f"http://127.0.0.1:{port}/unionclaims/claims.json?_shape=array&_col=value&indicator=members_recruited"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return sorted(r["value"] for r in json.loads(resp.read()))
+    except OSError:
+        return None
+
+
+def test_serve_shows_a_new_run_without_a_restart(tmp_path: Path) -> None:
+    pytest.importorskip("datasette", reason="datasette not installed (pip install -e .[serve])")
+    from pipeline.cli import main
+
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Nghệ An\n\nNăm 2023, LĐLĐ tỉnh Nghệ An đã kết nạp 5.210 đoàn viên.\n",
+                                  encoding="utf-8")
+    assert main(["run", "--corpus", str(corpus), "--out", str(out), "--no-progress"]) == 0
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--out", str(out), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while _served_values(port) != [5210.0]:
+            assert time.monotonic() < deadline and proc.poll() is None, "datasette did not serve the first run"
+            time.sleep(0.5)
+        (corpus / "a.txt").write_text("Nghệ An\n\nNăm 2024, LĐLĐ tỉnh Nghệ An đã kết nạp 6.100 đoàn viên.\n",
+                                      encoding="utf-8")
+        assert main(["run", "--corpus", str(corpus), "--out", str(out), "--no-progress"]) == 0
+        deadline = time.monotonic() + 60
+        while _served_values(port) != [6100.0]:
+            assert time.monotonic() < deadline and proc.poll() is None, "serve still shows the old run"
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
