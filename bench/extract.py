@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import extract  # noqa: E402
-from pipeline.clean import clean_text  # noqa: E402
+from pipeline.clean.cleaner import clean_text  # noqa: E402
+from pipeline.extract import extractor as extract  # noqa: E402
 
 
 def _texts(gold: Path | None) -> list[str]:

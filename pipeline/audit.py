@@ -164,7 +164,7 @@ def _claim_num(c: dict) -> str:
 
 def indicator_label(name: str, lang: str = "vi") -> str:
     try:
-        from .indicators import default_ruleset
+        from .extract.indicators import default_ruleset
 
         ind = default_ruleset().indicator(name)
         return ind.label_vi if lang == "vi" else ind.label_en
@@ -315,7 +315,7 @@ QuantityFinder = Callable[[str], Sequence[Quantity]]
 
 def default_quantity_finder() -> QuantityFinder | None:
     try:
-        from .numbers import find_quantities
+        from .text.numbers.grammar import find_quantities
     except ImportError:
         return None
     return find_quantities
@@ -1098,12 +1098,12 @@ def activity_from_articles(articles: list[dict]) -> list[SiteActivity]:
 
 
 def activity_from_crawl_state(path: Path) -> list[SiteActivity] | None:
-    """Per-site activity from the crawler's state (pipeline.store.site_activity), if both exist. The
+    """Per-site activity from the crawler's state (pipeline.crawl.state.site_activity), if both exist. The
     newest article is its publication date when known: a first crawl finds every old article "new"."""
     if not path.exists():
         return None
     try:
-        from . import store
+        from .crawl import state as store
     except ImportError:
         return None
     try:
@@ -1257,7 +1257,7 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
     claims, articles, versions = load_outputs(out_dir)
     finder = default_quantity_finder()
     if finder is None:
-        log.warning("pipeline.numbers is not available: arithmetic checks skipped")
+        log.warning("pipeline.text.numbers.grammar is not available: arithmetic checks skipped")
     state = crawl_state if crawl_state is not None else out_dir / "crawl.sqlite"
     activity = activity_from_crawl_state(state)
     try:

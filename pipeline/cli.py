@@ -14,7 +14,7 @@ from .rules import RulesError
 # where func(args) returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.runner",
-    "pipeline.crawl",
+    "pipeline.crawl.crawler",
     "pipeline.audit",
     "pipeline.report",
     "pipeline.serve",

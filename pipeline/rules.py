@@ -121,10 +121,10 @@ def check_all() -> list[str]:
 
     Commands that need the rules call this before any work, so a bad file stops them with one clear line
     instead of silently disabling sites or indicators halfway through a run."""
-    from . import geo, orgs
-    from .clean_patterns import load_boilerplate, load_spam_words
-    from .indicators import load_ruleset
+    from .clean.patterns import load_boilerplate, load_spam_words
+    from .extract.indicators import load_ruleset
     from .sites import load_sites
+    from .text import geo, orgs
 
     root = rules_dir()
     if not root.is_dir():

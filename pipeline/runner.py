@@ -57,7 +57,7 @@ class RunSummary:
 
 def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
     """Articles in one input file (`sites`: the site rules to read it with). Raises InputError for bad input."""
-    from .clean import clean_html, clean_text
+    from .clean.cleaner import clean_html, clean_text
 
     f = load_input(path)
     if f.kind == "text":
@@ -78,8 +78,8 @@ def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) 
 def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
     """Articles of one WARC file. A file with no readable HTML article is bad input (InputError, saying what
     it held instead); a damaged tail after good records is logged and the good records are kept."""
-    from .archive import read_archived_pages
-    from .clean import clean_html
+    from .clean.cleaner import clean_html
+    from .crawl.archive import read_archived_pages
 
     try:
         # warcio writes its own complaints about damaged records to stderr: our one line says it instead.
@@ -136,7 +136,7 @@ def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult]
     """Clean and extract every article in the corpus; bad files become error lines, not failures."""
     from tqdm import tqdm
 
-    from .extract import extract_article
+    from .extract.extractor import extract_article
 
     files = corpus_files(corpus)
     sites = corpus_sites(corpus)
@@ -262,7 +262,7 @@ def _claim_rows(claims: list[Claim]) -> list[dict]:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_article
+    from .extract.extractor import extract_article
     from .rules import check_all
 
     check_all()
@@ -292,8 +292,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import GoldFileError, evaluate, format_report, load_gold, rule_counts, split_of
-    from .indicators import CALIBRATION_FILE, write_calibration
+    from .extract.evaluate import GoldFileError, evaluate, format_report, load_gold, rule_counts, split_of
+    from .extract.indicators import CALIBRATION_FILE, write_calibration
     from .rules import rules_dir
 
     excerpts = []

@@ -92,7 +92,7 @@ def test_rules_check_validates_every_file(tmp_path: Path, monkeypatch, capsys) -
         fh.write("[drop]\nbản quyền (thuộc\n")
     monkeypatch.setenv("UNIONCLAIMS_RULES", str(rules))
     for cached in ("load_boilerplate",):
-        getattr(__import__("pipeline.clean_patterns", fromlist=[cached]), cached).cache_clear()
+        getattr(__import__("pipeline.clean.patterns", fromlist=[cached]), cached).cache_clear()
     assert main(["rules", "check"]) == 2
     assert "boilerplate.txt" in capsys.readouterr().err
 

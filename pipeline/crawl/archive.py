@@ -30,7 +30,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .encoding import Decoded, decode_html
+from ..clean.encoding import Decoded, decode_html
 from .fetch import Exchange, decode_body
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class ArchivedPage:
         return self.headers.get("content-type")
 
     def decoded(self) -> Decoded:
-        """The body as text, using the archived Content-Type charset too (see pipeline.encoding)."""
+        """The body as text, using the archived Content-Type charset too (see pipeline.clean.encoding)."""
         return decode_html(self.body, self.content_type)
 
 

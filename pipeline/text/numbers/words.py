@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .numbers_lexicon import _H, _SCALE, _SCALES
-from .numbers_numerals import _Op
+from .lexicon import _H, _SCALE, _SCALES
+from .numerals import _Op
 
 _DIGIT_WORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
                 "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .numbers_lexicon import _H, _L, _TU_BEFORE, _alt
-from .records import APPROX, APPROX_BELOW, AT_LEAST, AT_MOST, EXACT
+from ...records import APPROX, APPROX_BELOW, AT_LEAST, AT_MOST, EXACT
+from .lexicon import _H, _L, _TU_BEFORE, _alt
 
 if TYPE_CHECKING:
-    from .numbers_context import _Scanner
+    from .context import _Scanner
 
 # Hedge words just before the number. The earliest start wins, so "trên dưới" beats "dưới", "không ít
 # hơn" beats "ít hơn" and "không cao hơn" beats "hơn".

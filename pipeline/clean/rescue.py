@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from .clean_patterns import tidy
+from .patterns import tidy
 
 OG_ONLY = "og_description_only"
 JSONLD_BODY = "jsonld_article_body"

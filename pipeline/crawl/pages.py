@@ -1,5 +1,5 @@
 """What a fetched page says and what the crawler does with it: sitemap/feed entries, listing links,
-article versions (a mixin of `pipeline.crawl.Crawler`).
+article versions (a mixin of `pipeline.crawl.crawler.Crawler`).
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..clean.encoding import decode_html
 from .archive import is_html
 from .discover import Entry, html_links, pagination_url, parse_feed, parse_sitemap
-from .encoding import decode_html
 from .fetch import CrawlSettings, Exchange
-from .store import Page, Store, now_iso
+from .state import Page, Store, now_iso
 from .urls import BadURL, bare_host, clean_url, prefer_site_form, url_key
 
 if TYPE_CHECKING:
-    from .crawl import SitePlan
+    from .crawler import SitePlan
 
-log = logging.getLogger("pipeline.crawl")
+log = logging.getLogger("pipeline.crawl.crawler")
 
 
 def sha256(data: bytes) -> str:
@@ -28,9 +28,9 @@ def sha256(data: bytes) -> str:
 
 
 def _clean_article(text: str, url: str) -> tuple[str, list[str], str | None]:
-    """(clean body text, flags, published) via pipeline.clean when available, else the whole page."""
+    """(clean body text, flags, published) via pipeline.clean.cleaner when available, else the whole page."""
     try:
-        from .clean import clean_html
+        from ..clean.cleaner import clean_html
     except ImportError:
         return text, [], None
     try:

@@ -1,8 +1,8 @@
 """`unionclaims crawl`: polite, resumable, incremental crawling of the sites in rules/sites/ into WARC.
 
-Flow per page: robots.txt check → fetch (pipeline.fetch: throttle, retries, caps, address checks) →
-archive the whole exchange (pipeline.archive: one fsynced write) → record the outcome in the state
-(pipeline.store: one transaction). Because the archive is written before the state, a kill between the
+Flow per page: robots.txt check → fetch (pipeline.crawl.fetch: throttle, retries, caps, address checks) →
+archive the whole exchange (pipeline.crawl.archive: one fsynced write) → record the outcome in the state
+(pipeline.crawl.state: one transaction). Because the archive is written before the state, a kill between the
 two leaves an archived fetch the state does not know; on restart the crawler repairs the last WARC files
 and applies those fetches from the archive instead of fetching them again, so nothing is lost or
 archived twice.
@@ -28,6 +28,8 @@ from pathlib import Path
 
 from protego import Protego
 
+from ..io import write_text_atomic
+from ..sites import SITE_RULES_FOLDER, SiteRules
 from .archive import (
     FRONTIER_URL,
     RawRecord,
@@ -37,12 +39,10 @@ from .archive import (
     repair_warc,
     warc_files,
 )
-from .crawl_pages import PagesMixin, _Group, non_html_type, sha256
-from .crawl_robots import RobotsMixin
 from .fetch import AddressPolicy, CrawlSettings, Exchange, Fetcher, FetchResult, decode_body
-from .io import write_text_atomic
-from .sites import SITE_RULES_FOLDER, SiteRules
-from .store import ARTICLE_EVENTS, Page, Store, StoreError, now_iso
+from .pages import PagesMixin, _Group, non_html_type, sha256
+from .robots import RobotsMixin
+from .state import ARTICLE_EVENTS, Page, Store, StoreError, now_iso
 from .urls import BadURL, clean_url, prefer_site_form, url_key
 
 log = logging.getLogger(__name__)
@@ -470,12 +470,7 @@ class Crawler(RobotsMixin, PagesMixin):
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    from .crawl_cli import add_cli as add  # imported late: crawl_cli imports this module
+    from .commands import add_cli as add  # imported late: crawl_cli imports this module
 
     add(sub)
 
-
-if __name__ == "__main__":  # pragma: no cover - `python -m pipeline.crawl` = `unionclaims crawl`
-    from .cli import main
-
-    sys.exit(main(["crawl", *sys.argv[1:]]))

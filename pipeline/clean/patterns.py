@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import normalize_text
-from .rules import RulesError, rules_dir
+from ..rules import RulesError, rules_dir
+from ..text.normalize import normalize_text
 
 _WS = re.compile(r"\s+")
 _SECTION = re.compile(r"^\[([a-z_]+)\]\s*$")

@@ -13,9 +13,9 @@ import re
 import trafilatura
 from lxml import html as lxml_html
 
-from .clean_dom import paragraphs as dom_paragraphs
-from .clean_dom import parse_html
-from .clean_patterns import tidy
+from .dom import paragraphs as dom_paragraphs
+from .dom import parse_html
+from .patterns import tidy
 
 # Below this many characters trafilatura probably missed the article: try the fallbacks.
 MIN_CHARS = 250

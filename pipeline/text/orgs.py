@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..rules import RulesError, load_toml, rules_dir
 from . import geo
 from .normalize import normalize_text, normalize_with_map
-from .rules import RulesError, load_toml, rules_dir
 
 NATIONAL = "national"
 SECTOR = "sector"

@@ -21,13 +21,13 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .normalize import OffsetMap, normalize_with_map
-from .numbers_context import _Scanner
-from .numbers_lexicon import _CUR, _PCT, _START, USD
-from .numbers_numerals import _digit_operand
-from .numbers_scan import _at_digit, _at_word, _Rec
-from .numbers_words import _WTOK, _word_operand, spell_vi
-from .records import Quantity
+from ...records import Quantity
+from ..normalize import OffsetMap, normalize_with_map
+from .context import _Scanner
+from .lexicon import _CUR, _PCT, _START, USD
+from .numerals import _digit_operand
+from .scan import _at_digit, _at_word, _Rec
+from .words import _WTOK, _word_operand, spell_vi
 
 __all__ = ["find_quantities", "parse_number", "format_vi", "spell_vi", "USD"]
 

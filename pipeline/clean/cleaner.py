@@ -19,17 +19,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
-from . import clean_rescue
-from .clean_dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
-from .clean_generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
-from .clean_input import control_share, decode_page, strip_controls
-from .clean_lines import Cleaned, clean_dump, postfilter
-from .clean_meta import author_from_label, parse_date, strip_site_suffix
-from .clean_patterns import tidy
-from .clean_spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
-from .records import Article, stable_id
-from .sites import SiteRules, Template, default_sites, site_for_url
-from .urls import safe_host
+from ..crawl.urls import safe_host
+from ..records import Article, stable_id
+from ..sites import SiteRules, Template, default_sites, site_for_url
+from . import rescue as clean_rescue
+from .dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
+from .generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
+from .inputs import control_share, decode_page, strip_controls
+from .lines import Cleaned, clean_dump, postfilter
+from .meta import author_from_label, parse_date, strip_site_suffix
+from .patterns import tidy
+from .spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
 
 SPAM_INJECTED = "spam_injected"
 RULES_STALE = "rules_stale"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .numbers_lexicon import (
+from ...records import PERCENT, VND
+from .lexicon import (
     _CUR,
     _DONG_TYPO,
     _NEXT_WORD,
@@ -16,10 +17,9 @@ from .numbers_lexicon import (
     _RATE_AFTER_UNIT,
     USD,
 )
-from .records import PERCENT, VND
 
 if TYPE_CHECKING:
-    from .numbers_numerals import _Op
+    from .numerals import _Op
 
 
 def _rate_after(t: str, end: int, unit: str | None) -> tuple[str | None, int]:

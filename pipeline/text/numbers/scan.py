@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .numbers_context import _date_cue, _label_before, _Scanner, _skip_word, _title_case
-from .numbers_hedges import _hedge, _qualify
-from .numbers_lexicon import (
+from ...records import EXACT, PERCENT, VND
+from .context import _date_cue, _label_before, _Scanner, _skip_word, _title_case
+from .hedges import _hedge, _qualify
+from .lexicon import (
     _ADDRESS_AFTER,
     _CHAIN,
     _CUR,
@@ -34,11 +35,10 @@ from .numbers_lexicon import (
     _is_year,
     _valid_dm,
 )
-from .numbers_numerals import _digit_operand, _numeral, _Op
-from .numbers_ranges import _range_after
-from .numbers_units import _rate_after, _unit_at
-from .numbers_words import _NGAY_MOT_BEFORE, _NOT_A_COUNT, _WTOK, _word_operand
-from .records import EXACT, PERCENT, VND
+from .numerals import _digit_operand, _numeral, _Op
+from .ranges import _range_after
+from .units import _rate_after, _unit_at
+from .words import _NGAY_MOT_BEFORE, _NOT_A_COUNT, _WTOK, _word_operand
 
 
 class _Rec(NamedTuple):

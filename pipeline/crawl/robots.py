@@ -1,4 +1,4 @@
-"""robots.txt and per-host delays for the crawler (a mixin of `pipeline.crawl.Crawler`).
+"""robots.txt and per-host delays for the crawler (a mixin of `pipeline.crawl.crawler.Crawler`).
 
 robots.txt is fetched (and archived) like any page, once per host and run, before anything else on the
 host; an unreachable robots.txt disallows the host for the run. The per-host gap is the longer of the
@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from .fetch import CrawlSettings, Exchange
-from .store import Page, Store
+from .state import Page, Store
 from .urls import netloc, url_key
 
 if TYPE_CHECKING:
-    from .crawl import SitePlan
+    from .crawler import SitePlan
 
-log = logging.getLogger("pipeline.crawl")
+log = logging.getLogger("pipeline.crawl.crawler")
 
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 

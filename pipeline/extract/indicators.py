@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .normalize import normalize_text
-from .rules import RulesError, load_toml, rules_dir
+from ..rules import RulesError, load_toml, rules_dir
+from ..text.normalize import normalize_text
 
 VALID_UNITS = {"person", "organization", "VND", "percent", "count"}
 
@@ -247,7 +247,7 @@ def _apply_calibration(indicators: list[Indicator], path: Path) -> list[Indicato
 
 def write_calibration(path: Path, counts: dict[str, tuple[int, int]], sources: list[str]) -> None:
     """Record per-rule matches and false alarms on annotated data (`unionclaims eval --calibrate`)."""
-    from .io import write_text_atomic
+    from ..io import write_text_atomic
 
     lines = [
         "# Written by `unionclaims eval --calibrate`: how often each rule was right on annotated data.",

@@ -1,7 +1,7 @@
 """Claim extraction: sentences → quantities → indicator rules → Claim records.
 
 Only sentences that contain a number reach the expensive steps. For each quantity the grammar finds
-(pipeline.numbers), the indicator rules (rules/indicators/*.toml) look for the phrase that governs
+(pipeline.text.numbers.grammar), the indicator rules (rules/indicators/*.toml) look for the phrase that governs
 it: a trigger verb a few words before it ("kết nạp 856 đoàn viên"), or a passive verb after its noun
 ("1.298 CB.CNV … được kết nạp"), the noun that follows it, and for money the recipient that decides
 whether it was raised or disbursed. Vetoes (Party admissions, Youth Union, loans, per-unit rates,
@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from . import geo, orgs, periods
+from ..records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
+from ..text import geo, orgs, periods
+from ..text.normalize import normalize_with_map
 from .indicators import Rule, RuleSet, default_ruleset, fold
-from .normalize import normalize_with_map
-from .records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
 
 _DIGIT_OR_WORD = re.compile(
     r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", re.I
@@ -505,7 +505,7 @@ def _context_for(
 
 
 def _quantities(sentence: str) -> list[Quantity]:
-    from .numbers import find_quantities
+    from ..text.numbers.grammar import find_quantities
 
     qs = find_quantities(sentence)
     # Amounts written twice, in digits and then in words ("30.650.000đ (Ba mươi triệu … đồng)"): once.

@@ -10,8 +10,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
-from .clean_patterns import tidy
-from .clean_spam import HIDDEN_CLASSES, is_hidden
+from .patterns import tidy
+from .spam import HIDDEN_CLASSES, is_hidden
 
 BLOCK_TAGS = frozenset(
     ["address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean_meta import author_from_label, dateline_date, join_label_lines, looks_like_byline
-from .clean_patterns import Boilerplate, load_boilerplate, tidy
-from .clean_spam import is_vietnamese, spam_lines
+from .meta import author_from_label, dateline_date, join_label_lines, looks_like_byline
+from .patterns import Boilerplate, load_boilerplate, tidy
+from .spam import is_vietnamese, spam_lines
 
 MAX_BOILERPLATE_LEN = 200  # [end]/[drop] patterns only apply to short lines: real paragraphs are long
 MAX_CAPTION_LEN = 400

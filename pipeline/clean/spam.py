@@ -12,8 +12,8 @@ from collections import Counter
 
 from lxml import html as lxml_html
 
-from .clean_patterns import load_spam_words
-from .urls import safe_host
+from ..crawl.urls import safe_host
+from .patterns import load_spam_words
 
 # Letters that only Vietnamese uses among Latin scripts (any tone mark, or ă â đ ê ô ơ ư).
 _VI_LETTERS = set(

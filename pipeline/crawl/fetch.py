@@ -63,7 +63,7 @@ class CrawlSettings:
     max_pages: int | None = None  # per site and run, robots.txt not counted
     since: date | None = None
     fsync: bool = True  # fsync each WARC write; off only in benchmarks
-    clean_text: bool = True  # hash pipeline.clean's article text (edits, spam); False = whole page
+    clean_text: bool = True  # hash pipeline.clean.cleaner's article text (edits, spam); False = whole page
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers_lexicon import (
+from .lexicon import (
     _CODE_TAIL,
     _DATE_CUE,
     _EVERY_BEFORE,

@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from .numbers_lexicon import (
+from ...records import VND
+from .lexicon import (
     _ADDRESS_RANGE,
     _CUR,
     _DAY_MONTH,
@@ -25,10 +26,9 @@ from .numbers_lexicon import (
     _is_year,
     _valid_dm,
 )
-from .numbers_numerals import _digit_operand
-from .numbers_units import _unit_at
-from .numbers_words import _WTOK, _word_operand
-from .records import VND
+from .numerals import _digit_operand
+from .units import _unit_at
+from .words import _WTOK, _word_operand
 
 # "và" joins the two ends of a range only after "giữa" (between): "giữa 1.000 và 2.000 đồng"; elsewhere
 # "1.000 và 2.000" are two quantities.
@@ -36,8 +36,8 @@ _BETWEEN_BEFORE = re.compile(rf"(?<!\w)giữa{_H}*$", re.I)
 _AND_SEP = re.compile(rf"{_H}+và{_H}+", re.I)
 
 if TYPE_CHECKING:
-    from .numbers_context import _Scanner
-    from .numbers_numerals import _Op
+    from .context import _Scanner
+    from .numerals import _Op
 
 
 class _Range(NamedTuple):

@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import extract_mentions, group_repeats
+from ..records import Claim, stable_id
+from ..text.normalize import normalize_text
+from .extractor import extract_mentions, group_repeats
 from .indicators import CORE_INDICATORS
-from .normalize import normalize_text
-from .records import Claim, stable_id
 
 GOLD_INDICATORS = (
     "members_recruited", "unions_founded", "funds_raised", "funds_disbursed", "members_total", "unions_total",

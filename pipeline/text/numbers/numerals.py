@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers_lexicon import _COMPONENT, _NUM, _PCT, _RUOI, _SCALE, _SCALES
+from .lexicon import _COMPONENT, _NUM, _PCT, _RUOI, _SCALE, _SCALES
 
 
 def _grouped(s: str, sep: str) -> bool:

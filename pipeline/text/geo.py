@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..rules import RulesError, load_toml, rules_dir
 from .normalize import normalize_text, normalize_with_map
-from .rules import RulesError, load_toml, rules_dir
 
 MERGER_DATE = "2025-07-01"  # new provincial governments took office (Resolution 202/2025/QH15)
 
