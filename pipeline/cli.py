@@ -15,7 +15,7 @@ from .rules import RulesError
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.runner",
     "pipeline.crawl.crawler",
-    "pipeline.audit",
+    "pipeline.audit.run",
     "pipeline.report",
     "pipeline.serve",
     "pipeline.rules",

@@ -26,8 +26,8 @@ from pipeline.audit import (
     sentence_spans,
 )
 from pipeline.cli import main
-from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS, PERCENT, VND, Article, Claim, stable_id
 from pipeline.numbers import find_quantities
+from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS, PERCENT, VND, Article, Claim, stable_id
 
 CB = "LĐLĐ tỉnh Cao Bằng"
 UNIT = {"members_recruited": "person", "members_total": "person", "beneficiaries": "person",

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pipeline.numbers import find_quantities, format_vi, parse_number, spell_vi
 from pipeline.records import (
     APPROX,
     APPROX_BELOW,
@@ -27,7 +28,6 @@ from pipeline.records import (
     Quantity,
 )
 from pipeline.text.normalize import normalize_text
-from pipeline.numbers import find_quantities, format_vi, parse_number, spell_vi
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))

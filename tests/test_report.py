@@ -27,9 +27,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.numbers import find_quantities, parse_number
 from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
 from pipeline.report import CSS, build_report, csp, render_sentence, safe_href
-from pipeline.numbers import find_quantities, parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD_TEXT = ('<script>document.title="PWNED"</script> <img src=x '
