@@ -307,46 +307,70 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
     evidence_end = q.end + (obj.end() if obj else 0)
 
     if rule.triggers is not None:
-        left = s.low[clause_lo : q.start]
-        trig = _search_last(rule.triggers, left)
-        if trig is None:
+        found = _trigger_before(rule, s, q, rs, clause_lo)
+        if found is None:
             return None
-        t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
-        gap_text = s.low[t_end : q.start]
-        gap = s.words_between(t_end, q.start) if _words(gap_text) > rule.max_gap else _words(gap_text)
-        if gap > rule.max_gap:
-            return None
-        if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
-            return None
-        if _rate_before(s, rs, clause_lo, q.start):
-            return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
-        if _same_class_between(s, q, t_end, q.start, rule=rule):
-            return None
+        t_start, gap = found
     elif rule.triggers_after is not None:
-        if obj is None and rule.unit != VND and not rule.object_in_trigger:
+        found = _trigger_after(rule, s, q, obj, clause_hi)
+        if found is None:
             return None
-        after_lo = q.end + (obj.end() if obj else 0)
-        tail = s.low[after_lo:clause_hi]
-        ta = rule.triggers_after.search(tail)
-        # Words between the amount and the verb, not counting the amount spelt out in parentheses.
-        after_words = _words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
-        if ta is None or after_words > rule.after_gap:
-            return None
-        # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
-        # after the amount must tie it to the verb that follows.
-        linked = tail.lstrip(" ,")
-        if linked.startswith("("):  # "45.500.000 đồng (Bốn mươi lăm triệu năm trăm nghìn đồng) do …"
-            linked = _PARENTHETICAL.sub(" ", linked, count=1).lstrip(" ,")
-        if rule.after_link is not None and not rule.after_link.match(linked):
-            return None
-        if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
-            return None
-        t_start = q.start
-        evidence_end = after_lo + ta.end()
-        gap = after_words
+        t_start, evidence_end, gap = found
     else:  # pragma: no cover - rejected when loading
         return None
+    if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
+        return None
+    score = rule.confidence - 0.004 * gap
+    return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
 
+
+def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_lo: int) -> tuple[int, int] | None:
+    """The rule's trigger verb a few words before the number: (its start, the words between) or None."""
+    left = s.low[clause_lo : q.start]
+    trig = _search_last(rule.triggers, left)
+    if trig is None:
+        return None
+    t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
+    gap_text = s.low[t_end : q.start]
+    gap = s.words_between(t_end, q.start) if _words(gap_text) > rule.max_gap else _words(gap_text)
+    if gap > rule.max_gap:
+        return None
+    if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
+        return None
+    if _rate_before(s, rs, clause_lo, q.start):
+        return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
+    if _same_class_between(s, q, t_end, q.start, rule=rule):
+        return None
+    return t_start, gap
+
+
+def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | None,
+                   clause_hi: int) -> tuple[int, int, int] | None:
+    """A passive verb after the number and its noun: (trigger start, evidence end, words between) or None."""
+    if obj is None and rule.unit != VND and not rule.object_in_trigger:
+        return None
+    after_lo = q.end + (obj.end() if obj else 0)
+    tail = s.low[after_lo:clause_hi]
+    ta = rule.triggers_after.search(tail)
+    # Words between the amount and the verb, not counting the amount spelt out in parentheses.
+    after_words = _words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
+    if ta is None or after_words > rule.after_gap:
+        return None
+    # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
+    # after the amount must tie it to the verb that follows.
+    linked = tail.lstrip(" ,")
+    if linked.startswith("("):  # "45.500.000 đồng (Bốn mươi lăm triệu năm trăm nghìn đồng) do …"
+        linked = _PARENTHETICAL.sub(" ", linked, count=1).lstrip(" ,")
+    if rule.after_link is not None and not rule.after_link.match(linked):
+        return None
+    if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
+        return None
+    return q.start, after_lo + ta.end(), after_words
+
+
+def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: int, evidence_end: int,
+                 clause_lo: int, clause_hi: int) -> bool:
+    """The rule's own vetoes and recipient conditions, once its trigger has been found."""
     # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
     tail_hi = _after_words(s, max(evidence_end, q.end), rule.exclude_after_words, clause_hi)
     turn = _CLAUSE_TURN.search(s.low, max(evidence_end, q.end), tail_hi)
@@ -354,7 +378,7 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         tail_hi = turn.start()
     window = s.low[t_start:tail_hi]
     if rule.exclude is not None and rule.exclude.search(window):
-        return None
+        return True
     if rule.exclude_clause is not None:
         # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
         hit = _search_last(rule.exclude_clause, s.low[:clause_hi])
@@ -364,25 +388,22 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             s.low[hit.end() : t_start]
         )
         if hit is not None and not reset:
-            return None
+            return True
     if not rule.fractions and q.kind == "fraction":
-        return None
+        return True
     if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
-        return None
+        return True
     if rule.unit == VND and _non_union_giver(s, rs, max(clause_lo, _segment_start(s, t_start)), t_start):
-        return None
+        return True
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
     around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
     if rule.recipients is not None and not rule.recipients.search(around):
-        return None
+        return True
     # Recipients that rule a reading out must be close: the money's own destination, not a later action.
-    if rule.not_recipients is not None and rule.not_recipients.search(
+    return rule.not_recipients is not None and rule.not_recipients.search(
         s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
-    ):
-        return None
-    score = rule.confidence - 0.004 * gap
-    return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
+    ) is not None
 
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
