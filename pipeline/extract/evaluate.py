@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..records import Claim, stable_id
 from ..text.normalize import normalize_text
-from .extractor import extract_mentions, group_repeats
+from .extractor import extract_mentions
 from .indicators import CORE_INDICATORS
+from .repeats import group_repeats
 
 GOLD_INDICATORS = (
     "members_recruited", "unions_founded", "funds_raised", "funds_disbursed", "members_total", "unions_total",
