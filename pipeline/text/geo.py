@@ -93,6 +93,28 @@ def _starts_with_marker(key: str, marker_keys: tuple[str, ...]) -> bool:
     return any(key.startswith(m + " ") or (m.endswith(".") and key.startswith(m)) for m in marker_keys)
 
 
+def _load_units(data: dict, province_type: dict[str, str],
+                path: str) -> tuple[list[str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+    """The post-2025 units: their names and types, and which pre-2025 provinces each merges."""
+    units: list[str] = []
+    unit_type: dict[str, str] = {}
+    after: dict[str, str] = {}
+    before: dict[str, tuple[str, ...]] = {}
+    for entry in data.get("unit_2025", []):
+        unit = normalize_text(entry["name"])
+        units.append(unit)
+        unit_type[unit] = entry.get("type", "province")
+        members = tuple(normalize_text(m) for m in _as_list(entry, "members", path))
+        for m in members:
+            if m not in province_type:
+                raise RulesError(f"{path}: unit {unit!r} lists unknown pre-2025 province {m!r}")
+            if m in after:
+                raise RulesError(f"{path}: {m!r} is merged into both {after[m]!r} and {unit!r}")
+            after[m] = unit
+        before[unit] = members
+    return units, unit_type, after, before
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> _Gazetteer:
     data = load_toml(Path(path))
@@ -128,22 +150,7 @@ def _load(path: str) -> _Gazetteer:
     for n in contextual:
         needs_context.add(_key(n))
 
-    units: list[str] = []
-    unit_type: dict[str, str] = {}
-    after: dict[str, str] = {}
-    before: dict[str, tuple[str, ...]] = {}
-    for entry in data.get("unit_2025", []):
-        unit = normalize_text(entry["name"])
-        units.append(unit)
-        unit_type[unit] = entry.get("type", "province")
-        members = tuple(normalize_text(m) for m in _as_list(entry, "members", path))
-        for m in members:
-            if m not in province_type:
-                raise RulesError(f"{path}: unit {unit!r} lists unknown pre-2025 province {m!r}")
-            if m in after:
-                raise RulesError(f"{path}: {m!r} is merged into both {after[m]!r} and {unit!r}")
-            after[m] = unit
-        before[unit] = members
+    units, unit_type, after, before = _load_units(data, province_type, path)
     missing = [p for p in provinces if p not in after]
     if missing:
         raise RulesError(f"{path}: no post-2025 unit for {missing}")

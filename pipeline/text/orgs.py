@@ -272,63 +272,26 @@ def _trailing_province(t: str, r: _Rules, p: _Parsed) -> None:
             p.province, p.end = found
 
 
-def _parse_at(t: str, a: re.Match[str], r: _Rules) -> _Parsed | None:
-    kind = r.anchor_kind.get(re.sub(r"\s+", " ", a.group()).lower(), "union")
-    before = t[max(0, a.start() - 12) : a.start()]
-    if r.generic_before.search(before):
+def _federation(t: str, pos: int, r: _Rules, p: _Parsed) -> _Parsed | None:
+    """Liên đoàn Lao động + place: a province's federation, or a district's."""
+    p.form = "federation"
+    if not _place(t, pos, r, p):
         return None
-    pos = a.end()
-    if b := r.bracket.match(t, pos):
-        pos = b.end()
-    p = _Parsed(form="", level="", start=a.start(), end=pos, anchor=a.group())
+    if p.marker in ("huyện", "huyện đảo", "quận", "thị xã", "thị trấn"):
+        p.level = DISTRICT
+    elif p.marker in ("thành phố", "tp", "t.p") and (
+        p.place_name or (p.province and geo.province_type(p.province) != "city")
+    ):
+        p.level = DISTRICT  # a city inside a province ("thành phố Tuyên Quang")
+    elif p.marker in ("phường", "xã", "đặc khu"):
+        p.level = DISTRICT
+    else:
+        p.level = PROVINCE
+    return p
 
-    if kind == "national":
-        p.form, p.level = "national", NATIONAL
-        if c := r.country.match(t, pos):
-            p.end = c.end()
-        return p
 
-    if kind == "federation":
-        p.form = "federation"
-        if not _place(t, pos, r, p):
-            return None
-        if p.marker in ("huyện", "huyện đảo", "quận", "thị xã", "thị trấn"):
-            p.level = DISTRICT
-        elif p.marker in ("thành phố", "tp", "t.p") and (
-            p.place_name or (p.province and geo.province_type(p.province) != "city")
-        ):
-            p.level = DISTRICT  # a city inside a province ("thành phố Tuyên Quang")
-        elif p.marker in ("phường", "xã", "đặc khu"):
-            p.level = DISTRICT
-        else:
-            p.level = PROVINCE
-        return p
-
-    if kind == "professional":
-        end = _name_end(t, pos, r)
-        if not any(w[0].isupper() for w in t[pos:end].split()):
-            return None
-        p.form, p.level, p.end, p.name = "grassroots", GRASSROOTS, end, t[a.start() : end]
-        p.province = _province_in(t[pos:end])
-        return p
-
-    if kind == "union" and a.group().upper() == "CĐ" and r.college_before.search(before):
-        return None  # "trường CĐ Y tế": a college
-    if kind == "union" and r.not_after_union.match(t, pos):
-        return None
-
-    if kind == "cdcs" or (kind == "union" and (g := r.grassroots_word.match(t, pos))):
-        if kind == "union":
-            pos = g.end()
-            if b := r.bracket.match(t, pos):
-                pos = b.end()
-        return _grassroots(t, a, pos, r, p, with_head=False)
-
-    if kind == "cdvc":
-        p.sector = r.sectors.get("viên chức")
-        return _sector_tail(t, pos, r, p)
-
-    # kind == "union": Công đoàn / CĐ + …
+def _union_tail(t: str, a: re.Match[str], pos: int, r: _Rules, p: _Parsed) -> _Parsed | None:
+    """What follows "Công đoàn" / "CĐ": the country, a zone, a sector, a company, or a place."""
     if c := r.country.match(t, pos):
         p.form, p.level, p.end = "vietnam", NATIONAL, c.end()
         return p
@@ -367,6 +330,53 @@ def _parse_at(t: str, a: re.Match[str], r: _Rules) -> _Parsed | None:
     else:
         p.level = PROVINCE
     return p
+
+
+
+def _parse_at(t: str, a: re.Match[str], r: _Rules) -> _Parsed | None:
+    kind = r.anchor_kind.get(re.sub(r"\s+", " ", a.group()).lower(), "union")
+    before = t[max(0, a.start() - 12) : a.start()]
+    if r.generic_before.search(before):
+        return None
+    pos = a.end()
+    if b := r.bracket.match(t, pos):
+        pos = b.end()
+    p = _Parsed(form="", level="", start=a.start(), end=pos, anchor=a.group())
+
+    if kind == "national":
+        p.form, p.level = "national", NATIONAL
+        if c := r.country.match(t, pos):
+            p.end = c.end()
+        return p
+
+    if kind == "federation":
+        return _federation(t, pos, r, p)
+
+    if kind == "professional":
+        end = _name_end(t, pos, r)
+        if not any(w[0].isupper() for w in t[pos:end].split()):
+            return None
+        p.form, p.level, p.end, p.name = "grassroots", GRASSROOTS, end, t[a.start() : end]
+        p.province = _province_in(t[pos:end])
+        return p
+
+    if kind == "union" and a.group().upper() == "CĐ" and r.college_before.search(before):
+        return None  # "trường CĐ Y tế": a college
+    if kind == "union" and r.not_after_union.match(t, pos):
+        return None
+
+    if kind == "cdcs" or (kind == "union" and (g := r.grassroots_word.match(t, pos))):
+        if kind == "union":
+            pos = g.end()
+            if b := r.bracket.match(t, pos):
+                pos = b.end()
+        return _grassroots(t, a, pos, r, p, with_head=False)
+
+    if kind == "cdvc":
+        p.sector = r.sectors.get("viên chức")
+        return _sector_tail(t, pos, r, p)
+
+    return _union_tail(t, a, pos, r, p)
 
 
 def _sector_tail(t: str, pos: int, r: _Rules, p: _Parsed) -> _Parsed:
