@@ -78,11 +78,18 @@ article.doc{border-top:1px solid var(--line);padding-top:.6rem;margin-top:1.2rem
 .entities{line-height:2.1;direction:ltr}
 mark.entity{padding:.15em .4em;margin:0 .15em;border-radius:.35em;background:#ffe08a}
 .ent-label{font-size:.72em;font-weight:700;margin-left:.4rem;vertical-align:middle;text-transform:uppercase}
-mark.ent-members_recruited,mark.ent-members_total{background:#ffe08a}
-mark.ent-unions_founded,mark.ent-unions_total{background:#b6e3c6}
-mark.ent-funds_raised,mark.ent-funds_disbursed{background:#bcdcf5}
-mark.ent-beneficiaries,mark.ent-officials_trained,mark.ent-initiatives,mark.ent-agreements_signed{background:#e2d5f5}
 """.strip()
+
+
+def page_css(rs: Any = None) -> str:
+    """CSS plus one highlight colour per indicator (`color` in its rule file), grouped by colour."""
+    from .extract.indicators import default_ruleset
+
+    by_color: dict[str, list[str]] = {}
+    for ind in (rs or default_ruleset()).indicators:
+        if _LABEL_OK.match(ind.name):
+            by_color.setdefault(ind.color, []).append(f"mark.ent-{ind.name}")
+    return "\n".join([CSS, *(f"{','.join(sel)}{{background:{color}}}" for color, sel in by_color.items())])
 
 
 def e(v: Any) -> str:
@@ -395,15 +402,16 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
         for ind, png in charts(panel)
     ) or '<p class="muted">Không có số liệu có kỳ báo cáo để vẽ. <span class="en">No dated figures to chart.</span></p>'
     when = (generated or date.today()).isoformat()
+    style = page_css()
     return f"""<!DOCTYPE html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp(CSS)}">
+<meta http-equiv="Content-Security-Policy" content="{csp(style)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>unionclaims — báo cáo số liệu công đoàn</title>
-<style>{CSS}</style>
+<style>{style}</style>
 </head>
 <body>
 <header>

@@ -16,7 +16,6 @@ from ..dataset import (
     periods_overlap,
 )
 from .findings import (
-    STOCK_INDICATORS,
     Finding,
     _claim_num,
     _claim_value_en,
@@ -25,6 +24,7 @@ from .findings import (
     _where,
     _who,
     indicator_label,
+    stock_indicators,
 )
 from .text import rounding_radius
 
@@ -180,10 +180,11 @@ def _sentence_text(c: dict, texts: dict[str, str]) -> str:
 def check_missing_periods(claims: list[dict], articles: dict[str, dict]) -> list[Finding]:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     named: dict[str, list[str]] = defaultdict(list)
+    stocks = stock_indicators()
     for c in claims:
         if c.get("period_text") and c["period_text"] not in named[c["doc_id"]]:
             named[c["doc_id"]].append(c["period_text"])
-        if c["is_target"] or c["indicator"] in STOCK_INDICATORS:
+        if c["is_target"] or c["indicator"] in stocks:
             continue  # totals ("hiện có …") refer to the publication date by convention
         if not c.get("period_text") and not c.get("period_start"):
             by_doc[c["doc_id"]].append(c)

@@ -12,9 +12,6 @@ from ..schema import TABLES
 AUDIT_COLUMNS: tuple[str, ...] = TABLES["audit"].names
 SEVERITIES = ("info", "warning", "error")
 
-# Indicators that count a stock at a point in time rather than a flow over a period.
-STOCK_INDICATORS = frozenset({"members_total", "unions_total"})
-MONEY_INDICATORS = frozenset({"funds_raised", "funds_disbursed"})
 # Robust z-score (Iglewicz & Hoaglin): 0.6745·(x − median)/MAD; |z| > 3.5 is an outlier.
 Z_LIMIT = 3.5
 MIN_REFERENCE = 4  # points needed besides the one tested
@@ -134,6 +131,21 @@ def _claim_num(c: dict) -> str:
     if c.get("value") is not None:
         return _num(c["value"])
     return f"{_num(c.get('value_min'))}-{_num(c.get('value_max'))}"
+
+
+def stock_indicators() -> frozenset[str]:
+    """Indicators that count a stock at a point in time rather than a flow over a period (`stock = true`
+    in their rule file)."""
+    from ..extract.indicators import indicators_where
+
+    return indicators_where(lambda ind: ind.stock)
+
+
+def money_indicators() -> frozenset[str]:
+    """Indicators counted in money (`unit = "VND"` in their rule file)."""
+    from ..extract.indicators import indicators_where
+
+    return indicators_where(lambda ind: ind.money)
 
 
 def indicator_label(name: str, lang: str = "vi") -> str:

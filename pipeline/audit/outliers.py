@@ -17,9 +17,7 @@ from ..records import VND, Quantity
 from .findings import (
     MAD_FLOOR,
     MIN_REFERENCE,
-    MONEY_INDICATORS,
     PER_HEAD_CEILING,
-    STOCK_INDICATORS,
     Z_LIMIT,
     Finding,
     _claim_num,
@@ -32,6 +30,8 @@ from .findings import (
     fmt_en,
     fmt_vi,
     indicator_label,
+    money_indicators,
+    stock_indicators,
 )
 
 # --------------------------------------------------------------------------- outliers
@@ -50,7 +50,7 @@ def annual_rate(c: dict) -> float | None:
     v = c.get("value")
     if v is None or v <= 0:
         return None
-    if c["indicator"] in STOCK_INDICATORS:
+    if c["indicator"] in stock_indicators():
         return float(v)
     s, e = parse_date(c.get("period_start")), parse_date(c.get("period_end"))
     if s is None or e is None:
@@ -103,8 +103,9 @@ def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str,
     for c in claims:
         by_doc[c["doc_id"]].append(c)
     per_head: list[tuple[dict, float, float, dict | None]] = []
+    money = money_indicators()
     for c in results:
-        if c["indicator"] not in MONEY_INDICATORS:
+        if c["indicator"] not in money:
             continue
         rc = _recipient_count(c, by_doc, texts, quantities)
         if rc is not None and rc[0] > 0:
@@ -140,6 +141,7 @@ def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str,
 def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
     """Against the body's own history (annualised flows, log scale); also the claim ids it flagged."""
     findings: list[Finding] = []
+    stocks = stock_indicators()
     series: dict[tuple, list[tuple[dict, float]]] = defaultdict(list)
     for c in results:
         rate = annual_rate(c)
@@ -160,8 +162,8 @@ def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
             if abs(z) <= Z_LIMIT:
                 continue
             flagged.add(c["claim_id"])
-            per_vi = "" if indicator in STOCK_INDICATORS else "/năm"
-            per_en = "" if indicator in STOCK_INDICATORS else " a year"
+            per_vi = "" if indicator in stocks else "/năm"
+            per_en = "" if indicator in stocks else " a year"
             findings.append(Finding(
                 check="outlier", severity="warning",
                 message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {_who(c)}, {_period_vi(c)}) ≈ "
@@ -181,6 +183,7 @@ def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
 def _province_outliers(results: list[dict], flagged: set[str]) -> list[Finding]:
     """Against other provinces, per member (size = the province's latest total membership)."""
     findings: list[Finding] = []
+    stocks = stock_indicators()
     size: dict[str, tuple[str, float]] = {}
     for c in results:
         if c["indicator"] == "members_total" and c.get("province"):
@@ -192,7 +195,7 @@ def _province_outliers(results: list[dict], flagged: set[str]) -> list[Finding]:
     for c in results:
         p = norm_name(c.get("province"))
         rate = annual_rate(c)
-        if c["indicator"] in STOCK_INDICATORS or p not in size or rate is None:
+        if c["indicator"] in stocks or p not in size or rate is None:
             continue
         intensity = rate / size[p][1] * 1000
         cur = by_ind[c["indicator"]].get(p)

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records import Claim, stable_id
 from ..text.normalize import normalize_text
 from .extractor import extract_mentions
-from .indicators import CORE_INDICATORS
+from .indicators import Indicator, RuleSet, default_ruleset
 from .repeats import group_repeats
 
-GOLD_INDICATORS = (
-    "members_recruited", "unions_founded", "funds_raised", "funds_disbursed", "members_total", "unions_total",
-)
+# Row order of the report: core indicators, then other flows, then stocks; people, organisations, other
+# counts, money; then by name.
+_UNIT_ORDER = {"person": 0, "organization": 1, "count": 2, "percent": 3, "VND": 4}
 
 
 class GoldFileError(ValueError):
@@ -114,9 +115,26 @@ def predict(excerpt: Excerpt) -> list[Prediction]:
     return [Prediction(claim=g[0], spans=[(c.start, c.end) for c in g]) for g in group_repeats(mentions, excerpt.text)]
 
 
-def score_excerpt(excerpt: Excerpt, predictions: list[Prediction]) -> Outcome:
-    scored = [p for p in predictions if p.claim.indicator in GOLD_INDICATORS]
-    unscored = [p for p in predictions if p.claim.indicator not in GOLD_INDICATORS]
+def _row_key(name: str, ind: Indicator | None) -> tuple:
+    if ind is None:  # in the gold file only
+        return (3, 9, name)
+    return (0 if ind.core else 1 + ind.stock, _UNIT_ORDER.get(ind.unit, 9), name)
+
+
+def scored_indicators(excerpts: list[Excerpt], rs: RuleSet | None = None) -> tuple[str, ...]:
+    """The indicators `eval` scores: every one with a claim in the gold excerpts, and every one the rules
+    define unless its rule file says `scored = false` (one the gold data does not annotate)."""
+    rs = rs or default_ruleset()
+    defined = {ind.name: ind for ind in rs.indicators}
+    names = {c["indicator"] for e in excerpts for c in e.claims if c.get("indicator")}
+    names |= {ind.name for ind in rs.indicators if ind.scored}
+    return tuple(sorted(names, key=lambda n: _row_key(n, defined.get(n))))
+
+
+def score_excerpt(excerpt: Excerpt, predictions: list[Prediction], indicators: Iterable[str] | None = None) -> Outcome:
+    names = set(scored_indicators([excerpt]) if indicators is None else indicators)
+    scored = [p for p in predictions if p.claim.indicator in names]
+    unscored = [p for p in predictions if p.claim.indicator not in names]
     free = list(scored)
     matched, missed = [], []
     for g in excerpt.claims:
@@ -167,15 +185,20 @@ class Report:
     matched_pairs: int
     outcomes: list[Outcome]
     calibration: list[tuple[str, int, float]]
+    indicators: tuple[str, ...] = ()  # the scored indicators, in the report's row order
+    core_indicators: tuple[str, ...] = ()  # those of them marked `core = true`
 
 
-def evaluate(excerpts: list[Excerpt]) -> Report:
+def evaluate(excerpts: list[Excerpt], rs: RuleSet | None = None) -> Report:
+    rs = rs or default_ruleset()
+    indicators = scored_indicators(excerpts, rs)
+    core_names = tuple(n for n in indicators if any(i.name == n and i.core for i in rs.indicators))
     per: dict[str, Counts] = defaultdict(Counts)
     outcomes = []
     q_ok = t_ok = pairs = 0
     conf_pairs: list[tuple[float, bool]] = []
     for ex in excerpts:
-        o = score_excerpt(ex, predict(ex))
+        o = score_excerpt(ex, predict(ex), indicators)
         outcomes.append(o)
         for g, p in o.matched:
             per[g["indicator"]].tp += 1
@@ -190,7 +213,7 @@ def evaluate(excerpts: list[Excerpt]) -> Report:
             conf_pairs.append((p.claim.confidence, False))
     core, overall = Counts(), Counts()
     for name, c in per.items():
-        for agg in [overall] + ([core] if name in CORE_INDICATORS else []):
+        for agg in [overall] + ([core] if name in core_names else []):
             agg.tp += c.tp
             agg.fp += c.fp
             agg.fn += c.fn
@@ -204,6 +227,7 @@ def evaluate(excerpts: list[Excerpt]) -> Report:
         per_indicator=dict(per), core=core, overall=overall,
         qualifier_acc=q_ok / pairs if pairs else 1.0, target_acc=t_ok / pairs if pairs else 1.0,
         matched_pairs=pairs, outcomes=outcomes, calibration=calibration,
+        indicators=indicators, core_indicators=core_names,
     )
 
 
@@ -220,11 +244,12 @@ def rule_counts(report: Report) -> dict[str, tuple[int, int]]:
 
 def format_report(report: Report, show_errors: bool = True) -> str:
     lines = [f"{'indicator':<20} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'rec':>6} {'f1':>6}"]
-    order = [i for i in GOLD_INDICATORS if i in report.per_indicator]
+    order = [i for i in report.indicators if i in report.per_indicator]
     for name in order:
         c = report.per_indicator[name]
         lines.append(f"{name:<20} {c.tp:>4} {c.fp:>4} {c.fn:>4} {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}")
-    for label, c in (("CORE (3 indicators)", report.core), ("ALL (6 indicators)", report.overall)):
+    labels = (f"CORE ({len(report.core_indicators)} indicators)", f"ALL ({len(report.indicators)} indicators)")
+    for label, c in zip(labels, (report.core, report.overall), strict=True):
         lines.append(f"{label:<20} {c.tp:>4} {c.fp:>4} {c.fn:>4} {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>6.3f}")
     lines.append(
         f"matched pairs: {report.matched_pairs}   qualifier accuracy: {report.qualifier_acc:.3f}   "

@@ -119,11 +119,6 @@ def extract_mentions(
     return claims
 
 
-# Indicators reported against a plan as "achieved/target" fractions ("kết nạp 76/50 …, đạt 150% chỉ tiêu",
-# "Phát triển đoàn viên: 3.048/2.800"): what else would a fraction of recruits or foundings be.
-_PLANNED = {"members_recruited", "unions_founded", "agreements_signed"}
-
-
 def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
     ctx = _context_for(s, q.start, prev_sentences, published, province, org)
     if rs.indicator(m.rule.indicator).stock and ctx.period_end:
@@ -166,8 +161,9 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, pr
         vals = [(None, q.value_min, q.value_max, target)]
     else:
         vals = [(q.value, None, None, target)]
-        # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target.
-        if q.kind == "fraction" and q.denominator is not None and m.rule.indicator in _PLANNED:
+        # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target, for indicators
+        # reported against a plan (`against_plan` in their rule file).
+        if q.kind == "fraction" and q.denominator is not None and rs.indicator(m.rule.indicator).against_plan:
             vals.append((q.denominator, None, None, True))
     for value, vmin, vmax, is_target in vals:
         cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)

@@ -10,6 +10,7 @@ rule adds its own tests. `_common.toml` holds the vocabulary shared by all indic
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,10 @@ class Rule:
     fractions: bool = True  # accepts "N/M" quantities (participation fractions are not totals)
 
 
+DEFAULT_COLOR = "#e2d5f5"
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
 @dataclass(frozen=True)
 class Indicator:
     name: str
@@ -90,7 +95,15 @@ class Indicator:
     counter_examples: tuple[str, ...]
     path: str
     labels: re.Pattern[str] | None = None  # table/list labels: "Kết nạp đoàn viên: 8.127 người"
-    stock: bool = False  # a level at a point in time (totals), not a flow over a period
+    stock: bool = False  # a level at a point in time (totals), not a flow over a period: its period is the
+    # date it holds at, and the audit does not annualise it
+    against_plan: bool = False  # reported as "achieved/plan" fractions: the denominator is a target claim
+    color: str = DEFAULT_COLOR  # the report's highlight of its claims
+    scored: bool = True  # `unionclaims eval` scores it even when the gold file has none of its claims
+
+    @property
+    def money(self) -> bool:
+        return self.unit == "VND"
 
 
 @dataclass(frozen=True)
@@ -144,7 +157,8 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
 
 
 _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause",
-                   "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock"}
+                   "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock",
+                   "against_plan", "color", "scored"}
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
@@ -202,6 +216,9 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         )
     if not rules:
         raise RulesError(f"{path}: no [[rules]]")
+    color = data.get("color", DEFAULT_COLOR)
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
     return Indicator(
         name=name,
         unit=unit,
@@ -214,6 +231,9 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         path=path,
         labels=phrase_pattern(_list(data, "labels", path)),
         stock=bool(data.get("stock", False)),
+        against_plan=bool(data.get("against_plan", False)),
+        color=color,
+        scored=bool(data.get("scored", True)),
     )
 
 
@@ -288,4 +308,7 @@ def default_ruleset(folder: str | None = None) -> RuleSet:
     return load_ruleset(Path(folder) if folder else None)
 
 
-CORE_INDICATORS = ("members_recruited", "unions_founded", "funds_raised")
+def indicators_where(test: Callable[[Indicator], bool], rs: RuleSet | None = None) -> frozenset[str]:
+    """Names of the indicators of the rules (default: rules_dir()) for which test(indicator) holds."""
+    rs = rs or default_ruleset()
+    return frozenset(ind.name for ind in rs.indicators if test(ind))
