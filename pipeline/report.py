@@ -10,7 +10,6 @@ itself but *not* the label, the title or knowledge-base links — so labels are 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import html
@@ -34,9 +33,8 @@ from .audit import (
     indicator_label,
     load_outputs,
 )
-from .cli import CliError
 from .dataset import build_facts, build_panel, claim_records, clean, parse_date, to_bool
-from .io import write_text_atomic
+from .io import OutputsError, write_text_atomic
 from .records import VND
 
 log = logging.getLogger(__name__)
@@ -444,7 +442,7 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         facts = pd.read_parquet(out_dir / "facts.parquet") if (out_dir / "facts.parquet").exists() else None
         panel = pd.read_parquet(out_dir / "panel.parquet") if (out_dir / "panel.parquet").exists() else None
     except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
-        raise CliError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
+        raise OutputsError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
     if facts is None or panel is None:
         facts = build_facts(claims, articles)
         panel = build_panel(facts)
@@ -454,10 +452,10 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         try:
             audit = pd.read_csv(audit_csv, dtype=str, keep_default_na=False)
         except Exception as exc:  # noqa: BLE001
-            raise CliError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
+            raise OutputsError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
         missing = [c for c in AUDIT_COLUMNS if c not in audit.columns]
         if missing:
-            raise CliError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
+            raise OutputsError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
     else:
         log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)", audit_csv)
         audit = audit_tables(claims, articles, versions, find_quantities=default_quantity_finder())
@@ -471,15 +469,3 @@ def write_report(out_dir: Path) -> Path:
     target = out_dir / "report.html"
     write_text_atomic(target, page)
     return target
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    target = write_report(Path(args.out))
-    print(f"unionclaims report: {target} ({target.stat().st_size // 1024} KiB, self-contained, works offline)")
-    return 0
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write DIR/report.html: summary, charts, findings, every claim in context")
-    p.add_argument("--out", default="output", help="output folder written by `unionclaims run` (default: output/)")
-    p.set_defaults(func=_cmd_report)

@@ -138,16 +138,3 @@ def check_all() -> list[str]:
     files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites]
     return [str(f) for f in files]
-
-
-def _cmd_rules_check(args: Any) -> int:
-    files = check_all()
-    print(f"{len(files)} rules files valid in {rules_dir()}")
-    return 0
-
-
-def add_cli(sub: Any) -> None:
-    p = sub.add_parser("rules", help="work with the rules files (rules/)")
-    rsub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    c = rsub.add_parser("check", help="validate every rules file: unknown keys, wrong types, bad patterns")
-    c.set_defaults(func=_cmd_rules_check)

@@ -39,12 +39,12 @@ from .health import (
     check_quiet_sites,
 )
 from .outliers import annual_rate, check_outliers, robust_z
-from .run import add_cli, audit_tables, load_outputs, run_audit
+from .run import audit_tables, load_outputs, run_audit
 from .text import line_spans, sentence_spans
 
 __all__ = [
     "AUDIT_COLUMNS", "SEVERITIES", "Finding", "QuantityFinder", "SiteActivity", "activity_from_articles",
-    "activity_from_crawl_state", "add_cli", "annual_rate", "audit_tables", "check_arithmetic", "check_article_flags",
+    "activity_from_crawl_state", "annual_rate", "audit_tables", "check_arithmetic", "check_article_flags",
     "check_conflicts", "check_differences", "check_missing_periods", "check_outliers", "check_quiet_sites",
     "check_ratios", "check_silent_edits", "check_sums", "check_targets", "compatible_values",
     "default_quantity_finder", "fmt_en", "fmt_vi", "indicator_label", "line_spans", "load_outputs", "robust_z",

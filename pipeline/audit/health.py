@@ -9,11 +9,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..cli import CliError
 from ..dataset import (
     clean,
     parse_date,
 )
+from ..io import OutputsError
 from .findings import QUIET_DAYS, Finding, _finding_for_doc, _where
 
 # --------------------------------------------------------------------------- site health
@@ -136,6 +136,6 @@ def activity_from_crawl_state(path: Path) -> list[SiteActivity] | None:
     try:
         rows = store.site_activity(path)
     except Exception as exc:  # noqa: BLE001 - StoreError, sqlite3 errors: one line naming the file
-        raise CliError(f"{path}: crawl state not readable ({exc})") from exc
+        raise OutputsError(f"{path}: crawl state not readable ({exc})") from exc
     return [SiteActivity(str(r.get("site")), r.get("latest_published") or r.get("last_new_article_at"),
                          r.get("last_crawl_at")) for r in rows]

@@ -1,8 +1,7 @@
-"""All the checks in order (`audit_tables`) and the I/O edge (`run_audit`, `unionclaims audit`)."""
+"""All the checks in order (`audit_tables`) and the I/O edge (`run_audit`; the command is pipeline/cli/audit.py)."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import logging
@@ -14,13 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import CliError
 from ..dataset import (
     claim_records,
     clean,
-    parse_date,
 )
-from ..io import read_table, write_sqlite, write_table
+from ..io import OutputsError, read_table, write_sqlite, write_table
 from ..records import Quantity
 from .arithmetic import QuantityFinder, check_arithmetic, default_quantity_finder
 from .consistency import check_conflicts, check_missing_periods, check_silent_edits, check_targets
@@ -145,18 +142,18 @@ def audit_tables(
 
 
 def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """claims, articles and claim versions from what `unionclaims run` wrote; CliError if missing."""
+    """claims, articles and claim versions from what `unionclaims run` wrote; OutputsError if missing."""
     if not out_dir.is_dir():
-        raise CliError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
+        raise OutputsError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
     frames = []
     for name in ("claims.parquet", "articles.parquet"):
         p = out_dir / name
         if not p.exists():
-            raise CliError(f"{p}: missing (run `unionclaims run --out {out_dir}` first)")
+            raise OutputsError(f"{p}: missing (run `unionclaims run --out {out_dir}` first)")
         try:
             frames.append(read_table(p))
         except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
-            raise CliError(f"{p}: not a readable Parquet file ({exc.__class__.__name__})") from exc
+            raise OutputsError(f"{p}: not a readable Parquet file ({exc.__class__.__name__})") from exc
     versions = None
     db = out_dir / "unionclaims.sqlite"
     if db.exists():
@@ -169,7 +166,7 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
             finally:
                 con.close()
         except sqlite3.DatabaseError as exc:
-            raise CliError(f"{db}: not a readable SQLite database ({exc})") from exc
+            raise OutputsError(f"{db}: not a readable SQLite database ({exc})") from exc
     return frames[0], frames[1], versions
 
 
@@ -186,39 +183,7 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
         df = audit_tables(claims, articles, versions, activity, find_quantities=finder, as_of=as_of,
                           quiet_days=quiet_days)
     except ValueError as exc:
-        raise CliError(f"{out_dir}: {exc}") from exc
+        raise OutputsError(f"{out_dir}: {exc}") from exc
     write_table(out_dir, "audit", df, ("csv",))
     write_sqlite(out_dir / "unionclaims.sqlite", {"audit": df})
     return df
-
-
-def _cmd_audit(args: argparse.Namespace) -> int:
-    as_of = None
-    if args.as_of:
-        as_of = parse_date(args.as_of)
-        if as_of is None:
-            raise CliError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD)")
-    if args.quiet_days < 1:
-        raise CliError(f"--quiet-days {args.quiet_days}: must be at least 1")
-    out = Path(args.out)
-    df = run_audit(out, crawl_state=Path(args.state) if args.state else None, as_of=as_of,
-                   quiet_days=args.quiet_days)
-    counts = df.groupby(["severity", "check"]).size() if len(df) else {}
-    print(f"unionclaims audit: {len(df)} finding(s) → {out / 'audit.csv'} and table `audit` in "
-          f"{out / 'unionclaims.sqlite'}")
-    for (sev, check), n in (counts.items() if len(df) else []):
-        print(f"  {sev:8} {check:24} {n}")
-    return 0
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("audit", help="check the extracted numbers; write DIR/audit.csv and the `audit` table")
-    p.add_argument("--out", default="output", help="output folder written by `unionclaims run` (default: output/)")
-    p.add_argument("--state", default=None,
-                   help="crawl state for the site_quiet check (default: DIR/crawl.sqlite when present)")
-    p.add_argument("--quiet-days", type=int, default=QUIET_DAYS,
-                   help=f"days without a new article before a site counts as quiet (default {QUIET_DAYS})")
-    p.add_argument("--as-of", default=None, help="date the quiet-site check counts to (default: the last crawl)")
-    p.set_defaults(func=_cmd_audit)
-
-

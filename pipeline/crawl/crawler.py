@@ -13,7 +13,6 @@ Sites are crawled in parallel (one worker per site at a time); within a site pag
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import ipaddress
 import json
@@ -464,13 +463,3 @@ class Crawler(RobotsMixin, PagesMixin):
                 ok, why = self.store.site_run_outcome(self.run_id, site)
                 if not ok:
                     report.dead.append((site, why or "no page answered"))
-
-
-# ---------------------------------------------------------------------- CLI
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    from .commands import add_cli as add  # imported late: crawl_cli imports this module
-
-    add(sub)
-

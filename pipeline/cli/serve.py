@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .cli import CliError
+from . import CliError
 
 TABLES = {
     "claims": "One row per extracted claim (latest crawl version of each article). See output/README.md.",

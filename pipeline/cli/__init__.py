@@ -1,4 +1,6 @@
-"""`unionclaims` command line. Each stage module contributes its subcommands through `add_cli(subparsers)`."""
+"""`unionclaims` command line: one module per command (run/extract/eval, crawl, audit, report, serve, rules),
+each with `add_cli(subparsers)`. Commands turn the library's own errors (RulesError, InputError,
+OutputsError, …) into one line on stderr and exit code 2."""
 
 from __future__ import annotations
 
@@ -7,18 +9,19 @@ import importlib
 import logging
 import sys
 
-from . import __version__
-from .rules import RulesError
+from .. import __version__
+from ..io import OutputsError
+from ..rules import RulesError
 
 # Modules that expose `add_cli(subparsers)`; each adds its subcommand(s) with set_defaults(func=...),
 # where func(args) returns the exit code.
 COMMAND_MODULES: tuple[str, ...] = (
-    "pipeline.runner",
-    "pipeline.crawl.crawler",
-    "pipeline.audit.run",
-    "pipeline.report",
-    "pipeline.serve",
-    "pipeline.rules",
+    "pipeline.cli.run",
+    "pipeline.cli.crawl",
+    "pipeline.cli.audit",
+    "pipeline.cli.report",
+    "pipeline.cli.serve",
+    "pipeline.cli.rules",
 )
 
 
@@ -51,13 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CliError, RulesError) as exc:
+    except (CliError, RulesError, OutputsError) as exc:
         print(f"unionclaims {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"unionclaims {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

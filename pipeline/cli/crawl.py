@@ -8,10 +8,10 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from ..crawl.crawler import Crawler, CrawlError, CrawlReport
+from ..crawl.fetch import CrawlSettings
 from ..rules import RulesError
 from ..sites import load_sites
-from .crawler import Crawler, CrawlError, CrawlReport
-from .fetch import CrawlSettings
 
 
 def print_report(report: CrawlReport, file=None) -> None:
@@ -113,7 +113,7 @@ def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
 
 
 def _cmd_crawl(args: argparse.Namespace) -> int:
-    from ..cli import CliError
+    from . import CliError
 
     try:
         sites = load_sites([Path(p) for p in args.sites] if args.sites else None)
