@@ -48,8 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.clean import clean_html  # noqa: E402
-from pipeline.clean_dom import paragraphs, parse_html  # noqa: E402
+from pipeline.clean.cleaner import clean_html  # noqa: E402
+from pipeline.clean.dom import paragraphs, parse_html  # noqa: E402
 
 WARMUP_PAGES = 3
 _TOKEN = re.compile(r"\w+")

@@ -5,7 +5,7 @@
     .venv/bin/python bench/crawl.py --polite        # one polite crawl of one site; prints its request log
 
 Throughput counts every fetch (robots.txt, sitemaps, feed, listings, articles). With cleaning on, each
-article also goes through pipeline.clean (the change/spam check), which dominates the time.
+article also goes through pipeline.clean.cleaner (the change/spam check), which dominates the time.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from testsite.crawling import Workspace, write_rules  # noqa: E402
 from testsite.server import serve_sites  # noqa: E402
 
-from pipeline.archive import scan_warc, warc_files  # noqa: E402
-from pipeline.crawl import Crawler  # noqa: E402
-from pipeline.fetch import CrawlSettings  # noqa: E402
+from pipeline.crawl.archive import scan_warc, warc_files  # noqa: E402
+from pipeline.crawl.crawler import Crawler  # noqa: E402
+from pipeline.crawl.fetch import CrawlSettings  # noqa: E402
 from pipeline.sites import load_sites  # noqa: E402
 
 
@@ -80,7 +80,7 @@ def polite_log(delay: float, crawl_delay: float, articles: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=50, help="articles per site (default 50)")
-    ap.add_argument("--no-clean", action="store_true", help="hash whole pages instead of pipeline.clean text")
+    ap.add_argument("--no-clean", action="store_true", help="hash whole pages instead of pipeline.clean.cleaner text")
     ap.add_argument("--no-fsync", action="store_true", help="do not fsync WARC writes")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--polite", action="store_true", help="print the request log of one polite crawl instead")

@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import extract  # noqa: E402
-from pipeline.clean import clean_text  # noqa: E402
+from pipeline.clean.cleaner import clean_text  # noqa: E402
+from pipeline.extract import extractor as extract  # noqa: E402
+from pipeline.extract import sentences as sentmod  # noqa: E402
 
 
 def _texts(gold: Path | None) -> list[str]:
@@ -47,16 +48,16 @@ def _run(texts: list[str], gate: bool) -> tuple[float, float, int, int]:
     from underthesea import sent_tokenize, word_tokenize
 
     sent_t, word_t = _Timer(sent_tokenize), _Timer(word_tokenize)
-    extract._sent_tokenize.cache_clear()
-    extract._word_tokenize.cache_clear()
-    orig_sent, orig_word = extract._sent_tokenize, extract._word_tokenize
-    extract._sent_tokenize = lambda: sent_t  # type: ignore[assignment]
-    extract._word_tokenize = lambda: word_t  # type: ignore[assignment]
+    sentmod._sent_tokenize.cache_clear()
+    sentmod._word_tokenize.cache_clear()
+    orig_sent, orig_word = sentmod._sent_tokenize, sentmod._word_tokenize
+    sentmod._sent_tokenize = lambda: sent_t  # type: ignore[assignment]
+    sentmod._word_tokenize = lambda: word_t  # type: ignore[assignment]
     try:
         start = time.perf_counter()
         sentences = 0
         for text in texts:
-            spans = extract.split_sentences(text)
+            spans = sentmod.split_sentences(text)
             sentences += len(spans)
             if not gate:  # baseline: word-segment every sentence, number or not
                 for a, b in spans:
@@ -64,7 +65,7 @@ def _run(texts: list[str], gate: bool) -> tuple[float, float, int, int]:
             extract.extract_mentions(text)
         total = time.perf_counter() - start
     finally:
-        extract._sent_tokenize, extract._word_tokenize = orig_sent, orig_word
+        sentmod._sent_tokenize, sentmod._word_tokenize = orig_sent, orig_word
     return total, sent_t.seconds + word_t.seconds, sentences, word_t.calls
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.normalize import normalize_text  # noqa: E402
 from pipeline.numbers import find_quantities  # noqa: E402
+from pipeline.text.normalize import normalize_text  # noqa: E402
 
 DEFAULT_DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"
 _SENT = re.compile(r"(?<=[.!?;:])\s+|\n+")

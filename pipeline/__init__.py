@@ -19,11 +19,11 @@ from .records import Article, Claim, Quantity
 def __getattr__(name: str) -> Any:
     # Lazy: importing the package must not load underthesea/trafilatura until a stage is used.
     if name in ("clean_html", "clean_text"):
-        from . import clean
+        from .clean import cleaner
 
-        return getattr(clean, name)
+        return getattr(cleaner, name)
     if name == "extract_claims":
-        from .extract import extract_claims
+        from .extract.extractor import extract_claims
 
         return extract_claims
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

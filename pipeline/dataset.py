@@ -31,9 +31,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import geo
 from .records import CLAIM_FIELDS, stable_id
 from .schema import TABLES
+from .text import geo
 
 FACT_COLUMNS: tuple[str, ...] = TABLES["facts"].names
 PANEL_COLUMNS: tuple[str, ...] = TABLES["panel"].names

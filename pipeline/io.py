@@ -33,6 +33,10 @@ SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + WARC_SUFFIXES
 IGNORED_NAMES = {"README.md", "README.txt", "LICENSE", ".gitkeep"}
 
 
+class OutputsError(ValueError):
+    """What `unionclaims run` wrote (DIR) is missing or unreadable: one line naming the file."""
+
+
 class InputError(ValueError):
     """Bad input: the message names the file and the problem."""
 

@@ -10,7 +10,6 @@ itself but *not* the label, the title or knowledge-base links — so labels are 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import html
@@ -34,9 +33,8 @@ from .audit import (
     indicator_label,
     load_outputs,
 )
-from .cli import CliError
 from .dataset import build_facts, build_panel, claim_records, clean, parse_date, to_bool
-from .io import write_text_atomic
+from .io import OutputsError, write_text_atomic
 from .records import VND
 
 log = logging.getLogger(__name__)
@@ -78,11 +76,18 @@ article.doc{border-top:1px solid var(--line);padding-top:.6rem;margin-top:1.2rem
 .entities{line-height:2.1;direction:ltr}
 mark.entity{padding:.15em .4em;margin:0 .15em;border-radius:.35em;background:#ffe08a}
 .ent-label{font-size:.72em;font-weight:700;margin-left:.4rem;vertical-align:middle;text-transform:uppercase}
-mark.ent-members_recruited,mark.ent-members_total{background:#ffe08a}
-mark.ent-unions_founded,mark.ent-unions_total{background:#b6e3c6}
-mark.ent-funds_raised,mark.ent-funds_disbursed{background:#bcdcf5}
-mark.ent-beneficiaries,mark.ent-officials_trained,mark.ent-initiatives,mark.ent-agreements_signed{background:#e2d5f5}
 """.strip()
+
+
+def page_css(rs: Any = None) -> str:
+    """CSS plus one highlight colour per indicator (`color` in its rule file), grouped by colour."""
+    from .extract.indicators import default_ruleset
+
+    by_color: dict[str, list[str]] = {}
+    for ind in (rs or default_ruleset()).indicators:
+        if _LABEL_OK.match(ind.name):
+            by_color.setdefault(ind.color, []).append(f"mark.ent-{ind.name}")
+    return "\n".join([CSS, *(f"{','.join(sel)}{{background:{color}}}" for color, sel in by_color.items())])
 
 
 def e(v: Any) -> str:
@@ -395,15 +400,16 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
         for ind, png in charts(panel)
     ) or '<p class="muted">Không có số liệu có kỳ báo cáo để vẽ. <span class="en">No dated figures to chart.</span></p>'
     when = (generated or date.today()).isoformat()
+    style = page_css()
     return f"""<!DOCTYPE html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp(CSS)}">
+<meta http-equiv="Content-Security-Policy" content="{csp(style)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>unionclaims — báo cáo số liệu công đoàn</title>
-<style>{CSS}</style>
+<style>{style}</style>
 </head>
 <body>
 <header>
@@ -436,7 +442,7 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         facts = pd.read_parquet(out_dir / "facts.parquet") if (out_dir / "facts.parquet").exists() else None
         panel = pd.read_parquet(out_dir / "panel.parquet") if (out_dir / "panel.parquet").exists() else None
     except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
-        raise CliError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
+        raise OutputsError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
     if facts is None or panel is None:
         facts = build_facts(claims, articles)
         panel = build_panel(facts)
@@ -446,10 +452,10 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         try:
             audit = pd.read_csv(audit_csv, dtype=str, keep_default_na=False)
         except Exception as exc:  # noqa: BLE001
-            raise CliError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
+            raise OutputsError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
         missing = [c for c in AUDIT_COLUMNS if c not in audit.columns]
         if missing:
-            raise CliError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
+            raise OutputsError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
     else:
         log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)", audit_csv)
         audit = audit_tables(claims, articles, versions, find_quantities=default_quantity_finder())
@@ -463,15 +469,3 @@ def write_report(out_dir: Path) -> Path:
     target = out_dir / "report.html"
     write_text_atomic(target, page)
     return target
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    target = write_report(Path(args.out))
-    print(f"unionclaims report: {target} ({target.stat().st_size // 1024} KiB, self-contained, works offline)")
-    return 0
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write DIR/report.html: summary, charts, findings, every claim in context")
-    p.add_argument("--out", default="output", help="output folder written by `unionclaims run` (default: output/)")
-    p.set_defaults(func=_cmd_report)

@@ -121,10 +121,10 @@ def check_all() -> list[str]:
 
     Commands that need the rules call this before any work, so a bad file stops them with one clear line
     instead of silently disabling sites or indicators halfway through a run."""
-    from . import geo, orgs
-    from .clean_patterns import load_boilerplate, load_spam_words
-    from .indicators import load_ruleset
+    from .clean.patterns import load_boilerplate, load_spam_words
+    from .extract.indicators import load_ruleset
     from .sites import load_sites
+    from .text import geo, orgs
 
     root = rules_dir()
     if not root.is_dir():
@@ -138,16 +138,3 @@ def check_all() -> list[str]:
     files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites]
     return [str(f) for f in files]
-
-
-def _cmd_rules_check(args: Any) -> int:
-    files = check_all()
-    print(f"{len(files)} rules files valid in {rules_dir()}")
-    return 0
-
-
-def add_cli(sub: Any) -> None:
-    p = sub.add_parser("rules", help="work with the rules files (rules/)")
-    rsub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    c = rsub.add_parser("check", help="validate every rules file: unknown keys, wrong types, bad patterns")
-    c.set_defaults(func=_cmd_rules_check)

@@ -1,17 +1,14 @@
 """The main job: corpus (text dumps, HTML pages, WARC archives) → Articles → Claims → output files.
 
-Subcommands `run`, `extract` and `eval`. The stages stay pure functions (clean, extract); this
-module is the edge that reads files and writes outputs.
+The stages stay pure functions (clean, extract); this module is the edge that reads files and writes
+outputs. The commands `run`, `extract` and `eval` are in pipeline/cli/run.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import csv
 import hashlib
 import io
-import json
 import logging
 import sys
 from collections import Counter, defaultdict
@@ -19,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cli import CliError
 from .io import (
     InputError,
     corpus_files,
@@ -57,7 +53,7 @@ class RunSummary:
 
 def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
     """Articles in one input file (`sites`: the site rules to read it with). Raises InputError for bad input."""
-    from .clean import clean_html, clean_text
+    from .clean.cleaner import clean_html, clean_text
 
     f = load_input(path)
     if f.kind == "text":
@@ -78,8 +74,8 @@ def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) 
 def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
     """Articles of one WARC file. A file with no readable HTML article is bad input (InputError, saying what
     it held instead); a damaged tail after good records is logged and the good records are kept."""
-    from .archive import read_archived_pages
-    from .clean import clean_html
+    from .clean.cleaner import clean_html
+    from .crawl.archive import read_archived_pages
 
     try:
         # warcio writes its own complaints about damaged records to stderr: our one line says it instead.
@@ -136,7 +132,7 @@ def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult]
     """Clean and extract every article in the corpus; bad files become error lines, not failures."""
     from tqdm import tqdm
 
-    from .extract import extract_article
+    from .extract.extractor import extract_article
 
     files = corpus_files(corpus)
     sites = corpus_sites(corpus)
@@ -230,107 +226,3 @@ def print_summary(summary: RunSummary, out: Path) -> None:
             table.add_row(f"dataset: {name}", str(n))
     table.add_row("input errors", str(len(summary.errors)))
     console.print(table)
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    from .rules import check_all
-
-    corpus, out = Path(args.corpus), Path(args.out)
-    check_all()  # a bad rules file stops the run before any work (exit 2, one line naming it)
-    try:
-        summary = run_corpus(corpus, out, progress=not args.no_progress)
-    except InputError as exc:
-        raise CliError(f"{exc}; the previous outputs in {out} are unchanged") from exc
-    except KeyboardInterrupt:
-        print(f"unionclaims run: interrupted; the previous outputs in {out} are unchanged", file=sys.stderr)
-        return 130
-    for err in summary.errors:
-        print(f"unionclaims run: skipped {err}", file=sys.stderr)
-    if summary.articles == 0:
-        print(f"unionclaims run: error: no article could be read from {corpus}; "
-              f"the previous outputs in {out} are unchanged", file=sys.stderr)
-        return 1
-    print_summary(summary, out)
-    return 0
-
-
-def _claim_rows(claims: list[Claim]) -> list[dict]:
-    return [c.to_dict() for c in claims]
-
-
-def _cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_article
-    from .rules import check_all
-
-    check_all()
-
-    rows: list[dict] = []
-    failures = 0
-    for name in args.files:
-        path = Path(name)
-        try:
-            for art in _articles_from_file(path):
-                rows.extend(_claim_rows(extract_article(art)))
-        except InputError as exc:
-            print(f"unionclaims extract: error: {exc}", file=sys.stderr)
-            failures += 1
-    if args.format == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CLAIM_FIELDS))
-        writer.writeheader()
-        writer.writerows(rows)
-        sys.stdout.write(buf.getvalue())
-    else:
-        for r in rows:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
-    if failures == len(args.files):
-        return 2
-    return 1 if failures else 0
-
-
-def _cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import GoldFileError, evaluate, format_report, load_gold, rule_counts, split_of
-    from .indicators import CALIBRATION_FILE, write_calibration
-    from .rules import rules_dir
-
-    excerpts = []
-    try:
-        for gold in args.gold:
-            excerpts.extend(load_gold(Path(gold)))
-    except GoldFileError as exc:
-        raise CliError(str(exc)) from exc
-    if args.split != "all":
-        excerpts = [e for e in excerpts if split_of(e.id) == args.split]
-    report = evaluate(excerpts)
-    print(f"{len(excerpts)} excerpts ({args.split}), {sum(len(e.claims) for e in excerpts)} gold claims")
-    print(format_report(report, show_errors=not args.quiet))
-    if args.calibrate:
-        target = rules_dir() / "indicators" / CALIBRATION_FILE
-        write_calibration(target, rule_counts(report), [Path(g).name for g in args.gold])
-        print(f"wrote per-rule counts to {target}")
-    return 0
-
-
-def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="clean every article in the corpus, extract claims, write output/")
-    p.add_argument("--corpus", default="corpus", help="folder of .txt/.html/.warc.gz inputs (default: corpus/)")
-    p.add_argument("--out", default="output", help="output folder (default: output/)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_run)
-
-    p = sub.add_parser("extract", help="claims of the given files as JSON lines (or CSV) on stdout")
-    p.add_argument("files", nargs="+", help=".txt, .html, .warc or .warc.gz files")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    p.set_defaults(func=_cmd_extract)
-
-    p = sub.add_parser("eval", help="precision/recall/F1 against annotated excerpts (claims_dev.jsonl format)")
-    p.add_argument("gold", nargs="+", help="gold JSONL file(s)")
-    p.add_argument("--split", choices=("all", "dev", "holdout"), default="all",
-                   help="score all excerpts, or the fixed dev / held-out part")
-    p.add_argument("--quiet", action="store_true", help="only the table, no list of misses and false alarms")
-    p.add_argument("--calibrate", action="store_true",
-                   help="record each rule's matches and false alarms in rules/indicators/_calibration.toml")
-    p.set_defaults(func=_cmd_eval)

@@ -455,7 +455,7 @@ def test_copies_of_one_text_give_one_finding_naming_every_copy() -> None:
 
 
 def test_quiet_site_from_the_crawl_state_file(tmp_path: Path) -> None:
-    store = pytest.importorskip("pipeline.store", reason="pipeline/store.py (crawler) not in this checkout")
+    store = pytest.importorskip("pipeline.crawl.state", reason="pipeline/store.py (crawler) not in this checkout")
     state = tmp_path / "crawl.sqlite"
     con = sqlite3.connect(state)
     con.executescript(store.SCHEMA)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_html, clean_text
-from pipeline.clean_meta import dateline_date, looks_like_byline, parse_date, strip_site_suffix
-from pipeline.clean_patterns import load_boilerplate, load_spam_words
+from pipeline.clean.meta import dateline_date, looks_like_byline, parse_date, strip_site_suffix
+from pipeline.clean.patterns import load_boilerplate, load_spam_words
 from pipeline.records import stable_id
 from pipeline.rules import RulesError
 

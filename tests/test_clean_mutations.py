@@ -162,7 +162,7 @@ def test_clean_html_never_raises_on_mutated_pages(page: int, mutations: list[tup
 
 
 def _whole_text(html: str, *args: object, **kwargs: object) -> list[str]:
-    from pipeline.clean_dom import paragraphs, parse_html
+    from pipeline.clean.dom import paragraphs, parse_html
 
     return paragraphs(parse_html(html))
 
@@ -170,8 +170,8 @@ def _whole_text(html: str, *args: object, **kwargs: object) -> list[str]:
 @pytest.fixture(scope="module")
 def own_code_only():
     """Third-party extractors replaced by a cheap whole-text stand-in (see the module docstring)."""
-    import pipeline.clean as clean
-    import pipeline.clean_generic as generic
+    import pipeline.clean.cleaner as clean
+    import pipeline.clean.generic as generic
 
     saved = (generic.trafilatura_paragraphs, generic.readability_paragraphs, clean._htmldate)
     generic.trafilatura_paragraphs, generic.readability_paragraphs = _whole_text, lambda html: []

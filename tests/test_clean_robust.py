@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_html, clean_text
-from pipeline.clean_dom import parse_html
-from pipeline.clean_spam import spam_links
+from pipeline.clean.dom import parse_html
+from pipeline.clean.spam import spam_links
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 BODY = "<p>Công đoàn tỉnh đã kết nạp 1.250 đoàn viên mới và thành lập 12 công đoàn cơ sở trong năm 2024.</p>"

@@ -11,10 +11,10 @@ import pytest
 from testsite.crawling import FAST
 from testsite.faults import ALLOW_ALL, FaultServer, fault_server, page, send
 
-from pipeline.archive import PAGE_KIND, scan_warc, warc_files
 from pipeline.cli import main as cli_main
-from pipeline.crawl import Crawler, CrawlReport
-from pipeline.fetch import AddressPolicy, CrawlSettings, Fetcher
+from pipeline.crawl.archive import PAGE_KIND, scan_warc, warc_files
+from pipeline.crawl.crawler import Crawler, CrawlReport
+from pipeline.crawl.fetch import AddressPolicy, CrawlSettings, Fetcher
 from pipeline.sites import parse_site_rules
 
 LOOPBACK = AddressPolicy(allow_private=True)

@@ -11,9 +11,9 @@ import pytest
 from testsite.crawling import Workspace, archived, crawl, response_counts, write_rules
 from testsite.server import FAULT_DIR, serve_sites
 
-from pipeline import crawl as crawl_module
 from pipeline.cli import main as cli_main
-from pipeline.store import page_versions, run_summary, site_activity
+from pipeline.crawl import crawler as crawl_module
+from pipeline.crawl.state import page_versions, run_summary, site_activity
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +109,7 @@ def test_each_fault_is_handled_and_the_crawl_goes_on(ws, caplog):
 
 
 def _pages(ws):
-    from pipeline.archive import iter_archived_pages
+    from pipeline.crawl.archive import iter_archived_pages
 
     return list(iter_archived_pages(ws.corpus))
 

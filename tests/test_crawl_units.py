@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.archive import (
+from pipeline.crawl.archive import (
     WarcArchive,
     build_group,
     complete_groups,
@@ -18,9 +18,9 @@ from pipeline.archive import (
     repair_warc,
     scan_warc,
 )
-from pipeline.discover import html_links, pagination_url, parse_date, parse_feed, parse_sitemap
-from pipeline.fetch import AddressPolicy, Exchange, _Decoder, decode_body
-from pipeline.urls import BadURL, clean_url, url_key
+from pipeline.crawl.discover import html_links, pagination_url, parse_date, parse_feed, parse_sitemap
+from pipeline.crawl.fetch import AddressPolicy, Exchange, _Decoder, decode_body
+from pipeline.crawl.urls import BadURL, clean_url, url_key
 
 # ---------------------------------------------------------------------- URLs
 

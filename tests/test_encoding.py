@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.encoding import (
+from pipeline.clean.encoding import (
     CHARSET_MISMATCH,
     LEGACY_VIETNAMESE,
     decode_html,

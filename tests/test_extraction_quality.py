@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, load_gold
-from pipeline.extract import extract_claims
+from pipeline.extract.evaluate import evaluate, load_gold
+from pipeline.extract.extractor import extract_claims
 
 DEV = Path(__file__).parent / "data" / "claims_dev.jsonl"
 EXCERPTS = load_gold(DEV)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import geo
-from pipeline.normalize import normalize_text
+from pipeline.text import geo
+from pipeline.text.normalize import normalize_text
 
 DEV = Path(__file__).resolve().parent / "data" / "claims_dev.jsonl"
 

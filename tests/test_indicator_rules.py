@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract_claims
-from pipeline.indicators import default_ruleset, load_ruleset, phrase_pattern
+from pipeline.extract.extractor import extract_claims
+from pipeline.extract.indicators import default_ruleset, load_ruleset, phrase_pattern
 from pipeline.rules import RulesError
 
 RULESET = default_ruleset()

@@ -1,6 +1,6 @@
 import unicodedata
 
-from pipeline.normalize import normalize_text, normalize_with_map
+from pipeline.text.normalize import normalize_text, normalize_with_map
 
 
 def test_nfd_and_nfc_give_the_same_text() -> None:

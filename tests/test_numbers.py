@@ -15,7 +15,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import normalize_text
 from pipeline.numbers import find_quantities, format_vi, parse_number, spell_vi
 from pipeline.records import (
     APPROX,
@@ -28,6 +27,7 @@ from pipeline.records import (
     VND,
     Quantity,
 )
+from pipeline.text.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.orgs import LEVELS, OrgMention, canonical_org, find_orgs
 from pipeline.rules import load_toml
+from pipeline.text.orgs import LEVELS, OrgMention, canonical_org, find_orgs
 
 ROOT = Path(__file__).resolve().parent.parent
 

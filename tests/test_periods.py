@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import normalize_text
-from pipeline.periods import KINDS, canchi_year, find_periods, lunar_to_solar, resolve_period, tet_day
+from pipeline.text.normalize import normalize_text
+from pipeline.text.periods import KINDS, canchi_year, find_periods, lunar_to_solar, resolve_period, tet_day
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "claims_dev.jsonl"

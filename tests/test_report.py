@@ -29,7 +29,7 @@ import pytest
 
 from pipeline.numbers import find_quantities, parse_number
 from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
-from pipeline.report import CSS, build_report, csp, render_sentence, safe_href
+from pipeline.report import build_report, csp, page_css, render_sentence, safe_href
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD_TEXT = ('<script>document.title="PWNED"</script> <img src=x '
@@ -81,7 +81,7 @@ def test_report_escapes_hostile_text_and_has_a_strict_policy(tmp_path: Path) -> 
     assert " onerror=\"" not in page  # "onerror=" appears only as escaped text (onerror=&quot;)
     assert "&lt;script&gt;document.title=&quot;PWNED&quot;&lt;/script&gt;" in page
     assert 'href="javascript:' not in page
-    assert f'content="{csp(CSS)}"' in page and "script-src 'none'" in page
+    assert f'content="{csp(page_css())}"' in page and "script-src 'none'" in page
     assert "style=" not in page  # no inline style attribute: the CSP allows only the hashed <style>
     assert 'src="data:image/png;base64,' in page  # the chart
     for cid, number in (("c856", "856"), ("c16", "1,6 tỷ đồng")):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_html, clean_text
-from pipeline.extract import extract_article
+from pipeline.extract.extractor import extract_article
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SEEDS = {

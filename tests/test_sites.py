@@ -92,7 +92,7 @@ def test_rules_check_validates_every_file(tmp_path: Path, monkeypatch, capsys) -
         fh.write("[drop]\nbản quyền (thuộc\n")
     monkeypatch.setenv("UNIONCLAIMS_RULES", str(rules))
     for cached in ("load_boilerplate",):
-        getattr(__import__("pipeline.clean_patterns", fromlist=[cached]), cached).cache_clear()
+        getattr(__import__("pipeline.clean.patterns", fromlist=[cached]), cached).cache_clear()
     assert main(["rules", "check"]) == 2
     assert "boilerplate.txt" in capsys.readouterr().err
 
@@ -117,3 +117,6 @@ def test_the_wheel_carries_the_rules(tmp_path: Path) -> None:
     assert "pipeline/_rules/indicators/members_recruited.toml" in names
     assert "pipeline/_rules/sites/ldld-caobang.toml" in names
     assert "pipeline/_rules/boilerplate.txt" in names
+    # Every module of every subpackage (pyproject.toml lists the packages one by one).
+    modules = {p.relative_to(root).as_posix() for p in (root / "pipeline").rglob("*.py")}
+    assert not modules - names, f"not in the wheel (add the package to pyproject.toml): {sorted(modules - names)}"

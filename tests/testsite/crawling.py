@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.archive import iter_archived_pages, scan_warc, warc_files
-from pipeline.crawl import Crawler, CrawlReport
-from pipeline.fetch import CrawlSettings
+from pipeline.crawl.archive import iter_archived_pages, scan_warc, warc_files
+from pipeline.crawl.crawler import Crawler, CrawlReport
+from pipeline.crawl.fetch import CrawlSettings
 from pipeline.sites import load_sites
 
 from .server import SiteServer

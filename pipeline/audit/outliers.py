@@ -1,0 +1,226 @@
+"""Outliers: money per recipient, a body against its own history, a province against the others."""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..dataset import (
+    norm_name,
+    num_key,
+    parse_date,
+)
+from ..records import VND, Quantity
+from .findings import (
+    MAD_FLOOR,
+    MIN_REFERENCE,
+    PER_HEAD_CEILING,
+    Z_LIMIT,
+    Finding,
+    _claim_num,
+    _claim_value_en,
+    _claim_value_vi,
+    _num,
+    _period_en,
+    _period_vi,
+    _who,
+    fmt_en,
+    fmt_vi,
+    indicator_label,
+    money_indicators,
+    stock_indicators,
+)
+
+# --------------------------------------------------------------------------- outliers
+
+
+def robust_z(x: float, reference: Sequence[float]) -> tuple[float, float, float]:
+    """(z, median, MAD) on log10 values; MAD floored at MAD_FLOOR."""
+    logs = [math.log10(v) for v in reference]
+    med = statistics.median(logs)
+    mad = max(statistics.median([abs(v - med) for v in logs]), MAD_FLOOR)
+    return 0.6745 * (math.log10(x) - med) / mad, 10**med, mad
+
+
+def annual_rate(c: dict) -> float | None:
+    """Flows per year (a 5-year total and a 6-month total become comparable); stocks as they are."""
+    v = c.get("value")
+    if v is None or v <= 0:
+        return None
+    if c["indicator"] in stock_indicators():
+        return float(v)
+    s, e = parse_date(c.get("period_start")), parse_date(c.get("period_end"))
+    if s is None or e is None:
+        return None
+    years = max(((e - s).days + 1) / 365.25, 1 / 12)
+    return float(v) / years
+
+
+_PERSON_NOUNS = re.compile(
+    r"^\s*(?:đoàn viên|người|lượt|công nhân|CNLĐ|CNVCLĐ|NLĐ|hộ|trường hợp|em|cháu|gia đình|lao động)\b",
+    re.IGNORECASE,
+)
+
+
+def _recipient_count(c: dict, claims_by_doc: dict[str, list[dict]], texts: dict[str, str],
+                     quantities: dict[str, Sequence[Quantity]]) -> tuple[float, dict | None] | None:
+    """A head-count in the money claim's sentence: a beneficiaries claim, else a number of people."""
+    s, e = c.get("sentence_start"), c.get("sentence_end")
+    if s is None or e is None or int(s) < 0:
+        return None
+    s, e = int(s), int(e)
+    heads = [b for b in claims_by_doc.get(c["doc_id"], []) if b["indicator"] == "beneficiaries"
+             and b.get("value") and s <= int(b.get("start") or -1) < e and not b["is_target"]]
+    if len(heads) == 1:
+        return float(heads[0]["value"]), heads[0]
+    if heads:
+        return None
+    text = texts.get(c["doc_id"]) or ""
+    people = [q for q in quantities.get(c["doc_id"], []) if s <= q.start < e and q.unit is None
+              and q.value and q.kind not in ("fraction", "range", "percent") and _PERSON_NOUNS.match(text[q.end:])
+              and "/" not in text[q.end:q.end + 12]]
+    if len(people) == 1:
+        return float(people[0].value), None
+    return None
+
+
+def check_outliers(claims: list[dict], texts: dict[str, str],
+                   quantities: dict[str, Sequence[Quantity]]) -> list[Finding]:
+    results = [c for c in claims if not c["is_target"] and c.get("value") and c.get("value") > 0]
+    findings = _per_head_outliers(claims, results, texts, quantities)
+    history, flagged = _history_outliers(results)
+    return findings + history + _province_outliers(results, flagged)
+
+
+def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str, str],
+                       quantities: dict[str, Sequence[Quantity]]) -> list[Finding]:
+    """Money per recipient in one sentence."""
+    findings: list[Finding] = []
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        by_doc[c["doc_id"]].append(c)
+    per_head: list[tuple[dict, float, float, dict | None]] = []
+    money = money_indicators()
+    for c in results:
+        if c["indicator"] not in money:
+            continue
+        rc = _recipient_count(c, by_doc, texts, quantities)
+        if rc is not None and rc[0] > 0:
+            per_head.append((c, c["value"] / rc[0], rc[0], rc[1]))
+    for k, (c, ph, n, head_claim) in enumerate(per_head):
+        ref = [p for j, (_c, p, _n, _h) in enumerate(per_head) if j != k]
+        z = med = None
+        if len(ref) >= MIN_REFERENCE:
+            z, med, _mad = robust_z(ph, ref)
+        if ph <= PER_HEAD_CEILING and (z is None or z <= Z_LIMIT):
+            continue
+        stats_vi = stats_en = ""
+        if z is not None:
+            stats_vi = (f" Trung vị của {len(ref)} bài khác là {fmt_vi(med, VND)}/người; điểm z bền vững (trung vị/MAD "
+                        f"trên thang log) là {z:.1f}, vượt ngưỡng {Z_LIMIT}.")
+            stats_en = (f" The median over {len(ref)} other articles is {fmt_en(med, VND)} per person; the robust z-score "
+                        f"(median/MAD on a log scale) is {z:.1f}, above the {Z_LIMIT} limit.")
+        findings.append(Finding(
+            check="outlier", severity="warning",
+            message_vi=f"{_claim_value_vi(c)} cho {fmt_vi(n)} người là {fmt_vi(ph, VND)} mỗi người — vượt xa mọi khoản "
+                       f"hỗ trợ công đoàn cho một người (trần kiểm tra {fmt_vi(PER_HEAD_CEILING, VND)}).{stats_vi} Có thể "
+                       f"đơn vị bị ghi nhầm (tỷ thay cho triệu).",
+            message_en=f"{_claim_value_en(c)} for {fmt_en(n)} people is {fmt_en(ph, VND)} per person — far beyond any "
+                       f"union payment to one person (check ceiling {fmt_en(PER_HEAD_CEILING, VND)}).{stats_en} The "
+                       f"unit may be wrong (billion for million).",
+            doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [],
+            claim_ids=[c["claim_id"]] + ([head_claim["claim_id"]] if head_claim else []),
+            values=[_claim_num(c), _num(n), _num(round(ph))],
+        ))
+    return findings
+
+
+def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
+    """Against the body's own history (annualised flows, log scale); also the claim ids it flagged."""
+    findings: list[Finding] = []
+    stocks = stock_indicators()
+    series: dict[tuple, list[tuple[dict, float]]] = defaultdict(list)
+    for c in results:
+        rate = annual_rate(c)
+        if rate is not None and norm_name(c.get("org")):
+            series[(norm_name(c.get("org")), c["indicator"])].append((c, rate))
+    flagged: set[str] = set()
+    for (_org, indicator), pts in sorted(series.items()):
+        # One point per distinct figure: reprints of the same number must not shrink the MAD.
+        uniq: dict[tuple, tuple[dict, float]] = {}
+        for c, rate in pts:
+            uniq.setdefault((c.get("period_start"), c.get("period_end"), num_key(c["value"])), (c, rate))
+        pts = list(uniq.values())
+        for k, (c, rate) in enumerate(pts):
+            ref = [r for j, (_c, r) in enumerate(pts) if j != k]
+            if len(ref) < MIN_REFERENCE:
+                continue
+            z, med, mad = robust_z(rate, ref)
+            if abs(z) <= Z_LIMIT:
+                continue
+            flagged.add(c["claim_id"])
+            per_vi = "" if indicator in stocks else "/năm"
+            per_en = "" if indicator in stocks else " a year"
+            findings.append(Finding(
+                check="outlier", severity="warning",
+                message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {_who(c)}, {_period_vi(c)}) ≈ "
+                           f"{fmt_vi(rate, c.get('unit'))}{per_vi}, {'cao' if z > 0 else 'thấp'} bất thường so với "
+                           f"{len(ref)} số liệu khác của chính đơn vị này (trung vị {fmt_vi(med, c.get('unit'))}{per_vi}; "
+                           f"điểm z bền vững = 0,6745·(log x − trung vị)/MAD = {z:.1f}, ngưỡng ±{Z_LIMIT}).",
+                message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {_who(c)}, {_period_en(c)}) ≈ "
+                           f"{fmt_en(rate, c.get('unit'))}{per_en}, unusually {'high' if z > 0 else 'low'} against "
+                           f"{len(ref)} other figures of the same body (median {fmt_en(med, c.get('unit'))}{per_en}; "
+                           f"robust z = 0.6745·(log x − median)/MAD = {z:.1f}, limit ±{Z_LIMIT}).",
+                doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
+                values=[_claim_num(c), _num(round(rate, 2)), _num(round(med, 2))],
+            ))
+    return findings, flagged
+
+
+def _province_outliers(results: list[dict], flagged: set[str]) -> list[Finding]:
+    """Against other provinces, per member (size = the province's latest total membership)."""
+    findings: list[Finding] = []
+    stocks = stock_indicators()
+    size: dict[str, tuple[str, float]] = {}
+    for c in results:
+        if c["indicator"] == "members_total" and c.get("province"):
+            when = c.get("period_end") or c.get("published") or ""
+            p = norm_name(c["province"])
+            if p not in size or when > size[p][0]:
+                size[p] = (when, float(c["value"]))
+    by_ind: dict[str, dict[str, tuple[dict, float]]] = defaultdict(dict)
+    for c in results:
+        p = norm_name(c.get("province"))
+        rate = annual_rate(c)
+        if c["indicator"] in stocks or p not in size or rate is None:
+            continue
+        intensity = rate / size[p][1] * 1000
+        cur = by_ind[c["indicator"]].get(p)
+        if cur is None or intensity > cur[1]:  # one point per province: its highest
+            by_ind[c["indicator"]][p] = (c, intensity)
+    for indicator, per_prov in sorted(by_ind.items()):
+        items = sorted(per_prov.items())
+        for p, (c, x) in items:
+            ref = [v for q, (_c, v) in items if q != p]
+            if len(ref) < MIN_REFERENCE or c["claim_id"] in flagged:
+                continue
+            z, med, _mad = robust_z(x, ref)
+            if abs(z) <= Z_LIMIT:
+                continue
+            findings.append(Finding(
+                check="outlier", severity="warning",
+                message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {c.get('province')}) ≈ {fmt_vi(x)} trên "
+                           f"1.000 đoàn viên mỗi năm, {'cao' if z > 0 else 'thấp'} bất thường so với {len(ref)} tỉnh khác "
+                           f"khi đã chia theo quy mô đoàn viên (trung vị {fmt_vi(med)}; điểm z bền vững {z:.1f}, "
+                           f"ngưỡng ±{Z_LIMIT}).",
+                message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {c.get('province')}) ≈ {fmt_en(x)} "
+                           f"per 1,000 members a year, unusually {'high' if z > 0 else 'low'} against {len(ref)} other "
+                           f"provinces once scaled by membership (median {fmt_en(med)}; robust z {z:.1f}, "
+                           f"limit ±{Z_LIMIT}).",
+                doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
+                values=[_claim_num(c), _num(round(x, 3)), _num(round(med, 3))],
+            ))
+    return findings

@@ -1,0 +1,189 @@
+"""All the checks in order (`audit_tables`) and the I/O edge (`run_audit`; the command is pipeline/cli/audit.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..dataset import (
+    claim_records,
+    clean,
+)
+from ..io import OutputsError, read_table, write_sqlite, write_table
+from ..records import Quantity
+from .arithmetic import QuantityFinder, check_arithmetic, default_quantity_finder
+from .consistency import check_conflicts, check_missing_periods, check_silent_edits, check_targets
+from .findings import AUDIT_COLUMNS, QUIET_DAYS, SEVERITIES, Finding
+from .health import (
+    SiteActivity,
+    activity_from_articles,
+    activity_from_crawl_state,
+    check_article_flags,
+    check_quiet_sites,
+)
+from .outliers import check_outliers
+
+log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- all checks
+
+
+def _articles_records(articles: pd.DataFrame) -> list[dict]:
+    out = []
+    for rec in articles.to_dict("records"):
+        a = {k: clean(v) if not hasattr(v, "__len__") or isinstance(v, str) else v for k, v in rec.items()}
+        flags = rec.get("flags")
+        if isinstance(flags, str):
+            try:
+                flags = json.loads(flags)
+            except ValueError:
+                flags = [f for f in flags.split(";") if f]
+        a["flags"] = [str(f) for f in (flags if flags is not None else [])]
+        out.append(a)
+    return out
+
+
+def _copies(arts: list[dict]) -> dict[str, list[str]]:
+    """Canonical doc_id → doc_ids of the other articles with exactly the same text. The canonical one
+    is the copy with a URL (a page rather than a file), then the smallest doc_id."""
+    by_text: dict[str, list[dict]] = defaultdict(list)
+    for a in arts:
+        text = a.get("text") or ""
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text.strip() else f"doc:{a['doc_id']}"
+        by_text[key].append(a)
+    out = {}
+    for group in by_text.values():
+        group.sort(key=lambda a: (a.get("url") is None, a["doc_id"]))
+        out[group[0]["doc_id"]] = [a["doc_id"] for a in group[1:]]
+    return out
+
+
+def _with_copies(f: Finding, copies: dict[str, list[str]], arts: list[dict], claims: list[dict]) -> Finding:
+    extra_docs = [d for doc in f.doc_ids for d in copies.get(doc, [])]
+    if not extra_docs:
+        return f
+    url_of = {a["doc_id"]: a.get("url") for a in arts}
+    spans = {c["claim_id"]: (c.get("start"), c.get("end"), c["indicator"]) for c in claims}
+    wanted = {spans[cid] for cid in f.claim_ids if cid in spans}
+    extra_claims = [c["claim_id"] for c in claims if c["doc_id"] in extra_docs
+                    and (c.get("start"), c.get("end"), c["indicator"]) in wanted]
+    f.doc_ids = f.doc_ids + extra_docs
+    f.urls = f.urls + [u for d in extra_docs if (u := url_of.get(d))]
+    f.claim_ids = f.claim_ids + extra_claims
+    return f
+
+
+def audit_tables(
+    claims: pd.DataFrame,
+    articles: pd.DataFrame,
+    versions: pd.DataFrame | None = None,
+    activity: Sequence[SiteActivity] | None = None,
+    *,
+    find_quantities: QuantityFinder | None = None,
+    as_of: date | None = None,
+    quiet_days: int = QUIET_DAYS,
+) -> pd.DataFrame:
+    """Every check over the given tables; one row per finding (columns AUDIT_COLUMNS)."""
+    all_claims = claim_records(claims)
+    all_arts = _articles_records(articles)
+    # The same text reached us more than once (a text dump and its HTML page, a mirror): check it once
+    # and name every copy in the finding.
+    copies = _copies(all_arts)
+    arts = [a for a in all_arts if a["doc_id"] in copies]
+    cl = [c for c in all_claims if c["doc_id"] in copies]
+    art_by_id = {a["doc_id"]: a for a in arts}
+    texts = {a["doc_id"]: a.get("text") or "" for a in arts}
+    claims_by_doc: dict[str, list[dict]] = defaultdict(list)
+    for c in cl:
+        claims_by_doc[c["doc_id"]].append(c)
+    quantities: dict[str, Sequence[Quantity]] = {}
+    findings: list[Finding] = []
+    if find_quantities is not None:
+        for a in arts:
+            if texts[a["doc_id"]]:
+                quantities[a["doc_id"]] = find_quantities(texts[a["doc_id"]])
+                findings += check_arithmetic(a, claims_by_doc.get(a["doc_id"], []), quantities[a["doc_id"]])
+    findings += check_conflicts(cl)
+    findings += check_targets(cl, texts)
+    findings += check_missing_periods(cl, art_by_id)
+    if versions is not None and len(versions):
+        vrows = claim_records(versions)
+        for rec, row in zip(versions.to_dict("records"), vrows, strict=True):
+            row["version"], row["fetched_at"] = clean(rec.get("version")), clean(rec.get("fetched_at"))
+        findings += check_silent_edits(vrows)
+    findings += check_outliers(cl, texts, quantities)
+    findings += check_article_flags(arts)
+    findings += check_quiet_sites(activity if activity is not None else activity_from_articles(arts), as_of,
+                                  quiet_days)
+    findings = [_with_copies(f, copies, all_arts, all_claims) for f in findings]
+    rows, seen = [], set()
+    for f in findings:
+        r = f.row()
+        if r["finding_id"] not in seen:
+            seen.add(r["finding_id"])
+            rows.append(r)
+    df = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+    order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    if len(df):
+        df = df.sort_values(["severity", "check", "doc_ids"], key=lambda s: s.map(order) if s.name == "severity" else s,
+                            kind="stable").reset_index(drop=True)
+    return df
+
+
+# --------------------------------------------------------------------------- I/O edge
+
+
+def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """claims, articles and claim versions from what `unionclaims run` wrote; OutputsError if missing."""
+    if not out_dir.is_dir():
+        raise OutputsError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
+    frames = []
+    for name in ("claims.parquet", "articles.parquet"):
+        p = out_dir / name
+        if not p.exists():
+            raise OutputsError(f"{p}: missing (run `unionclaims run --out {out_dir}` first)")
+        try:
+            frames.append(read_table(p))
+        except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
+            raise OutputsError(f"{p}: not a readable Parquet file ({exc.__class__.__name__})") from exc
+    versions = None
+    db = out_dir / "unionclaims.sqlite"
+    if db.exists():
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            try:
+                has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='claim_versions'").fetchone()
+                if has:
+                    versions = pd.read_sql_query("SELECT * FROM claim_versions", con)
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise OutputsError(f"{db}: not a readable SQLite database ({exc})") from exc
+    return frames[0], frames[1], versions
+
+
+def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
+              quiet_days: int = QUIET_DAYS) -> pd.DataFrame:
+    out_dir = Path(out_dir)
+    claims, articles, versions = load_outputs(out_dir)
+    finder = default_quantity_finder()
+    if finder is None:
+        log.warning("pipeline.text.numbers.grammar is not available: arithmetic checks skipped")
+    state = crawl_state if crawl_state is not None else out_dir / "crawl.sqlite"
+    activity = activity_from_crawl_state(state)
+    try:
+        df = audit_tables(claims, articles, versions, activity, find_quantities=finder, as_of=as_of,
+                          quiet_days=quiet_days)
+    except ValueError as exc:
+        raise OutputsError(f"{out_dir}: {exc}") from exc
+    write_table(out_dir, "audit", df, ("csv",))
+    write_sqlite(out_dir / "unionclaims.sqlite", {"audit": df})
+    return df

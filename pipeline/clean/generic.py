@@ -1,0 +1,177 @@
+"""The generic extractor for pages without site rules: trafilatura tuned for precision, with fallbacks.
+
+Settings were chosen by measurement (bench/clean.py, results in bench/README.md): trafilatura with
+tables kept and comments dropped; when it returns too little, the best of readability-lxml and
+jusText takes over. Our line post-filters (rules/boilerplate.txt) run afterwards, in clean.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import trafilatura
+from lxml import html as lxml_html
+
+from .dom import paragraphs as dom_paragraphs
+from .dom import parse_html
+from .patterns import tidy
+
+# Below this many characters trafilatura probably missed the article: try the fallbacks.
+MIN_CHARS = 250
+# When favor_precision returns less than this, compare with the default settings (see generic_paragraphs).
+SHORT_CHARS = 1000
+BROAD_RATIO = 0.25
+# readability-lxml wins when it finds this many times more text, nearly all of trafilatura's included.
+SPLIT_RATIO = 2.0
+SKIP_MARGIN = 1.3  # readability is skipped when twice trafilatura's text exceeds 1.3 × the long <p> text
+_WORDS = re.compile(r"\w+")
+_LIST_MARK = re.compile(r"^- (?=\S)")
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("readability").setLevel(logging.CRITICAL)
+
+
+def trafilatura_paragraphs(html: str, *, precision: bool = True) -> list[str]:
+    try:
+        text = trafilatura.extract(
+            html,
+            output_format="txt",
+            favor_precision=precision,
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+            deduplicate=False,
+        )
+    except Exception:  # noqa: BLE001 - a third-party failure on odd markup must not lose the page; fallbacks follow
+        return []
+    return _lines(text)
+
+
+def _lines(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [p for p in (tidy(_LIST_MARK.sub("", x)) for x in text.split("\n")) if p]
+
+
+def readability_paragraphs(html: str) -> list[str]:
+    from readability import Document
+
+    try:
+        summary = Document(html).summary(html_partial=True)
+    except Exception:  # readability raises bare Exception subclasses on odd pages
+        return []
+    if not summary.strip():
+        return []
+    return dom_paragraphs(parse_html(summary))
+
+
+def justext_paragraphs(html: str, language_hint: str = "English") -> list[str]:
+    import justext
+
+    try:
+        stop = justext.get_stoplist(language_hint)
+    except ValueError:
+        stop = frozenset()
+    try:
+        paras = justext.justext(html.encode("utf-8"), stop, encoding="utf-8")
+    except Exception:  # jusText raises on unparsable input
+        return []
+    return [t for t in (tidy(p.text) for p in paras if not p.is_boilerplate) if t]
+
+
+def _chars(paras: list[str]) -> int:
+    return sum(len(p) for p in paras)
+
+
+def paragraph_chars(root: lxml_html.HtmlElement) -> int:
+    """Characters in the page's long <p> paragraphs: about the most an article extractor can find."""
+    return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
+
+
+def generic_paragraphs(html: str, p_chars: int | None = None) -> list[str]:
+    """Main-text paragraphs of a page without rules.
+
+    favor_precision wins on most pages but sometimes keeps only a sliver of the article (photo
+    stories, pages of short paragraphs): when its output is short and the default settings find
+    four times as much, the default output is used.
+    """
+    paras = trafilatura_paragraphs(html)
+    if _chars(paras) < SHORT_CHARS:
+        broad = trafilatura_paragraphs(html, precision=False)
+        if _chars(paras) < BROAD_RATIO * _chars(broad):
+            paras = broad
+    if p_chars is not None and _chars(paras) >= MIN_CHARS and SPLIT_RATIO * _chars(paras) > SKIP_MARGIN * p_chars:
+        return paras  # readability could not find twice as much article text: skip it (it is slow)
+    other = readability_paragraphs(html)
+    if _chars(paras) < MIN_CHARS:
+        return other if _chars(other) > _chars(paras) else paras
+    if _chars(other) >= SPLIT_RATIO * _chars(paras) and _contains(other, paras):
+        return other  # the body is split over several containers and trafilatura kept one
+    return paras
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    """Does `big` hold nearly all of `small` (by word 4-grams)?"""
+    grams = _grams(" ".join(big))
+    mine = _grams(" ".join(small))
+    return bool(mine) and len(mine & grams) >= 0.95 * len(mine)
+
+
+def _grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text)
+    return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+
+_LEAD_HINT = re.compile(r"sapo|lead|summary|hometext|chapeau|standfirst|excerpt|intro|description|desc\b", re.IGNORECASE)
+_LEAD_TAGS = ("div", "p", "h2", "h3", "span", "section", "strong")
+
+
+def recover_lead(root: lxml_html.HtmlElement, paras: list[str]) -> list[str]:
+    """Prepend the article's lead (sapo) when the extractor dropped it.
+
+    Vietnamese news pages put the lead in its own element (class "sapo", "lead", "hometext") just
+    above the body, and trafilatura often leaves it out. A lead candidate must sit close above
+    the first extracted paragraph (same container, a few levels up) and not in a list.
+    """
+    if not paras:
+        return paras
+    found = (_element_with_text(root, p) for p in paras[:3])
+    # Skip the title (an h1, or a box holding only the h1): the lead sits below it.
+    first = next((el for el in found if el is not None and el.tag != "h1" and el.find(".//h1") is None), None)
+    if first is None:
+        return paras
+    scope = first
+    for _ in range(4):
+        parent = scope.getparent()
+        if parent is None or parent.tag == "body":
+            break
+        scope = parent
+    known = set(paras)
+    for el in scope.iter(*_LEAD_TAGS):
+        if el is first or first in el.iterancestors():
+            break  # only elements above the body count
+        hint = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
+        if not _LEAD_HINT.search(hint) or any(a.tag in ("li", "ul", "ol", "a") for a in el.iterancestors()):
+            continue
+        text = tidy(el.text_content())
+        if 60 <= len(text) <= 1500 and text not in known and len(text.split()) >= 10:
+            return [text, *paras]
+    return paras
+
+
+def _element_with_text(root: lxml_html.HtmlElement, text: str) -> lxml_html.HtmlElement | None:
+    """The innermost p/div whose whole text is `text`."""
+    for el in root.iter("p", "div", "h1", "h2", "h3", "li", "blockquote", "td", "figcaption"):
+        own = el.text_content()
+        if len(own) >= len(text) and len(own) <= 2 * len(text) + 50 and tidy(own) == text:
+            return el
+    return None
+
+
+def whole_text(root: lxml_html.HtmlElement) -> list[str]:
+    """Every paragraph of the page body (a last resort when nothing else finds text)."""
+    body = root.find("body")
+    return dom_paragraphs(body if body is not None else root)

@@ -1,0 +1,101 @@
+"""Sectioned pattern files of the cleaning stage: rules/boilerplate.txt and rules/spam.txt.
+
+Both are plain text a non-programmer can edit: `[section]` headers, one pattern a line, `#` comments.
+A bad regex is reported with the file, line number and pattern, never as a bare traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..rules import RulesError, rules_dir
+from ..text.normalize import normalize_text
+
+_WS = re.compile(r"\s+")
+_SECTION = re.compile(r"^\[([a-z_]+)\]\s*$")
+
+
+def tidy(line: str) -> str:
+    """Normalised line: NFC, one tone style, no invisible characters, single spaces, trimmed."""
+    return _WS.sub(" ", normalize_text(line)).strip()
+
+
+def read_sections(path: Path, sections: tuple[str, ...]) -> dict[str, list[tuple[int, str]]]:
+    """Pattern lines per section, with their line numbers (for error messages)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise RulesError(f"{path}: rules file not found") from exc
+    out: dict[str, list[tuple[int, str]]] = {s: [] for s in sections}
+    current: str | None = None
+    for no, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SECTION.match(line)
+        if m:
+            if m.group(1) not in out:
+                raise RulesError(f"{path}:{no}: unknown section [{m.group(1)}] (expected one of {', '.join(sections)})")
+            current = m.group(1)
+            continue
+        if current is None:
+            raise RulesError(f"{path}:{no}: pattern before any [section] header: {line!r}")
+        out[current].append((no, normalize_text(line)))
+    return out
+
+
+def compile_pattern(path: Path, no: int, pattern: str, template: str = "{}") -> re.Pattern[str]:
+    try:
+        return re.compile(template.format(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"{path}:{no}: not a valid regular expression {pattern!r} ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """Whole-line patterns: `end` closes the body, `drop` removes the line, `caption` marks a caption."""
+
+    end: tuple[re.Pattern[str], ...]
+    drop: tuple[re.Pattern[str], ...]
+    caption: tuple[re.Pattern[str], ...]
+
+    def kind(self, line: str) -> str | None:
+        """'end', 'drop', 'caption' or None for a tidied line."""
+        low = line.lower()
+        for name in ("end", "drop", "caption"):
+            if any(p.fullmatch(low) for p in getattr(self, name)):
+                return name
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_boilerplate(path: Path | None = None) -> Boilerplate:
+    path = path or rules_dir() / "boilerplate.txt"
+    sec = read_sections(path, ("end", "drop", "caption"))
+    compiled = {k: tuple(compile_pattern(path, no, p) for no, p in v) for k, v in sec.items()}
+    return Boilerplate(**compiled)
+
+
+@dataclass(frozen=True)
+class SpamWords:
+    """Spam vocabulary: `strong` entries are spam alone, `weak` ones only next to a strong one."""
+
+    strong: re.Pattern[str]
+    weak: re.Pattern[str]
+
+
+def _alternation(path: Path, entries: list[tuple[int, str]]) -> re.Pattern[str]:
+    for no, p in entries:  # check each entry alone so the error names the bad line
+        compile_pattern(path, no, p)
+    body = "|".join(f"(?:{p})" for _, p in sorted(entries, key=lambda e: -len(e[1]))) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_spam_words(path: Path | None = None) -> SpamWords:
+    path = path or rules_dir() / "spam.txt"
+    sec = read_sections(path, ("strong", "weak"))
+    return SpamWords(strong=_alternation(path, sec["strong"]), weak=_alternation(path, sec["weak"]))

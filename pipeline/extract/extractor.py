@@ -1,0 +1,200 @@
+"""Claim extraction: sentences → quantities → indicator rules → Claim records.
+
+Only sentences that contain a number reach the expensive steps. For each quantity the grammar finds
+(pipeline.text.numbers.grammar), the indicator rules (rules/indicators/*.toml) look for the phrase that governs
+it: a trigger verb a few words before it ("kết nạp 856 đoàn viên"), or a passive verb after its noun
+("1.298 CB.CNV … được kết nạp"), the noun that follows it, and for money the recipient that decides
+whether it was raised or disbursed. Vetoes (Party admissions, Youth Union, loans, per-unit rates,
+transfers) come from the same files. The best-scoring rule wins; a number gets one indicator at most.
+
+Here: the entry points and the loop over sentences and quantities. The pieces: `sentences` (splitting,
+`_Sentence`), `matcher` (a rule against a number), `inherit` (readings from list headers, labels and
+totals), `context` (period, organisation, province), `repeats` (one fact stated twice).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..records import APPROX, AT_LEAST, Claim, Quantity, stable_id
+from ..text import orgs
+from ..text.normalize import normalize_with_map
+from .context import _context_for
+from .indicators import RuleSet, default_ruleset
+from .inherit import (
+    _RESULT_MARK,
+    _component_match,
+    _is_breakdown,
+    _label_match,
+    _list_header_match,
+    _of_which_match,
+)
+from .matcher import (
+    _ESTIMATE,
+    Match,
+    _before_words,
+    _is_target,
+    _money,
+    _party_veto,
+    _sentence_vetoes,
+    _try_rule,
+    _under_target_header,
+    _vetoed,
+)
+from .repeats import dedupe
+from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
+
+# --------------------------------------------------------------------------- main entry points
+
+
+def _quantities(sentence: str) -> list[Quantity]:
+    from ..text.numbers.grammar import find_quantities
+
+    qs = find_quantities(sentence)
+    # Amounts written twice, in digits and then in words ("30.650.000đ (Ba mươi triệu … đồng)"): once.
+    out: list[Quantity] = []
+    for q in qs:
+        if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
+            continue
+        out.append(q)
+    return out
+
+
+def extract_mentions(
+    text: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    province: str | None = None,
+    org: str | None = None,
+    site: str | None = None,
+    doc_id: str | None = None,
+    ruleset: RuleSet | None = None,
+) -> list[Claim]:
+    """Every claim mention in `text`, repeats included, with offsets into `text` as given."""
+    rs = ruleset or default_ruleset()
+    norm, omap = normalize_with_map(text)
+    doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
+    claims: list[Claim] = []
+    prev_sentences: list[_Sentence] = []
+    last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
+    for s_start, s_end in split_sentences(norm):
+        raw = norm[s_start:s_end]
+        if not _DIGIT_OR_WORD.search(raw):
+            prev_sentences.append(_Sentence(raw, []))
+            continue
+        s = _Sentence(raw, _quantities(raw))
+        vetoes = _sentence_vetoes(s, rs)
+        found: list[tuple[Quantity, Match]] = []
+        for q in s.quantities:
+            if "all" in vetoes or _vetoed(s, q, rs):
+                continue
+            best: Match | None = None
+            if _is_breakdown(s, q):  # "thành lập 42 CĐCS (trong đó có 29 CĐCS doanh nghiệp …)"
+                best = _component_match(s, q, found, rs)
+            for rule in ([] if best is not None else rs.rules):
+                m = _try_rule(rule, s, q, rs)
+                if m is not None and (best is None or m.score > best.score):
+                    best = m
+            if best is None:
+                best = (
+                    _component_match(s, q, found, rs)
+                    or _list_header_match(norm, s_start, s, q, rs)
+                    or _label_match(s, q, rs)
+                    or _of_which_match(s, q, {**last_claim, **{_money(fq): fm for fq, fm in found}}, rs)
+                )
+            if best is None:
+                continue
+            if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
+                continue
+            found.append((q, best))
+        for q, m in found:
+            last_claim[_money(q)] = m
+        for q, m in found:
+            claims.extend(
+                _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org,
+                             url, site, doc_id)
+            )
+        prev_sentences.append(s)
+    return claims
+
+
+def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
+    ctx = _context_for(s, q.start, prev_sentences, published, province, org)
+    if rs.indicator(m.rule.indicator).stock and ctx.period_end:
+        # A total is a level at the end of the period it is reported for ("sau 15 năm … quản lý 61 CĐCS").
+        ctx.period_start = ctx.period_end
+    if m.label:  # a donor-list line: the label names the giver ("Liên đoàn Lao động tỉnh Thái Bình: …")
+        named = orgs.find_orgs(m.label)
+        ctx.org = orgs.canonical_org(named[0], province) if named else m.label
+        if named and named[0].province:
+            ctx.province = named[0].province
+    # Under a plan header an item is a target, unless it reports the result against the plan
+    # ("Các chỉ tiêu chủ yếu năm 2015:" over "- Phát triển đoàn viên: 3.048/2.800 đoàn viên, đạt 108,9%").
+    target = _is_target(s, q.start, rs) or (
+        q.kind != "fraction" and not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs)
+    )
+    qualifier = q.qualifier
+    tail = s.low[q.end : s.clause_end(q.end)]
+    if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":
+        qualifier = AT_LEAST
+    # An estimate announced before the verb: "ước kết nạp được 1.450 đoàn viên", "ước đạt …".
+    if qualifier == "exact" and _ESTIMATE.search(s.low[_before_words(s, min(m.trigger_start, q.start), 2) : q.start]):
+        qualifier = APPROX
+    span_lo = min(m.trigger_start, q.start)
+    span_hi = max(m.evidence_end, q.end)
+    start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
+    # The rule's calibrated confidence, lowered by the same penalties (gap, inheritance) as its score.
+    base_conf = m.rule.calibrated_confidence if m.rule.calibrated_confidence is not None else m.rule.confidence
+    confidence = round(max(0.05, min(0.99, base_conf + m.score - m.rule.confidence)), 3)
+    base = dict(
+        doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,
+        start=start, end=end, url=url, site=site, published=published, period_text=ctx.period_text,
+        period_start=ctx.period_start, period_end=ctx.period_end, org=ctx.org, province=ctx.province,
+        rule=m.rule.id + (":inherited" if m.inherited else ""), confidence=confidence,
+        sentence_start=omap.to_original(s_start), sentence_end=omap.to_original_end(s_start + len(s.text)),
+        number_start=omap.to_original(s_start + q.number_start) if q.number_start >= 0 else -1,
+        number_end=omap.to_original_end(s_start + q.number_end) if q.number_end >= 0 else -1,
+    )
+    out = []
+    if q.kind == "range":
+        vals = [(None, q.value_min, q.value_max, target)]
+    else:
+        vals = [(q.value, None, None, target)]
+        # "kết nạp 76/50 công đoàn viên, đạt 150% chỉ tiêu": the denominator is the target, for indicators
+        # reported against a plan (`against_plan` in their rule file).
+        if q.kind == "fraction" and q.denominator is not None and rs.indicator(m.rule.indicator).against_plan:
+            vals.append((q.denominator, None, None, True))
+    for value, vmin, vmax, is_target in vals:
+        cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)
+        out.append(Claim(claim_id=cid, value=value, value_min=vmin, value_max=vmax, is_target=is_target, **base))
+    return out
+
+
+def extract_claims(
+    text: str,
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    province: str | None = None,
+    org: str | None = None,
+    site: str | None = None,
+    doc_id: str | None = None,
+) -> list[Claim]:
+    """Claims in `text` (the stable interface); offsets point into `text` as given."""
+    mentions = extract_mentions(
+        text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id
+    )
+    return dedupe(mentions, text)
+
+
+def extract_article(article) -> list[Claim]:
+    """Claims of a cleaned Article, with its provenance (page, fetch, input) and its site's province/org
+    as defaults."""
+    claims = extract_claims(
+        article.text, url=article.url, published=article.published, province=article.province,
+        org=article.org, site=article.site, doc_id=article.doc_id,
+    )
+    for c in claims:
+        c.fetched_at, c.source = article.fetched_at, article.source
+    return claims

@@ -1,0 +1,314 @@
+"""Indicator rules (`rules/indicators/*.toml`) compiled into matchers.
+
+A rule file names one indicator, its unit, words that veto it, and one or more [[rules]]: trigger
+phrases that govern the number (the verb before it, or a passive verb after its noun), the object
+nouns that must follow the number, and for money the recipients that decide the direction of flow.
+Each file also carries [[examples]] and [[counter_examples]] that the test-suite runs, so adding a
+rule adds its own tests. `_common.toml` holds the vocabulary shared by all indicators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..rules import RulesError, load_toml, rules_dir
+from ..text.normalize import normalize_text
+
+VALID_UNITS = {"person", "organization", "VND", "percent", "count"}
+
+
+def fold(text: str) -> str:
+    """Lower-case without changing length, so offsets in the folded text match the original."""
+    out = text.lower()
+    if len(out) == len(text):
+        return out
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """One regex matching any phrase as whole words, case-insensitively (longest phrase first)."""
+    cleaned = sorted({fold(normalize_text(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alts = []
+    for p in cleaned:
+        body = r"\s+".join(re.escape(w) for w in p.split())
+        left = r"(?<!\w)" if p[0].isalnum() else ""
+        right = r"(?!\w)" if p[-1].isalnum() else ""
+        alts.append(left + body + right)
+    return re.compile("|".join(alts))
+
+
+def _prefix_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """Like phrase_pattern, anchored: for `.match` at the start of a text."""
+    pat = phrase_pattern(phrases)
+    return re.compile(f"(?:{pat.pattern})") if pat else None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    indicator: str
+    unit: str
+    confidence: float
+    triggers: re.Pattern[str] | None = None  # governing phrase before the number
+    max_gap: int = 3  # words allowed between trigger and number
+    objects: re.Pattern[str] | None = None  # noun right after the number (counts)
+    object_gap: int = 0  # words allowed between number and object
+    object_in_trigger: bool = False  # the trigger names what is counted ("số đoàn viên là 2.719")
+    triggers_after: re.Pattern[str] | None = None  # passive: "N CB.CNV … được kết nạp"
+    after_gap: int = 8
+    recipients: re.Pattern[str] | None = None  # required recipient phrase (money direction)
+    context: re.Pattern[str] | None = None  # required somewhere in the sentence
+    exclude: re.Pattern[str] | None = None  # vetoes in the claim's own window (and a few words after)
+    exclude_after_words: int = 6  # how far after the claim the vetoes still apply
+    exclude_clause: re.Pattern[str] | None = None  # vetoes anywhere in the clause (e.g. another actor)
+    not_recipients: re.Pattern[str] | None = None  # recipients that rule this reading out
+    recipients_in_clause: bool = False  # look for recipients in the whole clause, not only after the trigger
+    # The confidence reported on claims: the prior smoothed by how often the rule was right on annotated
+    # data (_calibration.toml). Rules compete on their prior, so calibrating never changes what is found.
+    calibrated_confidence: float | None = None
+    after_link: re.Pattern[str] | None = None  # words that must follow the amount for triggers_after
+    exclude_segment: re.Pattern[str] | None = None  # vetoes in the comma-delimited segment of the claim
+    exclude_reset: re.Pattern[str] | None = None  # phrases after an exclude_clause hit that lift it
+    fractions: bool = True  # accepts "N/M" quantities (participation fractions are not totals)
+
+
+DEFAULT_COLOR = "#e2d5f5"
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str
+    core: bool
+    label_vi: str
+    label_en: str
+    rules: tuple[Rule, ...]
+    examples: tuple[dict[str, Any], ...]
+    counter_examples: tuple[str, ...]
+    path: str
+    labels: re.Pattern[str] | None = None  # table/list labels: "Kết nạp đoàn viên: 8.127 người"
+    stock: bool = False  # a level at a point in time (totals), not a flow over a period: its period is the
+    # date it holds at, and the audit does not annualise it
+    against_plan: bool = False  # reported as "achieved/plan" fractions: the denominator is a target claim
+    color: str = DEFAULT_COLOR  # the report's highlight of its claims
+    scored: bool = True  # `unionclaims eval` scores it even when the gold file has none of its claims
+
+    @property
+    def money(self) -> bool:
+        return self.unit == "VND"
+
+
+@dataclass(frozen=True)
+class Common:
+    target_cues: re.Pattern[str] | None
+    target_cue_negations: re.Pattern[str] | None
+    directive_cues: re.Pattern[str] | None
+    future_cues: re.Pattern[str] | None
+    blocking_verbs: re.Pattern[str] | None
+    non_union_donors: re.Pattern[str] | None
+    non_union_givers: re.Pattern[str] | None
+    union_actors: re.Pattern[str] | None
+    mobilising_verbs: re.Pattern[str] | None
+    loan_cues: re.Pattern[str] | None
+    rate_cues: re.Pattern[str] | None
+    rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
+    youth_union_cues: re.Pattern[str] | None
+    party_cues: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    common: Common
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for ind in self.indicators for r in ind.rules]
+
+    def indicator(self, name: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.name == name:
+                return ind
+        raise KeyError(name)
+
+
+def _regex_list(patterns: list[str], path: str, key: str) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error as exc:
+        raise RulesError(f"{path}: '{key}' holds an invalid regular expression ({exc})") from exc
+
+
+def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{path}: '{key}' must be a list of strings")
+    return value
+
+
+_INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause",
+                   "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock",
+                   "against_plan", "color", "scored"}
+_RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
+              "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
+              "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
+              "fractions"}
+
+
+def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
+    name = data.get("indicator")
+    unit = data.get("unit")
+    if not name or not unit:
+        raise RulesError(f"{path}: needs 'indicator' and 'unit'")
+    if unit not in VALID_UNITS:
+        raise RulesError(f"{path}: unit '{unit}' is not one of {sorted(VALID_UNITS)}")
+    shared_exclude = _list(data, "exclude", path)
+    shared_exclude_clause = _list(data, "exclude_clause", path)
+    unknown = set(data) - _INDICATOR_KEYS
+    if unknown:
+        raise RulesError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_INDICATOR_KEYS))})")
+    rules = []
+    for i, r in enumerate(data.get("rules", [])):
+        rid = r.get("id") or f"{name}.{i}"
+        unknown = set(r) - _RULE_KEYS
+        if unknown:
+            raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
+                             f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
+        if not r.get("triggers") and not r.get("triggers_after"):
+            raise RulesError(f"{path}: rule '{rid}' needs 'triggers' or 'triggers_after'")
+        if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
+            raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
+        rules.append(
+            Rule(
+                id=rid,
+                indicator=name,
+                unit=unit,
+                confidence=float(r.get("confidence", 0.8)),
+                triggers=phrase_pattern(_list(r, "triggers", path)),
+                max_gap=int(r.get("max_gap", 3)),
+                objects=phrase_pattern(_list(r, "objects", path)),
+                object_gap=int(r.get("object_gap", 0)),
+                object_in_trigger=bool(r.get("object_in_trigger", False)),
+                triggers_after=phrase_pattern(_list(r, "triggers_after", path)),
+                after_gap=int(r.get("after_gap", 8)),
+                recipients=phrase_pattern(_list(r, "recipients", path)),
+                context=phrase_pattern(_list(r, "context", path)),
+                exclude=phrase_pattern(shared_exclude + _list(r, "exclude", path)),
+                exclude_after_words=int(r.get("exclude_after_words", data.get("exclude_after_words", 6))),
+                exclude_clause=phrase_pattern(shared_exclude_clause + _list(r, "exclude_clause", path)),
+                not_recipients=phrase_pattern(_list(r, "not_recipients", path)),
+                recipients_in_clause=bool(r.get("recipients_in_clause", False)),
+                after_link=_prefix_pattern(_list(r, "after_link", path)),
+                exclude_segment=phrase_pattern(_list(r, "exclude_segment", path)),
+                exclude_reset=phrase_pattern(_list(r, "exclude_reset", path)),
+                fractions=bool(r.get("fractions", True)),
+            )
+        )
+    if not rules:
+        raise RulesError(f"{path}: no [[rules]]")
+    color = data.get("color", DEFAULT_COLOR)
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
+    return Indicator(
+        name=name,
+        unit=unit,
+        core=bool(data.get("core", False)),
+        label_vi=data.get("label_vi", name),
+        label_en=data.get("label_en", name),
+        rules=tuple(rules),
+        examples=tuple(data.get("examples", [])),
+        counter_examples=tuple(e["text"] for e in data.get("counter_examples", [])),
+        path=path,
+        labels=phrase_pattern(_list(data, "labels", path)),
+        stock=bool(data.get("stock", False)),
+        against_plan=bool(data.get("against_plan", False)),
+        color=color,
+        scored=bool(data.get("scored", True)),
+    )
+
+
+# Pseudo-count of the prior: a rule's confidence is its written prior until it has been checked on
+# about this many annotated claims, then mostly its observed precision.
+PRIOR_WEIGHT = 5.0
+CALIBRATION_FILE = "_calibration.toml"
+
+
+def calibrated(prior: float, tp: int, fp: int) -> float:
+    """Precision of a rule, smoothed towards its prior (Beta-binomial posterior mean)."""
+    return (tp + PRIOR_WEIGHT * prior) / (tp + fp + PRIOR_WEIGHT)
+
+
+def _apply_calibration(indicators: list[Indicator], path: Path) -> list[Indicator]:
+    if not path.exists():
+        return indicators
+    counts = load_toml(path).get("rules", {})
+    out = []
+    for ind in indicators:
+        rules = []
+        for r in ind.rules:
+            c = counts.get(r.id)
+            if c is not None:
+                value = calibrated(r.confidence, int(c.get("tp", 0)), int(c.get("fp", 0)))
+                r = replace(r, calibrated_confidence=round(value, 3))
+            rules.append(r)
+        out.append(replace(ind, rules=tuple(rules)))
+    return out
+
+
+def write_calibration(path: Path, counts: dict[str, tuple[int, int]], sources: list[str]) -> None:
+    """Record per-rule matches and false alarms on annotated data (`unionclaims eval --calibrate`)."""
+    from ..io import write_text_atomic
+
+    lines = [
+        "# Written by `unionclaims eval --calibrate`: how often each rule was right on annotated data.",
+        "# A rule's confidence = (tp + 5 × prior) / (tp + fp + 5), its written prior smoothed by these counts.",
+        f"# Annotated data: {', '.join(sources)}",
+        "",
+        "[rules]",
+    ]
+    for rule_id in sorted(counts):
+        tp, fp = counts[rule_id]
+        lines.append(f'"{rule_id}" = {{ tp = {tp}, fp = {fp} }}')
+    write_text_atomic(path, "\n".join(lines) + "\n")
+
+
+def load_ruleset(folder: Path | None = None) -> RuleSet:
+    folder = folder or rules_dir() / "indicators"
+    common_path = folder / "_common.toml"
+    c = load_toml(common_path)
+    cp = str(common_path)
+    regex_keys = {"rate_patterns"}
+    common = Common(**{
+        k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
+        for k in Common.__dataclass_fields__
+    })
+    files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
+    if not files:
+        raise RulesError(f"{folder}: no indicator rules (*.toml)")
+    indicators = _apply_calibration([_parse_indicator(load_toml(p), str(p)) for p in files], folder / CALIBRATION_FILE)
+    names = [i.name for i in indicators]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise RulesError(f"{folder}: indicator defined twice: {', '.join(sorted(dupes))}")
+    return RuleSet(common=common, indicators=tuple(indicators))
+
+
+@lru_cache(maxsize=4)
+def default_ruleset(folder: str | None = None) -> RuleSet:
+    return load_ruleset(Path(folder) if folder else None)
+
+
+def indicators_where(test: Callable[[Indicator], bool], rs: RuleSet | None = None) -> frozenset[str]:
+    """Names of the indicators of the rules (default: rules_dir()) for which test(indicator) holds."""
+    rs = rs or default_ruleset()
+    return frozenset(ind.name for ind in rs.indicators if test(ind))

@@ -1,0 +1,172 @@
+"""Readings a number inherits from the structure around it: list headers and table labels, items of a list,
+components of a total ("trong đó"), breakdowns in parentheses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..records import VND, Quantity
+from .indicators import Rule, RuleSet, fold
+from .matcher import (
+    _ITEM_PREFIX,
+    Match,
+    _money,
+    _non_union_giver,
+    _object_after,
+    _segment_start,
+    _try_rule,
+    _words,
+)
+from .sentences import _Sentence
+
+
+def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """A list header that names the indicator without a verb governing a number ("Kết quả phát triển
+    đoàn viên 6 tháng đầu năm 2012 của các đơn vị:") gives its items that indicator."""
+    for ind in rs.indicators:
+        if ind.labels is None or not ind.labels.search(header):
+            continue
+        rule = ind.rules[0]
+        if _counts_same_thing(rule, s, q, rs):
+            return Match(rule=rule, score=rule.confidence - 0.05, trigger_start=0, evidence_end=q.end)
+    return None
+
+
+_RESULT_MARK = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn thành|đã)(?!\w)")
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ])[.)]\s+")
+# A line of an itemised list: "Name: amount" or "Name amount đồng".
+_ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
+
+
+def _list_header_match(
+    text: str, line_start: int, s: _Sentence, q: Quantity, rs: RuleSet
+) -> Match | None:
+    """Itemised lists ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng;", or without the colon,
+    "Công đoàn Viên chức tỉnh 186 triệu đồng") take their meaning from the header line above them
+    ("… đã ủng hộ Quỹ … như sau:")."""
+    if not _ITEM_PREFIX.match(text[text.rfind("\n", 0, line_start) + 1 : line_start]):
+        return None  # a list item is a line of its own (after an optional bullet or number)
+    left = s.text[: q.start]
+    if ":" in left:
+        if _words(left.split(":")[-1]) > 1 or _words(left) > 12:
+            return None
+        label = left.split(":")[0]
+    else:  # the whole line before the amount must be a name: short, capitalised, no verb of its own
+        if _words(s.text[q.end :]) > 3:
+            return None  # and the amount ends the line ("… 186 triệu đồng;")
+        label = left
+        stripped_label = label.strip(" -•*+\t")
+        if not stripped_label or not stripped_label[0].isupper() or _words(label) > 10 or s.text[:1].isspace():
+            return None
+        if any(r.triggers is not None and r.triggers.search(fold(label)) for r in rs.rules):
+            return None
+    lines = text[:line_start].split("\n")
+    for back, line in enumerate(reversed(lines[-60:])):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        # The header: a line ending with ":", or the first line above the items that is not an item
+        # ("DANH SÁCH CÁC ĐƠN VỊ ỦNG HỘ QUỸ …" over "1. Công đoàn Viên chức tỉnh: 45.000.000 đồng").
+        if stripped.endswith(":") or (back > 0 and not _ITEM_LINE.search(stripped)):
+            head = stripped.rstrip(":").rstrip()
+            header = _Sentence(head + " " + q.text, [])
+            fake = replace(q, start=len(head) + 1, end=len(head) + 1 + len(q.text))
+            header.quantities = [fake]
+            best = None
+            for rule in rs.rules:
+                m = _try_rule(rule, header, fake, rs)
+                if m and (best is None or m.score > best.score):
+                    best = m
+            if best is None:
+                best = _header_label_match(fold(head), s, q, rs)
+            if best is None:
+                return None
+            label = _ITEM_NUMBER.sub("", label.strip(" -•*+\t"))
+            donors = rs.common.non_union_donors
+            if donors is not None and donors.match(fold(label)):
+                return None
+            return Match(rule=best.rule, score=best.score - 0.1, trigger_start=0, evidence_end=q.end, inherited=True,
+                         label=label or None)
+    return None
+
+
+_BREAKDOWN = re.compile(r"\(\s*(?:trong đó|gồm|bao gồm)(?:\s+có)?\s*$")
+
+
+def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
+    return _BREAKDOWN.search(s.low[max(0, q.start - 25) : q.start]) is not None
+
+
+def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """Whether `q` can inherit `rule`'s indicator: money for money, and for counts a noun after `q` that
+    one of the indicator's rules accepts."""
+    if (rule.unit == VND) != _money(q):
+        return False
+    return rule.unit == VND or any(_object_after(r, s, q) is not None for r in rs.indicator(rule.indicator).rules)
+
+
+def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
+    """A number in parentheses or at the head of a list segment with the same kind of noun as a claim
+    earlier in the sentence is a component of it ("kết nạp 19 … (16 công đoàn viên) và … (3 công đoàn
+    viên)"; "thành lập 14 CĐCS …; 7 CĐCS trong …")."""
+    left = s.text[: q.start]
+    in_parens = left.rfind("(") > left.rfind(")")
+    seg_start = max(left.rfind(";"), left.rfind("("))
+    head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) == 0
+    if not (in_parens or head_of_segment):
+        return None
+    for _prev_q, prev_m in reversed(found):  # the nearest earlier claim counting the same kind of thing
+        rule = prev_m.rule
+        if not _counts_same_thing(rule, s, q, rs):
+            continue
+        window = s.low[q.start : s.clause_end(q.end)]
+        if rule.exclude is not None and rule.exclude.search(window):
+            return None
+        return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+    return None
+
+
+_BULLET = re.compile(r"^[\s\-–•*+>|]*")
+_OF_WHICH = re.compile(r"^\W*trong đó(?!\w)")
+
+
+def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """Flattened tables and fact boxes: "Kết nạp đoàn viên: 8.127 người", "Tổng số CĐCS: 2.318"."""
+    left = s.text[: q.start].rstrip()
+    if not left.endswith(":"):
+        return None
+    label_lo = _BULLET.match(left).end()
+    label = fold(left[label_lo:-1])
+    if not label or _words(label) > 10:
+        return None
+    best: tuple[int, Rule] | None = None
+    for ind in rs.indicators:
+        if ind.labels is None or (ind.unit == VND) != _money(q):
+            continue
+        m = ind.labels.search(label)
+        # the phrase must be (nearly) the whole label: "Số CĐCS xếp loại hoàn thành tốt nhiệm vụ" is not "Số CĐCS"
+        if m is None or _words(label[m.end() :]) > 2 or _words(label[: m.start()]) > 1:
+            continue
+        if any(r.exclude is not None and r.exclude.search(label) for r in ind.rules[:1]):
+            continue
+        if best is None or len(m.group()) > best[0]:
+            best = (len(m.group()), ind.rules[0])
+    if best is None:
+        return None
+    return Match(rule=best[1], score=best[1].confidence - 0.07, trigger_start=label_lo, evidence_end=q.end,
+                 inherited=True)
+
+
+def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: RuleSet) -> Match | None:
+    """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
+    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng")."""
+    lo = s.clause_start(q.start)
+    if not (_OF_WHICH.match(s.low[lo:]) or _OF_WHICH.match(s.low)):
+        return None
+    prev = previous.get(_money(q))
+    if prev is None or (_money(q) and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
+        return None
+    if not _counts_same_thing(prev.rule, s, q, rs):
+        return None
+    return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)

@@ -1,0 +1,339 @@
+"""Rule matching: does an indicator rule (rules/indicators/*.toml) govern this number in this sentence, and is the
+number vetoed (rates, loans, Party admissions) or a target?"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import VND, Quantity
+from .indicators import Rule, RuleSet
+from .sentences import _WORD, _Sentence
+
+# --------------------------------------------------------------------------- matching
+
+# List items: "- ", "1. ", "a) ".
+_ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])?\s*$")
+_ITEM_START = re.compile(r"^(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])\s")
+
+
+@dataclass
+class Match:
+    rule: Rule
+    score: float
+    trigger_start: int  # sentence-relative offsets of the evidence (trigger .. object end)
+    evidence_end: int
+    inherited: bool = False
+    label: str | None = None  # the item label of a list line ("Liên đoàn Lao động tỉnh Thái Bình: …")
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def _search_last(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    last = None
+    if pattern is None:
+        return None
+    for m in pattern.finditer(text):
+        last = m
+    return last
+
+
+def _after_words(s: _Sentence, pos: int, n: int, limit: int) -> int:
+    """Offset `n` whitespace words after `pos` (not past `limit`)."""
+    for count, m in enumerate(_WORD.finditer(s.low, pos, limit), 1):
+        if count >= n:
+            return m.end()
+    return limit
+
+
+def _before_words(s: _Sentence, pos: int, n: int) -> int:
+    """Offset of the start of the `n`-th whitespace word before `pos`, within the clause."""
+    lo = s.clause_start(pos)
+    starts = [m.start() + lo for m in _WORD.finditer(s.low[lo:pos])]
+    return starts[-n] if len(starts) >= n else lo
+
+
+def _next_same_class(s: _Sentence, q: Quantity, limit: int) -> int:
+    for other in s.quantities:
+        if other.start >= q.end and _money(other) == _money(q) and other.kind != "percent":
+            return min(other.start, limit)
+    return limit
+
+
+# Quoted programme names ("chương trình “Mỗi đoàn viên 10.000 đồng vì …”") are not rates.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_TOTAL_CUE = re.compile(r"(?<!\w)tổng(?!\w)")
+
+
+def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
+    """A per-unit cue ("mỗi suất", "/người") before the number, not overridden by a later "tổng"
+    ("mỗi trường 1.000 cuốn vở, với tổng giá trị là 10.000.000 đồng" is a total)."""
+    text = _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi])
+    hits = [m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)]
+    if not hits:
+        return False
+    last_end = max(m.end() for m in hits)
+    return _TOTAL_CUE.search(s.low[lo + last_end : hi]) is None
+
+
+def _segment_start(s: _Sentence, pos: int) -> int:
+    """Start of the comma/semicolon-delimited segment holding `pos`."""
+    cut = max(s.low.rfind(",", 0, pos), s.low.rfind(";", 0, pos))
+    return cut + 1 if cut >= 0 else 0
+
+
+_OBJECT_POSITION = re.compile(r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs)\s*$")
+
+
+def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
+    """The money's giver is not a union: a company, a ministry or the Fatherland Front is the subject
+    before the verb and no union body or member is ("Bộ Y tế đã hỗ trợ 5 tỷ đồng", "các doanh nghiệp
+    hỗ trợ thêm 200 triệu đồng"). Joint givers with a union ("41 CĐCS … và Ban Giám đốc … đóng góp")
+    and givers a union mobilised ("vận động CNLĐ và doanh nghiệp ủng hộ") stay the union's."""
+    c = rs.common
+    if c.non_union_givers is None:
+        return False
+    before = s.low[lo:trigger_start]
+    givers = [
+        m for m in c.non_union_givers.finditer(before)
+        # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
+        if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
+    ]
+    if not givers:
+        return False
+    if c.union_actors is not None and c.union_actors.search(before):
+        return False
+    # "vận động các doanh nghiệp ủng hộ …": mobilised by the (earlier-named) union; but "Hội … vận động
+    # hội viên đóng góp" is the giver mobilising its own members.
+    mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
+    return not (mobilised is not None and mobilised.start() < givers[0].start())
+
+
+def _money(q: Quantity) -> bool:
+    return q.unit == VND
+
+
+
+
+def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None:
+    if rule.objects is None:
+        return None
+    rest = s.low[q.end : s.clause_end(q.end)]
+    m = rule.objects.search(rest)
+    if m is None:
+        return None
+    before_obj = _PARENTHETICAL.sub("", rest[: m.start()])  # "1.020 (một nghìn không trăm hai mươi) đoàn viên"
+    if _words(before_obj) > rule.object_gap:
+        return None
+    return m
+
+
+_ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
+_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời)(?!\w)")
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
+_COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
+_GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
+
+
+def _same_class_between(
+    s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False, rule: Rule | None = None
+) -> bool:
+    """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it.
+    With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt; with
+    a counting rule, neither does a count of another kind of thing joined by "và" ("phát triển mới 4
+    CĐCS và 186 đoàn viên": the verb governs both)."""
+    for other in s.quantities:
+        if other is q or other.kind in ("percent",):
+            continue
+        if other.start >= lo and other.end <= hi and _money(other) == _money(q):
+            if allow_genitive and _GENITIVE.search(s.low[max(0, other.start - 8) : other.start]):
+                continue
+            if (rule is not None and rule.objects is not None and not _money(q)
+                    and _object_after(rule, s, other) is None and _COORDINATED.match(s.low[other.end : q.start])):
+                continue
+            return True
+    return False
+
+
+def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    clause_lo = s.clause_start(q.start)
+    clause_hi = s.clause_end(q.end)
+    # Unit compatibility: money rules take money, count rules take bare counts.
+    if (rule.unit == VND) != _money(q):
+        return None
+    if rule.context is not None and not rule.context.search(s.low):
+        return None
+
+    obj = None
+    if rule.unit != VND and not rule.object_in_trigger:
+        obj = _object_after(rule, s, q)
+        if obj is None:
+            return None
+    evidence_end = q.end + (obj.end() if obj else 0)
+
+    if rule.triggers is not None:
+        found = _trigger_before(rule, s, q, rs, clause_lo)
+        if found is None:
+            return None
+        t_start, gap = found
+    elif rule.triggers_after is not None:
+        found = _trigger_after(rule, s, q, obj, clause_hi)
+        if found is None:
+            return None
+        t_start, evidence_end, gap = found
+    else:  # pragma: no cover - rejected when loading
+        return None
+    if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
+        return None
+    score = rule.confidence - 0.004 * gap
+    return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
+
+
+def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_lo: int) -> tuple[int, int] | None:
+    """The rule's trigger verb a few words before the number: (its start, the words between) or None."""
+    left = s.low[clause_lo : q.start]
+    trig = _search_last(rule.triggers, left)
+    if trig is None:
+        return None
+    t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
+    gap_text = s.low[t_end : q.start]
+    gap = s.words_between(t_end, q.start) if _words(gap_text) > rule.max_gap else _words(gap_text)
+    if gap > rule.max_gap:
+        return None
+    if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
+        return None
+    if _rate_before(s, rs, clause_lo, q.start):
+        return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
+    if _same_class_between(s, q, t_end, q.start, rule=rule):
+        return None
+    return t_start, gap
+
+
+def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | None,
+                   clause_hi: int) -> tuple[int, int, int] | None:
+    """A passive verb after the number and its noun: (trigger start, evidence end, words between) or None."""
+    if obj is None and rule.unit != VND and not rule.object_in_trigger:
+        return None
+    after_lo = q.end + (obj.end() if obj else 0)
+    tail = s.low[after_lo:clause_hi]
+    ta = rule.triggers_after.search(tail)
+    # Words between the amount and the verb, not counting the amount spelt out in parentheses.
+    after_words = _words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
+    if ta is None or after_words > rule.after_gap:
+        return None
+    # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
+    # after the amount must tie it to the verb that follows.
+    linked = tail.lstrip(" ,")
+    if linked.startswith("("):  # "45.500.000 đồng (Bốn mươi lăm triệu năm trăm nghìn đồng) do …"
+        linked = _PARENTHETICAL.sub(" ", linked, count=1).lstrip(" ,")
+    if rule.after_link is not None and not rule.after_link.match(linked):
+        return None
+    if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
+        return None
+    return q.start, after_lo + ta.end(), after_words
+
+
+def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: int, evidence_end: int,
+                 clause_lo: int, clause_hi: int) -> bool:
+    """The rule's own vetoes and recipient conditions, once its trigger has been found."""
+    # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
+    tail_hi = _after_words(s, max(evidence_end, q.end), rule.exclude_after_words, clause_hi)
+    turn = _CLAUSE_TURN.search(s.low, max(evidence_end, q.end), tail_hi)
+    if turn is not None:  # "…, nhưng số đoàn viên giảm …" is another statement
+        tail_hi = turn.start()
+    window = s.low[t_start:tail_hi]
+    if rule.exclude is not None and rule.exclude.search(window):
+        return True
+    if rule.exclude_clause is not None:
+        # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
+        hit = _search_last(rule.exclude_clause, s.low[:clause_hi])
+        # "tiếp nhận 3 CĐCS …, nâng tổng số CĐCS lên 96 với 63.540 đoàn viên": a totals cue after the
+        # vetoing word starts a new statement.
+        reset = rule.exclude_reset is not None and hit is not None and rule.exclude_reset.search(
+            s.low[hit.end() : t_start]
+        )
+        if hit is not None and not reset:
+            return True
+    if not rule.fractions and q.kind == "fraction":
+        return True
+    if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
+        return True
+    if rule.unit == VND and _non_union_giver(s, rs, max(clause_lo, _segment_start(s, t_start)), t_start):
+        return True
+    # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
+    # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
+    around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
+    if rule.recipients is not None and not rule.recipients.search(around):
+        return True
+    # Recipients that rule a reading out must be close: the money's own destination, not a later action.
+    return rule.not_recipients is not None and rule.not_recipients.search(
+        s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
+    ) is not None
+
+
+def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    c = rs.common
+    if q.kind in ("percent", "rate"):
+        return True
+    after = s.low[q.end : q.end + 12]
+    if q.per is not None or after.lstrip().startswith("/"):
+        return True
+    if _rate_before(s, rs, _before_words(s, q.start, 4), q.start):
+        return True
+    if _money(q) and c.loan_cues is not None:
+        lo = s.clause_start(q.start)
+        if c.loan_cues.search(s.low[lo : s.clause_end(q.end)]):
+            return True
+    return False
+
+
+def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
+    """Whole-sentence vetoes: the body acting is not a trade union (Youth Union)."""
+    c = rs.common
+    if c.youth_union_cues is not None and c.youth_union_cues.search(s.low):
+        return {"all"}
+    return set()
+
+
+def _party_veto(s: _Sentence, q: Quantity, m: Match, rs: RuleSet) -> bool:
+    """Party admissions and referrals ("304 đoàn viên, CNVCLĐ được kết nạp Đảng"): a Party cue between
+    the claim's trigger and the next number of the clause."""
+    pc = rs.common.party_cues
+    if pc is None:
+        return False
+    hi = max(m.evidence_end, _next_same_class(s, q, s.clause_end(q.end)))
+    return pc.search(s.low[min(m.trigger_start, q.start) : hi]) is not None
+
+
+def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
+    """A list item under a header that frames it as a plan ("Các chỉ tiêu chủ yếu năm 2024:" over
+    "- Phát triển mới 4.500 đoàn viên;") is a target (GUIDELINE §5)."""
+    if not _ITEM_PREFIX.match(text[text.rfind("\n", 0, line_start) + 1 : line_start]):
+        return False
+    lines = text[:line_start].split("\n")[:-1]
+    for line in reversed(lines[-40:]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.endswith(":"):
+            return _is_target(_Sentence(stripped, []), len(stripped), rs)
+        if not _ITEM_START.match(stripped):
+            return False  # a paragraph, not another item of the same list
+    return False
+
+
+def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
+    """A target cue before `pos` in the sentence, not part of a result against a plan."""
+    c = rs.common
+    left = s.low[:pos]
+    negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
+    if c.target_cues is not None:
+        for m in c.target_cues.finditer(left):
+            if not any(a <= m.start() < b for a, b in negated_spans):
+                return True
+    return bool(
+        c.directive_cues is not None and c.future_cues is not None
+        and c.directive_cues.search(left) and c.future_cues.search(s.low)
+    )

@@ -1,0 +1,51 @@
+"""Repeats of one figure in an article (headline, lead, body): which claims state the same fact."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..records import Claim
+from .indicators import fold
+
+LEAD_CHARS = 300  # the headline/lead region, where a figure is usually a preview of the body
+
+
+def _evidence_words(text: str, c: Claim) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", fold(text[c.start : c.end]))}
+
+
+def same_fact(a: Claim, b: Claim, text: str) -> bool:
+    """Two mentions with the same indicator, value, qualifier and target flag are one fact (GUIDELINE §7)
+    when one previews the other in the headline/lead, or they are worded alike; not when they name
+    different organisations ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng" vs "… Ninh Bình: …")."""
+    if claim_key(a) != claim_key(b):
+        return False
+    if min(a.start, b.start) < LEAD_CHARS:
+        return True  # a headline names its subject its own way ("LĐLĐ tỉnh Bắc Kạn: Thành lập mới 4 …")
+    if a.org and b.org and a.org != b.org:
+        return False
+    wa, wb = _evidence_words(text, a), _evidence_words(text, b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def group_repeats(claims: Iterable[Claim], text: str) -> list[list[Claim]]:
+    """Mentions grouped into facts, in order of first mention."""
+    groups: list[list[Claim]] = []
+    for c in claims:
+        for g in groups:
+            if same_fact(g[0], c, text):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    return groups
+
+
+def dedupe(claims: Iterable[Claim], text: str) -> list[Claim]:
+    """One claim per fact in a document: the first mention of each group of repeats."""
+    return [g[0] for g in group_repeats(claims, text)]
+
+
+def claim_key(c: Claim) -> tuple:
+    return (c.doc_id, c.indicator, c.value, c.value_min, c.value_max, c.qualifier, c.is_target)
