@@ -11,6 +11,7 @@ from ..dataset import (
     _place_compatible as place_compatible,
 )
 from ..dataset import (
+    norm_name,
     num_key,
     parse_date,
     periods_overlap,
@@ -60,16 +61,23 @@ def _has_period(c: dict) -> bool:
     return parse_date(c.get("period_start")) is not None and parse_date(c.get("period_end")) is not None
 
 
+def same_body(a: dict, b: dict) -> bool:
+    """Both claims name their body and it is the same one (org names compare case- and space-folded).
+    A conflict between bodies we could not identify says nothing: "?'s result" is no finding."""
+    x, y = norm_name(a.get("org")), norm_name(b.get("org"))
+    return x is not None and x == y and place_compatible(a, b)
+
+
 def check_conflicts(claims: list[dict]) -> list[Finding]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for c in claims:
-        if _has_period(c):
+        if _has_period(c) and norm_name(c.get("org")) is not None:
             groups[(c["indicator"], c["is_target"], c["period_start"], c["period_end"])].append(c)
     findings = []
     for (indicator, is_target, p_start, p_end), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
         bad_pairs = [
             (a, b) for k, a in enumerate(group) for b in group[k + 1:]
-            if a["doc_id"] != b["doc_id"] and place_compatible(a, b) and not compatible_values(a, b)
+            if a["doc_id"] != b["doc_id"] and same_body(a, b) and not compatible_values(a, b)
         ]
         if not bad_pairs:
             continue
@@ -77,7 +85,7 @@ def check_conflicts(claims: list[dict]) -> list[Finding]:
         # Claims agreeing with one of the conflicting figures belong in the same finding.
         for c in group:
             if c["claim_id"] not in involved and any(
-                place_compatible(c, x) and compatible_values(c, x) for x in involved.values()
+                same_body(c, x) and compatible_values(c, x) for x in involved.values()
             ):
                 involved[c["claim_id"]] = c
         cs = sorted(involved.values(), key=lambda c: (c.get("published") or "", c["doc_id"]))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text import orgs, periods
+from ..text import periods
+from .attribution import Frame
 from .sentences import _Sentence
 
 # --------------------------------------------------------------------------- context (period, org, province)
@@ -28,12 +29,12 @@ def _nearest_before(mentions: list, pos: int, or_after: bool = True):
 
 
 def _context_for(
-    sentence: _Sentence, q_pos: int, prev_sentences: list[_Sentence], published: str | None,
-    default_province: str | None, default_org: str | None,
+    sentence: _Sentence, q_pos: int, prev_sentences: list[_Sentence], published: str | None, frame: Frame,
 ) -> _Context:
-    """Period, organisation and province of a number at `q_pos`: the nearest mention before it in its
-    sentence (periods also from the two sentences before), else the site's defaults."""
-    ctx = _Context(org=default_org, province=default_province)
+    """Period, organisation and province of a number at `q_pos`: the period nearest before it in its
+    sentence (or the two sentences before); the body and province from the attribution stage (`frame`,
+    see pipeline.extract.attribution), refined by a place named before the number."""
+    ctx = _Context(org=frame.org, province=frame.province)
     period = _nearest_before(sentence.periods, q_pos)
     if period is None:
         for prev in reversed(prev_sentences[-2:]):
@@ -43,15 +44,11 @@ def _context_for(
     if period is not None:
         ctx.period_text = period.text
         ctx.period_start, ctx.period_end = periods.resolve_period(period.text, published)
-    # Who reports and where: only bodies and places named before the number. One named after it is
-    # usually a recipient or a third party ("… được cập nhật lên phần mềm của Tổng LĐLĐ Việt Nam").
-    org = _nearest_before(sentence.orgs, q_pos, or_after=False)
-    if org is not None:
-        ctx.org = orgs.canonical_org(org, default_province)
-        if org.province:
-            ctx.province = org.province
-    if ctx.province is None or ctx.province == default_province:
+    # Where: a place named before the number in its sentence, unless the body named there has its own.
+    # (Bodies and places named after the number are usually recipients or third parties.)
+    named = _nearest_before(sentence.orgs, q_pos, or_after=False)
+    if named is None or named.province is None:
         place = _nearest_before(sentence.places, q_pos, or_after=False)
-        if place is not None:
+        if place is not None and (named is None or place.start > named.start or ctx.province is None):
             ctx.province = place.name
     return ctx

@@ -19,6 +19,7 @@ import re
 from ..records import APPROX, AT_LEAST, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
+from .attribution import attribute, frame_of, is_header, page_frame, running_frame
 from .context import _context_for
 from .indicators import RuleSet, default_ruleset
 from .inherit import (
@@ -70,18 +71,26 @@ def extract_mentions(
     site: str | None = None,
     doc_id: str | None = None,
     ruleset: RuleSet | None = None,
+    title: str | None = None,
 ) -> list[Claim]:
-    """Every claim mention in `text`, repeats included, with offsets into `text` as given."""
+    """Every claim mention in `text`, repeats included, with offsets into `text` as given. `province` and
+    `org` are the site's; `title` is the article's (the attribution stage reads both)."""
     rs = ruleset or default_ruleset()
     norm, omap = normalize_with_map(text)
     doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
     claims: list[Claim] = []
     prev_sentences: list[_Sentence] = []
     last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
+    page = page_frame(normalize_with_map(title)[0] if title else None, norm, site_org=org, site_province=province)
+    section, running = page, None
     for s_start, s_end in split_sentences(norm):
         raw = norm[s_start:s_end]
+        if is_header(raw, s_start == 0 or norm[s_start - 1] == "\n", s_end == len(norm) or norm[s_end] == "\n"):
+            section, running = frame_of(raw, page), None  # a new section (a second article on the page)
         if not _DIGIT_OR_WORD.search(raw):
-            prev_sentences.append(_Sentence(raw, []))
+            s = _Sentence(raw, [])
+            running = running_frame(s.orgs, running, section)
+            prev_sentences.append(s)
             continue
         s = _Sentence(raw, _quantities(raw))
         vetoes = _sentence_vetoes(s, rs)
@@ -111,16 +120,20 @@ def extract_mentions(
         for q, m in found:
             last_claim[_money(q)] = m
         for q, m in found:
+            frame = attribute(s.orgs, q.start, section, running)
             claims.extend(
-                _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org,
-                             url, site, doc_id)
+                _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site,
+                             doc_id)
             )
+        first_number = s.quantities[0].start if s.quantities else len(raw)
+        running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
         prev_sentences.append(s)
     return claims
 
 
-def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, province, org, url, site, doc_id):
-    ctx = _context_for(s, q.start, prev_sentences, published, province, org)
+def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site, doc_id):
+    ctx = _context_for(s, q.start, prev_sentences, published, frame)
+    province = frame.province
     if rs.indicator(m.rule.indicator).stock and ctx.period_end:
         # A total is a level at the end of the period it is reported for ("sau 15 năm … quản lý 61 CĐCS").
         ctx.period_start = ctx.period_end
@@ -180,10 +193,11 @@ def extract_claims(
     org: str | None = None,
     site: str | None = None,
     doc_id: str | None = None,
+    title: str | None = None,
 ) -> list[Claim]:
     """Claims in `text` (the stable interface); offsets point into `text` as given."""
     mentions = extract_mentions(
-        text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id
+        text, url=url, published=published, province=province, org=org, site=site, doc_id=doc_id, title=title
     )
     return dedupe(mentions, text)
 
@@ -193,7 +207,7 @@ def extract_article(article) -> list[Claim]:
     as defaults."""
     claims = extract_claims(
         article.text, url=article.url, published=article.published, province=article.province,
-        org=article.org, site=article.site, doc_id=article.doc_id,
+        org=article.org, site=article.site, doc_id=article.doc_id, title=article.title,
     )
     for c in claims:
         c.fetched_at, c.source = article.fetched_at, article.source
