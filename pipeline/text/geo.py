@@ -15,14 +15,13 @@ empty and fills only the post-2025 one, so the series continues on the 34-unit l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..rules import RulesError, load_toml, rules_dir
-from .normalize import normalize_text, normalize_with_map
+from .normalize import normalize_text, normalized_view
 
 MERGER_DATE = "2025-07-01"  # new provincial governments took office (Resolution 202/2025/QH15)
 
@@ -265,13 +264,6 @@ def panel_columns(name: str, published: str | None) -> tuple[str | None, str]:
 # --------------------------------------------------------------------------- finding mentions
 
 
-def _normalized_view(text: str) -> tuple[str, Callable[[int], int]]:
-    norm, omap = normalize_with_map(text)
-    if norm == text:
-        return text, lambda i: i
-    return norm, omap.to_original
-
-
 def _capitalised(surface: str, written: str) -> bool:
     """The text capitalises every word that the rules' spelling capitalises ("Thủ đô", "Hà Nội")."""
     words = [w for w in re.split(r"[\s\-–—.]+", surface) if w]
@@ -294,7 +286,7 @@ def find_provinces(text: str) -> list[ProvinceMention]:
     names that need a marker ("Hòa Bình", "Hồ Chí Minh").
     """
     g = _gaz()
-    norm, to_orig = _normalized_view(text)
+    norm, to_orig = normalized_view(text)
     out: list[ProvinceMention] = []
     for m in g.surfaces.finditer(norm):
         s, e = m.start(), m.end()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
@@ -143,3 +144,12 @@ def normalize_with_map(text: str) -> tuple[str, OffsetMap | IdentityMap]:
         parts.append(out)
         npos += len(out)
     return "".join(parts), OffsetMap(tuple(norm_starts), tuple(orig_starts), tuple(orig_ends), npos, len(text))
+
+
+def normalized_view(text: str) -> tuple[str, Callable[[int], int]]:
+    """The normalised text and a function from its offsets back to `text`'s (identity when nothing changed):
+    what every mention finder (provinces, bodies, periods) works on."""
+    norm, omap = normalize_with_map(text)
+    if norm == text:
+        return text, lambda i: i
+    return norm, omap.to_original

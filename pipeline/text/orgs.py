@@ -19,7 +19,6 @@ name is filled from the site's province when one is given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 from ..rules import RulesError, load_toml, rules_dir
 from . import geo
-from .normalize import normalize_text, normalize_with_map
+from .normalize import normalize_text, normalized_view
 
 NATIONAL = "national"
 SECTOR = "sector"
@@ -418,13 +417,6 @@ def _grassroots(t: str, a: re.Match[str], pos: int, r: _Rules, p: _Parsed, with_
 # --------------------------------------------------------------------------- public API
 
 
-def _normalized_view(text: str) -> tuple[str, Callable[[int], int]]:
-    norm, omap = normalize_with_map(text)
-    if norm == text:
-        return text, lambda i: i
-    return norm, omap.to_original
-
-
 def _parse_all(t: str) -> list[_Parsed]:
     r = _rules()
     out: list[_Parsed] = []
@@ -445,7 +437,7 @@ def _parse_all(t: str) -> list[_Parsed]:
 
 def find_orgs(text: str) -> list[OrgMention]:
     """Union bodies named in `text`, left to right, with level and the province they name."""
-    norm, to_orig = _normalized_view(text)
+    norm, to_orig = normalized_view(text)
     out = []
     for p in _parse_all(norm):
         start, end = to_orig(p.start), to_orig(p.end)

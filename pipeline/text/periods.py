@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .lunar import canchi_year, lunar_to_solar, tet_day, tet_season
-from .normalize import normalize_text, normalize_with_map
+from .normalize import normalize_text, normalized_view
 
 # The `kind` of a PeriodMention: which family of expression it is.
 KINDS = (
@@ -487,13 +487,6 @@ _NOT_A_PERIOD_BEFORE = re.compile(
 )
 
 
-def _normalized_view(text: str) -> tuple[str, Callable[[int], int]]:
-    norm, omap = normalize_with_map(text)
-    if norm == text:
-        return text, lambda i: i
-    return norm, omap.to_original
-
-
 def _candidates(norm: str) -> list[tuple[int, int, str, re.Match[str], _Resolver]]:
     found = []
     for kind, rx, res in _COMPILED:
@@ -521,7 +514,7 @@ def _select(found: list[tuple[int, int, str, re.Match[str], _Resolver]]) -> list
 
 def find_periods(text: str) -> list[PeriodMention]:
     """Period expressions in `text`, longest match first, as written (offsets index `text`)."""
-    norm, to_orig = _normalized_view(text)
+    norm, to_orig = normalized_view(text)
     out: list[PeriodMention] = []
     for s, e, kind, _m, _res in _select(_candidates(norm)):
         if kind.startswith("_"):
