@@ -516,3 +516,26 @@ def test_planted_errors_in_real_seed_pages_are_found(tmp_path: Path) -> None:
     assert list(ratio["values"]) == ["2178;1750;140%"]
     assert list(diff["values"]) == ["55;61;8"]
     assert "124,5%" in ratio.iloc[0].message_vi and "difference of 6" in diff.iloc[0].message_en
+
+
+def test_checks_can_be_listed_chosen_and_skipped(tmp_path, capsys) -> None:
+    from pipeline.cli import main
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Nghệ An tổng kết\n\nNăm 2023, LĐLĐ tỉnh Nghệ An đã kết nạp 1.200 đoàn viên, vượt 20% so với "
+        "năm trước. Tổng kinh phí hỗ trợ là 500 triệu đồng.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(corpus), "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--list-checks"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert listed[:2] == ["arithmetic", "conflicts"] and "silent_edits" in listed and "quiet_sites" in listed
+    assert main(["audit", "--out", str(out), "--check", "periods"]) == 0
+    only = pd.read_csv(out / "audit.csv")
+    assert set(only["check"]) <= {"missing_period"}
+    assert main(["audit", "--out", str(out), "--skip", "periods", "--skip", "quiet_sites"]) == 0
+    assert "missing_period" not in set(pd.read_csv(out / "audit.csv")["check"])
+    assert main(["audit", "--out", str(out), "--check", "spelling"]) == 2
+    assert "unknown check(s) spelling" in capsys.readouterr().err

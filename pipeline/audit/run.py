@@ -7,7 +7,8 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +82,60 @@ def _with_copies(f: Finding, copies: dict[str, list[str]], arts: list[dict], cla
     return f
 
 
+@dataclass
+class AuditInput:
+    """What every check sees: the tables as records, indexed once."""
+
+    claims: list[dict]
+    articles: list[dict]
+    texts: dict[str, str]
+    claims_by_doc: dict[str, list[dict]]
+    quantities: dict[str, Sequence[Quantity]]
+    versions: list[dict]
+    activity: Sequence[SiteActivity]
+    find_quantities: QuantityFinder | None
+    as_of: date | None
+    quiet_days: int
+
+    @property
+    def article_by_id(self) -> dict[str, dict]:
+        return {a["doc_id"]: a for a in self.articles}
+
+
+def _arithmetic(inp: AuditInput) -> list[Finding]:
+    findings: list[Finding] = []
+    if inp.find_quantities is None:
+        return findings
+    for a in inp.articles:
+        if inp.texts[a["doc_id"]]:
+            inp.quantities[a["doc_id"]] = inp.find_quantities(inp.texts[a["doc_id"]])
+            findings += check_arithmetic(a, inp.claims_by_doc.get(a["doc_id"], []), inp.quantities[a["doc_id"]])
+    return findings
+
+
+# The checks, in the order they run (later checks may use what earlier ones computed, e.g. the quantities
+# the arithmetic check found). `unionclaims audit --check NAME` / `--skip NAME` choose among them.
+CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
+    "arithmetic": _arithmetic,
+    "conflicts": lambda inp: check_conflicts(inp.claims),
+    "targets": lambda inp: check_targets(inp.claims, inp.texts),
+    "periods": lambda inp: check_missing_periods(inp.claims, inp.article_by_id),
+    "silent_edits": lambda inp: check_silent_edits(inp.versions) if inp.versions else [],
+    "outliers": lambda inp: check_outliers(inp.claims, inp.texts, inp.quantities),
+    "article_flags": lambda inp: check_article_flags(inp.articles),
+    "quiet_sites": lambda inp: check_quiet_sites(inp.activity, inp.as_of, inp.quiet_days),
+}
+
+
+def _version_records(versions: pd.DataFrame | None) -> list[dict]:
+    if versions is None or not len(versions):
+        return []
+    vrows = claim_records(versions)
+    for rec, row in zip(versions.to_dict("records"), vrows, strict=True):
+        row["version"], row["fetched_at"] = clean(rec.get("version")), clean(rec.get("fetched_at"))
+    return vrows
+
+
 def audit_tables(
     claims: pd.DataFrame,
     articles: pd.DataFrame,
@@ -90,8 +145,13 @@ def audit_tables(
     find_quantities: QuantityFinder | None = None,
     as_of: date | None = None,
     quiet_days: int = QUIET_DAYS,
+    checks: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Every check over the given tables; one row per finding (columns AUDIT_COLUMNS)."""
+    """The checks named in `checks` (default: every one of CHECKS) over the given tables; one row per
+    finding (columns AUDIT_COLUMNS)."""
+    unknown = sorted(set(checks or ()) - set(CHECKS))
+    if unknown:
+        raise ValueError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}")
     all_claims = claim_records(claims)
     all_arts = _articles_records(articles)
     # The same text reached us more than once (a text dump and its HTML page, a mirror): check it once
@@ -99,31 +159,23 @@ def audit_tables(
     copies = _copies(all_arts)
     arts = [a for a in all_arts if a["doc_id"] in copies]
     cl = [c for c in all_claims if c["doc_id"] in copies]
-    art_by_id = {a["doc_id"]: a for a in arts}
-    texts = {a["doc_id"]: a.get("text") or "" for a in arts}
     claims_by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in cl:
         claims_by_doc[c["doc_id"]].append(c)
-    quantities: dict[str, Sequence[Quantity]] = {}
+    inp = AuditInput(
+        claims=cl, articles=arts, texts={a["doc_id"]: a.get("text") or "" for a in arts},
+        claims_by_doc=claims_by_doc, quantities={}, versions=_version_records(versions),
+        activity=activity if activity is not None else activity_from_articles(arts),
+        find_quantities=find_quantities, as_of=as_of, quiet_days=quiet_days,
+    )
     findings: list[Finding] = []
-    if find_quantities is not None:
-        for a in arts:
-            if texts[a["doc_id"]]:
-                quantities[a["doc_id"]] = find_quantities(texts[a["doc_id"]])
-                findings += check_arithmetic(a, claims_by_doc.get(a["doc_id"], []), quantities[a["doc_id"]])
-    findings += check_conflicts(cl)
-    findings += check_targets(cl, texts)
-    findings += check_missing_periods(cl, art_by_id)
-    if versions is not None and len(versions):
-        vrows = claim_records(versions)
-        for rec, row in zip(versions.to_dict("records"), vrows, strict=True):
-            row["version"], row["fetched_at"] = clean(rec.get("version")), clean(rec.get("fetched_at"))
-        findings += check_silent_edits(vrows)
-    findings += check_outliers(cl, texts, quantities)
-    findings += check_article_flags(arts)
-    findings += check_quiet_sites(activity if activity is not None else activity_from_articles(arts), as_of,
-                                  quiet_days)
-    findings = [_with_copies(f, copies, all_arts, all_claims) for f in findings]
+    for name, check in CHECKS.items():
+        if checks is None or name in checks:
+            findings += check(inp)
+    return _findings_frame([_with_copies(f, copies, all_arts, all_claims) for f in findings])
+
+
+def _findings_frame(findings: list[Finding]) -> pd.DataFrame:
     rows, seen = [], set()
     for f in findings:
         r = f.row()
@@ -171,7 +223,7 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
 
 
 def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
-              quiet_days: int = QUIET_DAYS) -> pd.DataFrame:
+              quiet_days: int = QUIET_DAYS, checks: Sequence[str] | None = None) -> pd.DataFrame:
     out_dir = Path(out_dir)
     claims, articles, versions = load_outputs(out_dir)
     finder = default_quantity_finder()
@@ -181,7 +233,7 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
     activity = activity_from_crawl_state(state)
     try:
         df = audit_tables(claims, articles, versions, activity, find_quantities=finder, as_of=as_of,
-                          quiet_days=quiet_days)
+                          quiet_days=quiet_days, checks=checks)
     except ValueError as exc:
         raise OutputsError(f"{out_dir}: {exc}") from exc
     write_table(out_dir, "audit", df, ("csv",))

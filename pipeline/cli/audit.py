@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..audit.findings import QUIET_DAYS
-from ..audit.run import run_audit
+from ..audit.run import CHECKS, run_audit
 from ..dataset import parse_date
 from . import CliError
 
@@ -19,9 +19,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             raise CliError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD)")
     if args.quiet_days < 1:
         raise CliError(f"--quiet-days {args.quiet_days}: must be at least 1")
+    if args.list_checks:
+        for name in CHECKS:
+            print(name)
+        return 0
+    unknown = sorted(set(args.check + args.skip) - set(CHECKS))
+    if unknown:
+        raise CliError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}")
+    chosen = [c for c in (args.check or list(CHECKS)) if c not in args.skip]
     out = Path(args.out)
     df = run_audit(out, crawl_state=Path(args.state) if args.state else None, as_of=as_of,
-                   quiet_days=args.quiet_days)
+                   quiet_days=args.quiet_days, checks=chosen)
     counts = df.groupby(["severity", "check"]).size() if len(df) else {}
     print(f"unionclaims audit: {len(df)} finding(s) → {out / 'audit.csv'} and table `audit` in "
           f"{out / 'unionclaims.sqlite'}")
@@ -38,6 +46,10 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet-days", type=int, default=QUIET_DAYS,
                    help=f"days without a new article before a site counts as quiet (default {QUIET_DAYS})")
     p.add_argument("--as-of", default=None, help="date the quiet-site check counts to (default: the last crawl)")
+    p.add_argument("--check", action="append", default=[], metavar="NAME",
+                   help="run only this check (repeatable; see --list-checks)")
+    p.add_argument("--skip", action="append", default=[], metavar="NAME", help="leave this check out (repeatable)")
+    p.add_argument("--list-checks", action="store_true", help="print the checks, in the order they run")
     p.set_defaults(func=_cmd_audit)
 
 
