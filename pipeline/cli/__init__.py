@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.report",
     "pipeline.cli.serve",
     "pipeline.cli.rules",
+    "pipeline.cli.sites",
 )
 
 
