@@ -134,6 +134,9 @@ def check_all() -> list[str]:
     registry = [root / "registry.toml"] if (root / "registry.toml").exists() else []
     for path in registry:
         load_registry(path)
+    from .cms import load_presets
+
+    load_presets()
     load_ruleset()
     load_boilerplate()
     load_spam_words()
@@ -141,4 +144,5 @@ def check_all() -> list[str]:
     orgs.find_orgs("")
     files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites] + registry
+    files += sorted((root / "cms").glob("*.toml"))
     return [str(f) for f in files]
