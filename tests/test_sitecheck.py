@@ -8,8 +8,8 @@ import pytest
 from testsite.crawling import Workspace, crawl
 from testsite.server import serve_sites
 
-from pipeline.cli import main as cli_main
 from pipeline.clean.cleaner import clean_html
+from pipeline.cli import main as cli_main
 from pipeline.rules import rules_dir
 from pipeline.sitecheck import fixtures_root
 from pipeline.sites import load_site_file, load_sites

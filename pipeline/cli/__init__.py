@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.serve",
     "pipeline.cli.rules",
     "pipeline.cli.sites",
+    "pipeline.cli.digest",
 )
 
 
