@@ -123,6 +123,7 @@ def check_all() -> list[str]:
     instead of silently disabling sites or indicators halfway through a run."""
     from .clean.patterns import load_boilerplate, load_spam_words
     from .extract.indicators import load_ruleset
+    from .registry import load_registry
     from .sites import load_sites
     from .text import geo, orgs
 
@@ -130,11 +131,18 @@ def check_all() -> list[str]:
     if not root.is_dir():
         raise RulesError(f"{root}: rules folder not found (set UNIONCLAIMS_RULES to a folder of rules)")
     sites = load_sites()
+    registry = [root / "registry.toml"] if (root / "registry.toml").exists() else []
+    for path in registry:
+        load_registry(path)
+    from .cms import load_presets
+
+    load_presets()
     load_ruleset()
     load_boilerplate()
     load_spam_words()
     geo.provinces_2024()
     orgs.find_orgs("")
     files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
-    files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites]
+    files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites] + registry
+    files += sorted((root / "cms").glob("*.toml"))
     return [str(f) for f in files]

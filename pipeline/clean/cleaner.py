@@ -93,8 +93,9 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     meta = _page_meta(root)
 
     result = _site_extract(root, site) if site else None
-    if site and result is None:
-        # No template fits: a redesign (rules_stale), or not an article page at all (a listing).
+    if site and result is None and (site.templates or (canonical and not _is_article_url(site, canonical))):
+        # No template fits: a redesign (rules_stale), or not an article page at all (a listing). A site
+        # without templates (inferred by `crawl --url`) is read by the generic path, unflagged.
         flags.append(RULES_STALE if canonical is None or _is_article_url(site, canonical) else NOT_ARTICLE)
     if result is None and site is None and cms and site_rules:
         # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).

@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.report",
     "pipeline.cli.serve",
     "pipeline.cli.rules",
+    "pipeline.cli.sites",
+    "pipeline.cli.digest",
 )
 
 

@@ -76,6 +76,11 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                        description="Polite, resumable, incremental crawl into WARC files. See docs/crawl.md.")
     p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
     p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
+    p.add_argument("--url", action="append", metavar="URL", help="crawl this site without a rules file "
+                   "(repeatable): robots.txt, sitemaps, feeds and the homepage are probed, the article URL "
+                   "pattern inferred, and the inferred site file kept in CORPUS/sites/ (docs/crawl.md)")
+    p.add_argument("--allow-private-addresses", action="store_true",
+                   help="let --url sites resolve to loopback/private addresses (tests, intranets)")
     p.add_argument("--corpus", default="corpus", help="corpus folder; WARC files go to CORPUS/warc/ (default: corpus/)")
     p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
     p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site in this run")
@@ -116,9 +121,10 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
     from . import CliError
 
     try:
-        sites = load_sites([Path(p) for p in args.sites] if args.sites else None)
+        sites = load_sites([Path(p) for p in args.sites] if args.sites else None) if args.sites or not args.url else []
     except RulesError as exc:
         raise CliError(str(exc)) from exc
+    sites += _explored(args)
     if args.site:
         unknown = set(args.site) - {s.name for s in sites}
         if unknown:
@@ -133,6 +139,23 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     print_report(report)
     return _exit_status(report)
+
+
+def _explored(args: argparse.Namespace) -> list:
+    """Inferred site rules for each --url (pipeline/crawl/explore.py), written to CORPUS/sites/."""
+    from ..crawl.explore import explore_site
+    from ..crawl.urls import BadURL
+    from ..sites import SITE_RULES_FOLDER
+    from . import CliError
+
+    out = []
+    for url in args.url or []:
+        try:
+            out.append(explore_site(url, Path(args.corpus) / SITE_RULES_FOLDER, settings_from_args(args),
+                                    allow_private=args.allow_private_addresses))
+        except (BadURL, RulesError) as exc:
+            raise CliError(f"--url {url}: {exc}") from exc
+    return out
 
 
 def _exit_status(report: CrawlReport) -> int:

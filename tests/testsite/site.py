@@ -63,6 +63,7 @@ SPECS: dict[str, SiteSpec] = {
     ),
 }
 
+ABOUT_PATH = "/gioi-thieu.html"  # a static page linked from the homepage menu: neither listing nor article
 PROVINCES = {"ldld-caobang": "Cao Bằng", "laodongthudo": "Hà Nội", "congdoan-vinhphuc": "Vĩnh Phúc",
              "ldld-bentre": "Bến Tre"}
 
@@ -245,8 +246,22 @@ class UnionSite:
         return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{self.name}</title>'
                 f"{items}</channel></rss>").encode()
 
+    def homepage(self) -> bytes:
+        """The front page, as crawl --url finds it: a menu (listing, an about page), the latest articles
+        with their titles as link text, and the RSS feed in a <link rel=alternate>."""
+        latest = [d for d in reversed(list(self.articles.values())) if d.status == 200][:5]
+        items = "".join(f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>' for d in latest)
+        return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{PROVINCES[self.name]}</title>"
+                '<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml"></head><body>'
+                f'<nav><a href="/">Trang chủ</a> <a href="{self.spec.listing}">Tin tức</a> '
+                f'<a href="{ABOUT_PATH}">Giới thiệu</a></nav><h2>Tin mới</h2><ul>{items}</ul></body></html>'
+                ).encode()
+
     def documents(self) -> dict[str, Doc]:
         docs = {**self.articles, **self.extra, **self.listing_pages()}
+        docs["/"] = Doc("/", self.homepage())
+        docs[ABOUT_PATH] = Doc(ABOUT_PATH, "<html lang='vi'><body><h1>Giới thiệu</h1><p>Liên đoàn Lao động tỉnh"
+                               "</p></body></html>".encode())
         docs["/robots.txt"] = Doc("/robots.txt", self.robots(), "text/plain; charset=utf-8")
         docs["/sitemap.xml"] = Doc("/sitemap.xml", self.sitemap_index(), "application/xml")
         docs["/sitemap-articles.xml.gz"] = Doc("/sitemap-articles.xml.gz", self.sitemap_gz(), "application/x-gzip")
