@@ -292,7 +292,7 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
 def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
     """Whole-sentence vetoes: the body acting is not a trade union (Youth Union)."""
     c = rs.common
-    if c.youth_union_cues is not None and c.youth_union_cues.search(s.low):
+    if any(p is not None and p.search(s.low) for p in (c.youth_union_cues, c.youth_union_patterns)):
         return {"all"}
     return set()
 
