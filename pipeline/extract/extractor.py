@@ -53,12 +53,34 @@ def _quantities(sentence: str) -> list[Quantity]:
 
     qs = find_quantities(sentence)
     # Amounts written twice, in digits and then in words ("30.650.000đ (Ba mươi triệu … đồng)"): once.
+    # The words may carry commas that split them into several partial amounts ("10.891.000 đồng (Mười
+    # triệu, tám trăm chín mươi mốt ngàn đồng)"): every number word inside a parenthesis that opens
+    # right after an amount in digits spells that amount out.
     out: list[Quantity] = []
+    spelt_until = -1  # end of the parenthesis that spells out the previous amount
     for q in qs:
+        if q.kind == "words" and q.start < spelt_until:
+            continue
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
             continue
         out.append(q)
+        if q.kind != "words":
+            spelt_until = _spelling_parenthesis_end(sentence, q.end)
     return out
+
+
+_SPELT_OPEN = re.compile(r"\s{0,2}\(")
+
+
+def _spelling_parenthesis_end(sentence: str, pos: int) -> int:
+    """End of a parenthesis opening right after `pos` and holding only words (an amount spelt out)."""
+    m = _SPELT_OPEN.match(sentence, pos)
+    if m is None:
+        return -1
+    close = sentence.find(")", m.end(), m.end() + 160)
+    if close < 0 or re.search(r"\d", sentence[m.end() : close]):
+        return -1
+    return close
 
 
 def extract_mentions(

@@ -121,6 +121,7 @@ class Common:
     rate_cues: re.Pattern[str] | None
     rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
     youth_union_cues: re.Pattern[str] | None
+    youth_union_patterns: re.Pattern[str] | None  # regular expressions ("Đoàn trường", not "Công đoàn trường")
     party_cues: re.Pattern[str] | None
 
 
@@ -287,7 +288,7 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     common_path = folder / "_common.toml"
     c = load_toml(common_path)
     cp = str(common_path)
-    regex_keys = {"rate_patterns"}
+    regex_keys = {"rate_patterns", "youth_union_patterns"}
     common = Common(**{
         k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
         for k in Common.__dataclass_fields__

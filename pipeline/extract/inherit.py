@@ -169,4 +169,9 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: 
         return None
     if not _counts_same_thing(prev.rule, s, q, rs):
         return None
+    # The part keeps the vetoes of the indicator it inherits ("Trong đó, tăng thêm 2.790 CĐCS với … đoàn
+    # viên" is growth, not a part of the recruits; "… cho 497 đoàn viên, người lao động" mixes in workers).
+    window = s.low[lo : s.clause_end(q.end)]
+    if prev.rule.exclude is not None and prev.rule.exclude.search(window):
+        return None
     return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)

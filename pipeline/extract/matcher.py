@@ -292,7 +292,7 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
 def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
     """Whole-sentence vetoes: the body acting is not a trade union (Youth Union)."""
     c = rs.common
-    if c.youth_union_cues is not None and c.youth_union_cues.search(s.low):
+    if any(p is not None and p.search(s.low) for p in (c.youth_union_cues, c.youth_union_patterns)):
         return {"all"}
     return set()
 
@@ -324,14 +324,21 @@ def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
     return False
 
 
+_CLOSED_PARENS = re.compile(r"\([^()]*\)")
+
+
 def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
     """A target cue before `pos` in the sentence, not part of a result against a plan."""
     c = rs.common
-    left = s.low[:pos]
+    # A parenthesis closed before the number is an aside: its quota ("(đạt 147% so với chỉ tiêu giao là
+    # 6.000 đoàn viên), thành lập mới 26 CĐCS") does not frame what follows it.
+    left = _CLOSED_PARENS.sub(lambda m: " " * len(m.group()), s.low[:pos])
     negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
     if c.target_cues is not None:
         for m in c.target_cues.finditer(left):
-            if not any(a <= m.start() < b for a, b in negated_spans):
+            # Negated only when the cue lies within the negation: a longer cue that reaches past it
+            # ("so với chỉ tiêu giao là 6.000", "để hoàn thành chỉ tiêu phát triển …") still frames a target.
+            if not any(a <= m.start() and m.end() <= b for a, b in negated_spans):
                 return True
     return bool(
         c.directive_cues is not None and c.future_cues is not None
