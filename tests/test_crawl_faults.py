@@ -201,3 +201,41 @@ def test_crawl_exits_0_when_one_site_of_two_worked(tmp_path, capsys):
         assert cli_main(_cli(tmp_path)) == 0
     err = capsys.readouterr().err
     assert "chet" in err and "song" not in err.split("nothing could be fetched")[-1]
+
+
+def _drip_headers(every: float):
+    """A status line, then the header block one byte every `every` seconds."""
+
+    def handler(req, _n: int) -> int:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Slow: " + b"a" * 40 + b"\r\n\r\n"
+        try:
+            for i in range(len(head)):
+                req.wfile.write(head[i:i + 1])
+                req.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            pass  # the client hung up: the point of the test
+        return 200
+
+    return handler
+
+
+def test_dripped_headers_are_cut_at_the_wall_clock_cap():
+    """The read timeout never trips on headers sent one byte every 0.3 s; the whole-response cap must."""
+    with fault_server({"/slow-head.html": _drip_headers(0.3)}) as server:
+        fetcher = Fetcher(CrawlSettings(**{**FAST, "read_timeout": 2.0, "max_fetch_seconds": 1.5, "retries": 2}))
+        t0 = time.monotonic()
+        result = fetcher.fetch(server.url("/slow-head.html"), delay=0.0, addresses=LOOPBACK)
+        took = time.monotonic() - t0
+    assert took < 3.5, f"headers not cut at the cap: {took:.1f}s"
+    assert "headers still arriving after max_fetch_seconds" in (result.error or "")
+    assert len(result.exchanges) == 1  # not retried
+
+
+def test_a_normal_page_is_not_cut_by_the_header_watchdog():
+    with fault_server({"/ok.html": page(ARTICLE.format(i=1, n=42))}) as server:
+        fetcher = Fetcher(CrawlSettings(**{**FAST, "max_fetch_seconds": 0.5}))
+        for _ in range(3):  # keep-alive reuses the connection: each request has its own deadline
+            result = fetcher.fetch(server.url("/ok.html"), delay=0.0, addresses=LOOPBACK)
+            assert result.error is None and result.final is not None and b"42" in result.final.body
+            time.sleep(0.6)

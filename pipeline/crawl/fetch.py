@@ -26,6 +26,7 @@ import urllib3
 from urllib3.util.retry import Retry
 
 from .urls import BadURL, bare_host, clean_url, netloc
+from .watchdog import WatchedAdapter, header_deadline
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,8 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             })
             s.trust_env = False  # no proxies from the environment: every hop is checked by us
+            for prefix in ("http://", "https://"):  # headers dripped byte by byte are cut too (watchdog.py)
+                s.mount(prefix, WatchedAdapter())
             self._local.session = s
         return s
 
@@ -325,6 +328,10 @@ class Fetcher:
                 ex = self._exchange(url, conditional)
             result.exchanges.append(ex)
             problem = ex.error or (f"HTTP {ex.status}" if ex.status in s.retry_statuses else None)
+            if ex.error and ex.truncated == "time":  # a slow-drip server would only drip again
+                result.error = ex.error
+                log.warning("%s: %s", url, ex.error)
+                return None
             if problem is None:
                 result.error = None
                 if ex.truncated == "time":
@@ -368,10 +375,15 @@ class Fetcher:
         t0 = time.monotonic()
         ex = Exchange(url=url, started=started, request_headers=[])
         try:
-            resp = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                    timeout=(s.connect_timeout, s.read_timeout))
+            with header_deadline(s.max_fetch_seconds) as watch:
+                resp = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                        timeout=(s.connect_timeout, s.read_timeout))
         except requests.RequestException as exc:
             ex.error = _describe(exc)
+            if watch.fired:
+                ex.truncated = "time"
+                ex.error = (f"status line and headers still arriving after max_fetch_seconds="
+                            f"{s.max_fetch_seconds:g}s (not retried)")
             ex.request_headers = _request_headers(url, self.session, headers)
             ex.elapsed = time.monotonic() - t0
             return ex
