@@ -3,6 +3,7 @@ path's blind spots (hidden-until-revealed blocks, template scripts, unclosed nos
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,12 @@ def test_elements_revealed_by_script_are_kept_and_truly_hidden_ones_dropped() ->
 def test_ordinary_page_takes_no_rescue() -> None:
     art = clean_html((PAGES / "blog_footer.html").read_bytes())
     assert "2,300 additional nurses" in art.text and art.flags == []
+
+
+def test_magic_bytes_before_a_long_text_start_are_damage_not_binary() -> None:
+    """A gzip magic pasted before a page whose first 4 KB is one huge attribute: still a page."""
+    page = b"\x1f\x8b<!DOC data-x=\"" + b"x" * 10_000 + b"\"><html><body><p>" + b"Members met today. " * 20 + b"</p></body></html>"
+    art = clean_html(page)
+    assert "Members met today." in art.text
+    with pytest.raises(ValueError, match="gzip"):
+        clean_html(gzip.compress(b"<html><body><p>x</p></body></html>" * 50))

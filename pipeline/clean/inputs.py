@@ -47,7 +47,7 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
     if not body.strip():
         raise ValueError("clean_html: input is empty (0 bytes of HTML)" if not body else "clean_html: input is only whitespace")
     head = body[:4096]
-    markup = _MARKUP.search(head) is not None  # damaged HTML is still HTML: only the rest may be refused
+    markup = _has_markup(body)  # damaged HTML is still HTML: only the rest may be refused
     for magic, what in _BINARY_MAGIC.items():
         if body.startswith(magic) and not markup:
             raise ValueError(f"clean_html: input is {what}, not an HTML page")
@@ -68,6 +68,16 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
     decoded = decode_html(body, None)
     flags.extend(f for f in decoded.flags if f not in flags)
     return decoded.text
+
+
+def _has_markup(body: bytes) -> bool:
+    """Markup near the start; or, when the start is text (a huge attribute, a long comment) rather than
+    binary data, markup further on. Compressed or image data holds many control bytes."""
+    head = body[:4096]
+    if _MARKUP.search(head):
+        return True
+    controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13))
+    return controls <= 0.01 * len(head) and _MARKUP.search(body[: 1 << 20]) is not None
 
 
 def _utf16_without_bom(body: bytes) -> str | None:
