@@ -24,7 +24,7 @@ from ..records import Article, stable_id
 from ..sites import SiteRules, Template, default_sites, site_for_url
 from . import rescue as clean_rescue
 from .dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
-from .generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
+from .generic import generic_paragraphs, link_teasers, paragraph_chars, recover_lead, whole_text
 from .inputs import control_share, decode_page, strip_controls
 from .lines import Cleaned, clean_dump, postfilter
 from .meta import author_from_label, parse_date, strip_site_suffix
@@ -100,7 +100,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
         # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).
         result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
-        result = _generic_extract(root, meta, vietnamese)
+        result = _generic_extract(root, meta, vietnamese, sum(len(p) for p in rescue.jsonld_body))
         if sum(len(p) for p in result.paragraphs) < clean_rescue.TINY_CHARS:
             result = _rescued(result, rescue, meta, vietnamese)
     else:  # the template's selectors win; the page's meta tags fill what they leave empty
@@ -335,10 +335,13 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
     return found or None
 
 
-def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool) -> Cleaned:
+def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
+    """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
     html = lxml_html.tostring(root, encoding="unicode")
-    paras = generic_paragraphs(html, paragraph_chars(root))
+    paras = generic_paragraphs(html, paragraph_chars(root), reference or None)
     paras = recover_lead(root, paras) if paras else whole_text(root)
+    teasers = link_teasers(root)
+    paras = [p for p in paras if p not in teasers] or paras
     cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese)
     cleaned.title = meta.title
     cleaned.published = meta.published or cleaned.published
