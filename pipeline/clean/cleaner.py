@@ -230,7 +230,7 @@ def _apply_template(root: lxml_html.HtmlElement, site: SiteRules, template: Temp
             remove(el)
     body = select_one(root, template.body)
     paras = lead + (paragraphs(body) if body is not None else [])
-    cleaned = postfilter(paras, title=title, vietnamese=True)
+    cleaned = postfilter(paras, title=title, vietnamese=True, title_in_body=restates_title(body, title))
     cleaned.title = strip_site_suffix(title, _site_names(site)) or None
     cleaned.published = parse_date(dateline) or cleaned.published
     if author_line:
@@ -242,6 +242,24 @@ def _site_names(site: SiteRules | None) -> tuple[str, ...]:
     if site is None:
         return ()
     return tuple(x for x in (site.org, site.name, site.host) if x)
+
+
+_HEADLINE_HINT = re.compile(r"tit(le|ul|re|el)|headline|heading|tieu-?de", re.IGNORECASE)
+_NOT_BODY = frozenset(["figure", "figcaption", "header", "aside", "nav", "footer", "a", "li", "h1", "h2", "h3"])
+
+
+def restates_title(scope: lxml_html.HtmlElement | None, title: str | None) -> bool:
+    """Does the page print the title as a body paragraph of its own (a <p> not marked as a headline,
+    not in a caption, header, list or link)?"""
+    if scope is None or not title:
+        return False
+    for p in scope.iter("p"):
+        if _HEADLINE_HINT.search(f"{p.get('class', '')} {p.get('id', '')}") or any(a.tag in _NOT_BODY for a in p.iterancestors()):
+            continue
+        own = p.text_content()
+        if len(title) <= len(own) <= 2 * len(title) + 50 and tidy(own) == title:
+            return True
+    return False
 
 
 # --- generic path ------------------------------------------------------------------------------
@@ -342,7 +360,7 @@ def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool,
     paras = recover_lead(root, paras) if paras else whole_text(root)
     teasers = link_teasers(root)
     paras = [p for p in paras if p not in teasers] or paras
-    cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese)
+    cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese, title_in_body=restates_title(root, meta.title))
     cleaned.title = meta.title
     cleaned.published = meta.published or cleaned.published
     cleaned.author = cleaned.author or meta.author
