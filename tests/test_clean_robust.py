@@ -81,3 +81,10 @@ def test_magic_bytes_before_a_long_text_start_are_damage_not_binary() -> None:
     assert "Members met today." in art.text
     with pytest.raises(ValueError, match="gzip"):
         clean_html(gzip.compress(b"<html><body><p>x</p></body></html>" * 50))
+
+
+def test_utf16_without_bom_whose_first_4kb_holds_no_known_tag() -> None:
+    """2,000 nested <b> before the page, all re-encoded as UTF-16-LE without a BOM: still the page."""
+    page = "<b>" * 2000 + "<html><body><p>" + "Members met today. " * 20 + "</p></body></html>"
+    art = clean_html(page.encode("utf-16-le"))
+    assert "Members met today." in art.text

@@ -88,7 +88,8 @@ def _utf16_without_bom(body: bytes) -> str | None:
     for codec, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
         if zeros >= 0.6 * half:
             text = body[: len(body) // 2 * 2].decode(codec, "replace")
-            if _MARKUP.search(text[:4096].encode("ascii", "ignore")):
+            # the markup may start late (a run of unknown tags, a huge attribute): look further
+            if _MARKUP.search(text[: 1 << 20].encode("ascii", "ignore")):
                 return text
     return None
 
