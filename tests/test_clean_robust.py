@@ -88,3 +88,8 @@ def test_utf16_without_bom_whose_first_4kb_holds_no_known_tag() -> None:
     page = "<b>" * 2000 + "<html><body><p>" + "Members met today. " * 20 + "</p></body></html>"
     art = clean_html(page.encode("utf-16-le"))
     assert "Members met today." in art.text
+
+
+def test_page_half_utf16_whose_markup_is_in_the_utf8_half() -> None:
+    page = ("<b>" * 2000).encode("utf-16-le") + ("<html><body><p>" + "Members met today. " * 20 + "</p></body></html>").encode()
+    assert "Members met today." in clean_html(page).text

@@ -57,7 +57,8 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
         if unmarked is not None:
             return unmarked
         rest = head.replace(b"\x00", b"")
-        if not _MARKUP.search(rest) or rest.count(b"\x01") + sum(rest.count(bytes([c])) for c in range(2, 9)) > _BINARY_SHARE * len(rest):
+        markup = _MARKUP.search(rest) or _MARKUP.search(body[: 1 << 20].replace(b"\x00", b""))  # markup may start late
+        if not markup or rest.count(b"\x01") + sum(rest.count(bytes([c])) for c in range(2, 9)) > _BINARY_SHARE * len(rest):
             # Many NULs and no markup: binary data. NULs between markup are damage (a page partly
             # in UTF-16, NUL padding): without them the page decodes, flagged control_characters.
             raise ValueError("clean_html: input looks binary (NUL bytes), not an HTML page")
