@@ -246,6 +246,16 @@ def table(title: str, results: dict[str, Result], n: int) -> str:
     return "\n".join(lines)
 
 
+def speed_table(speeds: dict[str, dict[str, float]]) -> str:
+    """Pages/s side by side: one row per set, one column per extractor (same bytes, after warm-up)."""
+    names = list(next(iter(speeds.values())))
+    lines = ["### speed (pages/s; every extractor from the same bytes, warmed up first)", "",
+             "| set | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for title, row in speeds.items():
+        lines.append(f"| {title} | " + " | ".join(f"{row[n]:.1f}" for n in names) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--article-extraction", type=Path, help="folder of the scrapinghub article-extraction-benchmark data")
@@ -277,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [w.strip().lower() for w in args.only.split(",")]
         extractors = {k: v for k, v in EXTRACTORS.items() if any(w in k.lower() for w in wanted)}
     per_page: dict[str, dict[str, list]] = {}
+    speeds: dict[str, dict[str, float]] = {}
     for title, pages in sets:
         _CURRENT_SET[0] = title
         results = {name: run(pages, fn) for name, fn in extractors.items()}
@@ -285,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         if seen:
             print(f"flags of clean_html on {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(seen.items())), "\n")
         per_page[title] = {name: r.per_page for name, r in results.items()}
+        speeds[title] = {name: r.pages_per_s for name, r in results.items()}
+    if speeds:
+        print(speed_table(speeds), "\n")
     if args.per_page:
         args.per_page.write_text(json.dumps(per_page, indent=1), encoding="utf-8")
     return 0

@@ -447,3 +447,44 @@ def test_text_dump_names_its_site_in_the_footer() -> None:
     body = "\n".join(["Tiêu đề bài viết", *filler, "Theo ldld.caobang.gov.vn, kết nạp 856 đoàn viên công đoàn.",
                       *filler])
     assert clean_text(body).site is None
+
+
+# --- headline rule (docs/cleaning.md) -----------------------------------------------------------
+
+_HEADLINE = "Công đoàn tỉnh trao 1.250 suất quà Tết cho đoàn viên khó khăn"
+_BODY = "".join(
+    f"<p>Đoạn {i}: sáng nay, Liên đoàn Lao động tỉnh tổ chức chương trình Tết Sum vầy, trao quà cho công nhân lao động có hoàn cảnh khó khăn tại các khu công nghiệp.</p>"
+    for i in range(6)
+)
+
+
+def _headline_page(inside: str) -> str:
+    return f"<html><head><title>{_HEADLINE}</title></head><body><nav><a href='/'>Trang chủ</a></nav><article><h1>{_HEADLINE}</h1>{inside}</article><footer>Bản quyền</footer></body></html>"
+
+
+def test_headline_alone_goes_to_title_not_text() -> None:
+    art = clean_html(_headline_page(_BODY))
+    assert art.title == _HEADLINE
+    assert _HEADLINE not in art.text.split("\n\n")
+
+
+def test_body_that_restates_the_headline_keeps_it() -> None:
+    """The lead paragraph is the headline word for word: it is the body's own, so it stays (once)."""
+    art = clean_html(_headline_page(f"<p>{_HEADLINE}</p>{_BODY}"))
+    assert art.title == _HEADLINE
+    assert art.text.split("\n\n").count(_HEADLINE) == 1
+
+
+def test_headline_as_first_sentence_of_the_lead_stays() -> None:
+    lead = f"{_HEADLINE}. Chương trình diễn ra tại Nhà văn hóa công nhân với sự tham gia của 300 đoàn viên."
+    art = clean_html(_headline_page(f"<p>{lead}</p>{_BODY}"))
+    assert art.text.startswith(lead)
+
+
+def test_postfilter_headline_rule() -> None:
+    from pipeline.clean.lines import postfilter
+
+    body = ["Đoạn một của bài viết, đủ dài để là thân bài.", "Đoạn hai."]
+    assert _HEADLINE not in postfilter([_HEADLINE, *body], title=_HEADLINE).paragraphs
+    kept = postfilter([_HEADLINE, _HEADLINE, *body], title=_HEADLINE, title_in_body=True).paragraphs
+    assert kept.count(_HEADLINE) == 1

@@ -3,6 +3,7 @@ path's blind spots (hidden-until-revealed blocks, template scripts, unclosed nos
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,24 @@ def test_elements_revealed_by_script_are_kept_and_truly_hidden_ones_dropped() ->
 def test_ordinary_page_takes_no_rescue() -> None:
     art = clean_html((PAGES / "blog_footer.html").read_bytes())
     assert "2,300 additional nurses" in art.text and art.flags == []
+
+
+def test_magic_bytes_before_a_long_text_start_are_damage_not_binary() -> None:
+    """A gzip magic pasted before a page whose first 4 KB is one huge attribute: still a page."""
+    page = b"\x1f\x8b<!DOC data-x=\"" + b"x" * 10_000 + b"\"><html><body><p>" + b"Members met today. " * 20 + b"</p></body></html>"
+    art = clean_html(page)
+    assert "Members met today." in art.text
+    with pytest.raises(ValueError, match="gzip"):
+        clean_html(gzip.compress(b"<html><body><p>x</p></body></html>" * 50))
+
+
+def test_utf16_without_bom_whose_first_4kb_holds_no_known_tag() -> None:
+    """2,000 nested <b> before the page, all re-encoded as UTF-16-LE without a BOM: still the page."""
+    page = "<b>" * 2000 + "<html><body><p>" + "Members met today. " * 20 + "</p></body></html>"
+    art = clean_html(page.encode("utf-16-le"))
+    assert "Members met today." in art.text
+
+
+def test_page_half_utf16_whose_markup_is_in_the_utf8_half() -> None:
+    page = ("<b>" * 2000).encode("utf-16-le") + ("<html><body><p>" + "Members met today. " * 20 + "</p></body></html>").encode()
+    assert "Members met today." in clean_html(page).text

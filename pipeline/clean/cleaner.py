@@ -24,7 +24,7 @@ from ..records import Article, stable_id
 from ..sites import SiteRules, Template, default_sites, site_for_url
 from . import rescue as clean_rescue
 from .dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
-from .generic import generic_paragraphs, paragraph_chars, recover_lead, whole_text
+from .generic import generic_paragraphs, link_teasers, paragraph_chars, recover_lead, whole_text
 from .inputs import control_share, decode_page, strip_controls
 from .lines import Cleaned, clean_dump, postfilter
 from .meta import author_from_label, parse_date, strip_site_suffix
@@ -101,7 +101,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
         # An unknown site on a CMS we have rules for (many provincial union sites run NukeViet).
         result = next((r for r in (_site_extract(root, s) for s in _cms_sites(cms)) if r is not None), None)
     if result is None:
-        result = _generic_extract(root, meta, vietnamese)
+        result = _generic_extract(root, meta, vietnamese, sum(len(p) for p in rescue.jsonld_body))
         if sum(len(p) for p in result.paragraphs) < clean_rescue.TINY_CHARS:
             result = _rescued(result, rescue, meta, vietnamese)
     else:  # the template's selectors win; the page's meta tags fill what they leave empty
@@ -231,7 +231,7 @@ def _apply_template(root: lxml_html.HtmlElement, site: SiteRules, template: Temp
             remove(el)
     body = select_one(root, template.body)
     paras = lead + (paragraphs(body) if body is not None else [])
-    cleaned = postfilter(paras, title=title, vietnamese=True)
+    cleaned = postfilter(paras, title=title, vietnamese=True, title_in_body=restates_title(body, title))
     cleaned.title = strip_site_suffix(title, _site_names(site)) or None
     cleaned.published = parse_date(dateline) or cleaned.published
     if author_line:
@@ -243,6 +243,24 @@ def _site_names(site: SiteRules | None) -> tuple[str, ...]:
     if site is None:
         return ()
     return tuple(x for x in (site.org, site.name, site.host) if x)
+
+
+_HEADLINE_HINT = re.compile(r"tit(le|ul|re|el)|headline|heading|tieu-?de", re.IGNORECASE)
+_NOT_BODY = frozenset(["figure", "figcaption", "header", "aside", "nav", "footer", "a", "li", "h1", "h2", "h3"])
+
+
+def restates_title(scope: lxml_html.HtmlElement | None, title: str | None) -> bool:
+    """Does the page print the title as a body paragraph of its own (a <p> not marked as a headline,
+    not in a caption, header, list or link)?"""
+    if scope is None or not title:
+        return False
+    for p in scope.iter("p"):
+        if _HEADLINE_HINT.search(f"{p.get('class', '')} {p.get('id', '')}") or any(a.tag in _NOT_BODY for a in p.iterancestors()):
+            continue
+        own = p.text_content()
+        if len(title) <= len(own) <= 2 * len(title) + 50 and tidy(own) == title:
+            return True
+    return False
 
 
 # --- generic path ------------------------------------------------------------------------------
@@ -336,11 +354,14 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
     return found or None
 
 
-def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool) -> Cleaned:
+def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
+    """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
     html = lxml_html.tostring(root, encoding="unicode")
-    paras = generic_paragraphs(html, paragraph_chars(root))
+    paras = generic_paragraphs(html, paragraph_chars(root), reference or None)
     paras = recover_lead(root, paras) if paras else whole_text(root)
-    cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese)
+    teasers = link_teasers(root)
+    paras = [p for p in paras if p not in teasers] or paras
+    cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese, title_in_body=restates_title(root, meta.title))
     cleaned.title = meta.title
     cleaned.published = meta.published or cleaned.published
     cleaned.author = cleaned.author or meta.author

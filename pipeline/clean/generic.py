@@ -25,6 +25,13 @@ BROAD_RATIO = 0.25
 # readability-lxml wins when it finds this many times more text, nearly all of trafilatura's included.
 SPLIT_RATIO = 2.0
 SKIP_MARGIN = 1.3  # readability is skipped when twice trafilatura's text exceeds 1.3 × the long <p> text
+# Coverage (share of the reference text an extraction holds): under COVERED the others are tried; one
+# wins when it covers BROAD_GAIN (default settings, holding the first) or READABILITY_GAIN more of
+# the reference, and at most OVERSHOOT times it.
+COVERED = 0.95
+BROAD_GAIN = 0.05
+READABILITY_GAIN = 0.3
+OVERSHOOT = 1.1
 _WORDS = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^- (?=\S)")
 
@@ -91,26 +98,38 @@ def paragraph_chars(root: lxml_html.HtmlElement) -> int:
     return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
 
 
-def generic_paragraphs(html: str, p_chars: int | None = None) -> list[str]:
-    """Main-text paragraphs of a page without rules.
+def generic_paragraphs(html: str, p_chars: int | None = None, reference: int | None = None) -> list[str]:
+    """Main-text paragraphs of a page without rules, chosen by how much of the page's text they cover.
 
-    favor_precision wins on most pages but sometimes keeps only a sliver of the article (photo
-    stories, pages of short paragraphs): when its output is short and the default settings find
-    four times as much, the default output is used.
+    `reference` is the size of the text the page says its article holds: the JSON-LD articleBody when
+    there is one, else `p_chars` (its long <p> paragraphs). favor_precision wins on most pages but
+    sometimes keeps only part of the article (photo stories, pages of short paragraphs, a body split
+    over several containers): then the default settings or readability-lxml, when they cover
+    clearly more of the reference without overshooting it (see choose_by_coverage).
     """
     paras = trafilatura_paragraphs(html)
-    if _chars(paras) < SHORT_CHARS:
+    target = reference or p_chars or 0
+    low = target and _chars(paras) < COVERED * target
+    if _chars(paras) < SHORT_CHARS or low:
         broad = trafilatura_paragraphs(html, precision=False)
-        if _chars(paras) < BROAD_RATIO * _chars(broad):
+        if _chars(paras) < BROAD_RATIO * _chars(broad) or (low and _covers_more(broad, paras, target, BROAD_GAIN)):
             paras = broad
-    if p_chars is not None and _chars(paras) >= MIN_CHARS and SPLIT_RATIO * _chars(paras) > SKIP_MARGIN * p_chars:
+    low = target and _chars(paras) < COVERED * target
+    if p_chars is not None and _chars(paras) >= MIN_CHARS and not low and SPLIT_RATIO * _chars(paras) > SKIP_MARGIN * p_chars:
         return paras  # readability could not find twice as much article text: skip it (it is slow)
     other = readability_paragraphs(html)
     if _chars(paras) < MIN_CHARS:
         return other if _chars(other) > _chars(paras) else paras
     if _chars(other) >= SPLIT_RATIO * _chars(paras) and _contains(other, paras):
         return other  # the body is split over several containers and trafilatura kept one
+    if low and _chars(other) <= OVERSHOOT * target and _chars(other) - _chars(paras) >= READABILITY_GAIN * target:
+        return other  # trafilatura kept part of the body, readability (nearly) all of it
     return paras
+
+
+def _covers_more(big: list[str], small: list[str], target: int, gain: float) -> bool:
+    """`big` holds `small` and covers at least `gain` more of the target, not overshooting it."""
+    return _chars(small) + gain * target <= _chars(big) <= OVERSHOOT * target and _contains(big, small)
 
 
 def _contains(big: list[str], small: list[str]) -> bool:
@@ -175,3 +194,28 @@ def whole_text(root: lxml_html.HtmlElement) -> list[str]:
     """Every paragraph of the page body (a last resort when nothing else finds text)."""
     body = root.find("body")
     return dom_paragraphs(body if body is not None else root)
+
+
+_TEASER_BLOCKS = ("p", "div", "li", "h2", "h3", "h4", "h5", "strong", "b", "em", "span")
+_UPPER_SHARE = 0.9
+
+
+def link_teasers(root: lxml_html.HtmlElement) -> set[str]:
+    """Texts of related-post teasers: a link in capitals that is the whole text of its block
+    ("CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES …", "CLICK HERE TO GET THE FOX NEWS APP").
+
+    News templates put them between body paragraphs; the extractors' broad passes and readability
+    keep them. Only capitalised ones count: a link that is a body sentence reads as a sentence.
+    """
+    found: set[str] = set()
+    for a in root.iter("a"):
+        text = tidy(a.text_content())
+        letters = [c for c in text if c.isalpha()]
+        if len(text.split()) < 3 or sum(c.isupper() for c in letters) < _UPPER_SHARE * len(letters):
+            continue
+        block = a.getparent()
+        while block is not None and block.tag in ("strong", "b", "em", "span", "i", "u"):
+            block = block.getparent()
+        if block is not None and block.tag in _TEASER_BLOCKS and tidy(block.text_content()) == text:
+            found.add(text)
+    return found

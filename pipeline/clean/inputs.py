@@ -47,7 +47,7 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
     if not body.strip():
         raise ValueError("clean_html: input is empty (0 bytes of HTML)" if not body else "clean_html: input is only whitespace")
     head = body[:4096]
-    markup = _MARKUP.search(head) is not None  # damaged HTML is still HTML: only the rest may be refused
+    markup = _has_markup(body)  # damaged HTML is still HTML: only the rest may be refused
     for magic, what in _BINARY_MAGIC.items():
         if body.startswith(magic) and not markup:
             raise ValueError(f"clean_html: input is {what}, not an HTML page")
@@ -57,7 +57,8 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
         if unmarked is not None:
             return unmarked
         rest = head.replace(b"\x00", b"")
-        if not _MARKUP.search(rest) or rest.count(b"\x01") + sum(rest.count(bytes([c])) for c in range(2, 9)) > _BINARY_SHARE * len(rest):
+        markup = _MARKUP.search(rest) or _MARKUP.search(body[: 1 << 20].replace(b"\x00", b""))  # markup may start late
+        if not markup or rest.count(b"\x01") + sum(rest.count(bytes([c])) for c in range(2, 9)) > _BINARY_SHARE * len(rest):
             # Many NULs and no markup: binary data. NULs between markup are damage (a page partly
             # in UTF-16, NUL padding): without them the page decodes, flagged control_characters.
             raise ValueError("clean_html: input looks binary (NUL bytes), not an HTML page")
@@ -70,6 +71,16 @@ def _decode_bytes(body: bytes, flags: list[str]) -> str:
     return decoded.text
 
 
+def _has_markup(body: bytes) -> bool:
+    """Markup near the start; or, when the start is text (a huge attribute, a long comment) rather than
+    binary data, markup further on. Compressed or image data holds many control bytes."""
+    head = body[:4096]
+    if _MARKUP.search(head):
+        return True
+    controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13))
+    return controls <= 0.01 * len(head) and _MARKUP.search(body[: 1 << 20]) is not None
+
+
 def _utf16_without_bom(body: bytes) -> str | None:
     """UTF-16 text without a byte-order mark: ASCII markup puts a NUL in every other byte."""
     head = body[:4096]
@@ -78,7 +89,8 @@ def _utf16_without_bom(body: bytes) -> str | None:
     for codec, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
         if zeros >= 0.6 * half:
             text = body[: len(body) // 2 * 2].decode(codec, "replace")
-            if _MARKUP.search(text[:4096].encode("ascii", "ignore")):
+            # the markup may start late (a run of unknown tags, a huge attribute): look further
+            if _MARKUP.search(text[: 1 << 20].encode("ascii", "ignore")):
                 return text
     return None
 

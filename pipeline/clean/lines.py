@@ -195,10 +195,17 @@ def _captions_carry_the_text(bp: Boilerplate, paragraphs: list[str]) -> bool:
     return total > 0 and captions >= 0.5 * total
 
 
-def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: bool = True) -> Cleaned:
-    """Boilerplate, author lines, datelines and spam removed from paragraphs an extractor returned."""
+def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: bool = True,
+               title_in_body: bool = False) -> Cleaned:
+    """Boilerplate, author lines, datelines and spam removed from paragraphs an extractor returned.
+
+    Headline rule (docs/cleaning.md): a paragraph equal to the title is the headline and goes;
+    but when the page prints the title as a body paragraph of its own (`title_in_body`: a lead or
+    first sentence that restates the headline), the body keeps one copy, the last.
+    """
     bp = load_boilerplate()
     paragraphs = join_label_lines(paragraphs)
+    keep_title_at = max((i for i, x in enumerate(paragraphs) if x == title), default=-1) if title_in_body else -1
     out = Cleaned(paragraphs=[])
     body: list[str] = []
     keep_captions = _captions_carry_the_text(bp, paragraphs)
@@ -218,7 +225,7 @@ def postfilter(paragraphs: list[str], *, title: str | None = None, vietnamese: b
         if i in spam:
             _flag(out, "spam_injected")
             continue
-        if (kind is not None and not (kind == "caption" and keep_captions)) or (title and para == title):
+        if (kind is not None and not (kind == "caption" and keep_captions)) or (title and para == title and i != keep_title_at):
             continue
         body.append(para)
     out.paragraphs, byline = split_byline(body) if vietnamese else (body, None)
