@@ -488,3 +488,20 @@ def test_postfilter_headline_rule() -> None:
     assert _HEADLINE not in postfilter([_HEADLINE, *body], title=_HEADLINE).paragraphs
     kept = postfilter([_HEADLINE, _HEADLINE, *body], title=_HEADLINE, title_in_body=True).paragraphs
     assert kept.count(_HEADLINE) == 1
+
+
+def test_site_templates_are_chosen_by_the_page_date() -> None:
+    """Fundus-style versions: a page from before a redesign is read with the template of its time."""
+    from pipeline.clean.cleaner import templates_for
+    from pipeline.sites import parse_site_rules
+
+    site = parse_site_rules({
+        "name": "ldld-x", "base_url": "https://ldld.x.gov.vn/",
+        "templates": [{"name": "2024", "body": "div#content", "valid_from": "2024-01-01"},
+                      {"name": "2019", "body": "div.bodytext", "valid_from": "2019-06-01"},
+                      {"name": "mobile", "body": "div.mbody"}],
+    }, "x.toml")
+    assert [t.name for t in templates_for(site, "2025-03-01")] == ["2024", "2019", "mobile"]
+    assert [t.name for t in templates_for(site, "2021-05-10")] == ["2019", "mobile", "2024"]
+    assert [t.name for t in templates_for(site, "2018-01-01")] == ["mobile", "2024", "2019"]
+    assert [t.name for t in templates_for(site, None)] == ["2024", "2019", "mobile"]

@@ -92,7 +92,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     strip_invisible(root)
     meta = _page_meta(root)
 
-    result = _site_extract(root, site) if site else None
+    result = _site_extract(root, site, meta.published) if site else None
     if site and result is None and (site.templates or (canonical and not _is_article_url(site, canonical))):
         # No template fits: a redesign (rules_stale), or not an article page at all (a listing). A site
         # without templates (inferred by `crawl --url`) is read by the generic path, unflagged.
@@ -208,9 +208,23 @@ class _Meta:
     author: str | None = None
 
 
-def _site_extract(root: lxml_html.HtmlElement, site: SiteRules) -> Cleaned | None:
-    """Title, date, author and body through the first template whose body selector matches."""
-    for template in site.templates:
+def templates_for(site: SiteRules, page_date: str | None) -> list[Template]:
+    """The site's templates in the order to try them on a page dated `page_date` (as Fundus picks a
+    publisher's version by date): those valid from on or before that date, newest first, then the undated
+    ones in file order, then those of a later redesign. Without a date: file order (newest first)."""
+    if not page_date:
+        return list(site.templates)
+    current = sorted((t for t in site.templates if t.valid_from and t.valid_from <= page_date),
+                     key=lambda t: t.valid_from or "", reverse=True)
+    undated = [t for t in site.templates if not t.valid_from]
+    later = [t for t in site.templates if t.valid_from and t.valid_from > page_date]
+    return current + undated + later
+
+
+def _site_extract(root: lxml_html.HtmlElement, site: SiteRules, page_date: str | None = None) -> Cleaned | None:
+    """Title, date, author and body through the first template (by date, see `templates_for`) whose body
+    selector matches."""
+    for template in templates_for(site, page_date):
         body = select_one(root, template.body)
         if body is None:
             continue
