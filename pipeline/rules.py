@@ -107,9 +107,11 @@ def _field_names(record_type: type) -> list[str]:
         if t in seen or not is_dataclass(t):
             continue
         seen.add(t)
-        for f, hint in zip(fields(t), typing.get_type_hints(t).values(), strict=False):
+        hints = typing.get_type_hints(t)
+        for f in fields(t):
             names.append(f.name)
-            todo.extend(a for a in typing.get_args(hint) if isinstance(a, type))
+            hint = hints.get(f.name)
+            todo.extend(a for a in (hint, *typing.get_args(hint)) if isinstance(a, type))
     return names
 
 

@@ -539,3 +539,36 @@ def test_checks_can_be_listed_chosen_and_skipped(tmp_path, capsys) -> None:
     assert "missing_period" not in set(pd.read_csv(out / "audit.csv")["check"])
     assert main(["audit", "--out", str(out), "--check", "spelling"]) == 2
     assert "unknown check(s) spelling" in capsys.readouterr().err
+
+
+def test_settings_file_overrides_thresholds_and_refuses_unknown_keys(tmp_path, capsys) -> None:
+    from pipeline.cli import main
+    from pipeline.rules import RulesError
+    from pipeline.settings import AuditSettings, load_settings
+
+    good = tmp_path / "unionclaims.toml"
+    good.write_text("[audit]\nquiet_days = 45\noutlier_z_limit = 4.0\n", encoding="utf-8")
+    s = load_settings(good)
+    assert s.audit.quiet_days == 45 and s.audit.outlier_z_limit == 4.0
+    assert s.audit.outlier_min_reference == AuditSettings().outlier_min_reference
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[audit]\nquiet_dayz = 45\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="unknown key 'audit.quiet_dayz' \\(did you mean 'quiet_days'\\?\\)"):
+        load_settings(bad)
+    assert main(["audit", "--out", str(tmp_path), "--settings", str(bad)]) == 2
+    assert "quiet_dayz" in capsys.readouterr().err
+
+
+def test_a_lower_z_limit_flags_more_outliers() -> None:
+    from pipeline.audit.outliers import check_outliers
+    from pipeline.settings import AuditSettings
+
+    claims = [{"claim_id": f"c{i}", "doc_id": f"d{i}", "indicator": "members_recruited", "is_target": False,
+               "value": v, "unit": "person", "qualifier": "exact", "org": "LĐLĐ tỉnh Nghệ An", "province": "Nghệ An",
+               "period_start": f"{y}-01-01", "period_end": f"{y}-12-31", "url": None, "site": None,
+               "published": f"{y + 1}-01-10", "quote": ""}
+              for i, (y, v) in enumerate([(2018, 1000), (2019, 1100), (2020, 900), (2021, 1050), (2022, 950),
+                                          (2023, 2600)])]
+    strict = check_outliers(claims, {}, {}, AuditSettings(outlier_z_limit=1.0))
+    lenient = check_outliers(claims, {}, {}, AuditSettings(outlier_z_limit=50.0))
+    assert len(strict) > len(lenient) == 0

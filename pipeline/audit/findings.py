@@ -12,15 +12,7 @@ from ..schema import TABLES
 AUDIT_COLUMNS: tuple[str, ...] = TABLES["audit"].names
 SEVERITIES = ("info", "warning", "error")
 
-# Robust z-score (Iglewicz & Hoaglin): 0.6745·(x − median)/MAD; |z| > 3.5 is an outlier.
-Z_LIMIT = 3.5
-MIN_REFERENCE = 4  # points needed besides the one tested
-# Log10 spread below which values are never called outliers (MAD floor ≈ ±26 %): small samples often
-# have MAD = 0, which would flag any difference at all.
-MAD_FLOOR = 0.1
-# No union benefit to one person comes near this (a Mái ấm Công đoàn house is tens of millions).
-PER_HEAD_CEILING = 200_000_000
-QUIET_DAYS = 30
+# The checks' thresholds live in pipeline.settings.AuditSettings (overridable in unionclaims.toml).
 
 
 @dataclass

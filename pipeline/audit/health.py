@@ -14,7 +14,8 @@ from ..dataset import (
     parse_date,
 )
 from ..io import OutputsError
-from .findings import QUIET_DAYS, Finding, _finding_for_doc, _where
+from ..settings import AuditSettings
+from .findings import Finding, _finding_for_doc, _where
 
 # --------------------------------------------------------------------------- site health
 
@@ -81,7 +82,8 @@ def _to_date(v: Any) -> date | None:
         return parse_date(v)
 
 
-def check_quiet_sites(activity: Sequence[SiteActivity], as_of: date | None, quiet_days: int = QUIET_DAYS) -> list[Finding]:
+def check_quiet_sites(activity: Sequence[SiteActivity], as_of: date | None,
+                      quiet_days: int = AuditSettings.quiet_days) -> list[Finding]:
     """A site is quiet when the crawl kept reaching it but its newest article is more than `quiet_days`
     older than that crawl (or than `as_of`)."""
     if not activity:

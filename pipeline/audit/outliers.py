@@ -14,11 +14,8 @@ from ..dataset import (
     parse_date,
 )
 from ..records import VND, Quantity
+from ..settings import AuditSettings
 from .findings import (
-    MAD_FLOOR,
-    MIN_REFERENCE,
-    PER_HEAD_CEILING,
-    Z_LIMIT,
     Finding,
     _claim_num,
     _claim_value_en,
@@ -37,11 +34,12 @@ from .findings import (
 # --------------------------------------------------------------------------- outliers
 
 
-def robust_z(x: float, reference: Sequence[float]) -> tuple[float, float, float]:
-    """(z, median, MAD) on log10 values; MAD floored at MAD_FLOOR."""
+def robust_z(x: float, reference: Sequence[float], mad_floor: float = AuditSettings.outlier_mad_floor,
+             ) -> tuple[float, float, float]:
+    """(z, median, MAD) on log10 values; MAD floored at `mad_floor`."""
     logs = [math.log10(v) for v in reference]
     med = statistics.median(logs)
-    mad = max(statistics.median([abs(v - med) for v in logs]), MAD_FLOOR)
+    mad = max(statistics.median([abs(v - med) for v in logs]), mad_floor)
     return 0.6745 * (math.log10(x) - med) / mad, 10**med, mad
 
 
@@ -87,16 +85,17 @@ def _recipient_count(c: dict, claims_by_doc: dict[str, list[dict]], texts: dict[
     return None
 
 
-def check_outliers(claims: list[dict], texts: dict[str, str],
-                   quantities: dict[str, Sequence[Quantity]]) -> list[Finding]:
+def check_outliers(claims: list[dict], texts: dict[str, str], quantities: dict[str, Sequence[Quantity]],
+                   settings: AuditSettings | None = None) -> list[Finding]:
+    cfg = settings or AuditSettings()
     results = [c for c in claims if not c["is_target"] and c.get("value") and c.get("value") > 0]
-    findings = _per_head_outliers(claims, results, texts, quantities)
-    history, flagged = _history_outliers(results)
-    return findings + history + _province_outliers(results, flagged)
+    findings = _per_head_outliers(claims, results, texts, quantities, cfg)
+    history, flagged = _history_outliers(results, cfg)
+    return findings + history + _province_outliers(results, flagged, cfg)
 
 
 def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str, str],
-                       quantities: dict[str, Sequence[Quantity]]) -> list[Finding]:
+                       quantities: dict[str, Sequence[Quantity]], cfg: AuditSettings) -> list[Finding]:
     """Money per recipient in one sentence."""
     findings: list[Finding] = []
     by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -113,23 +112,23 @@ def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str,
     for k, (c, ph, n, head_claim) in enumerate(per_head):
         ref = [p for j, (_c, p, _n, _h) in enumerate(per_head) if j != k]
         z = med = None
-        if len(ref) >= MIN_REFERENCE:
-            z, med, _mad = robust_z(ph, ref)
-        if ph <= PER_HEAD_CEILING and (z is None or z <= Z_LIMIT):
+        if len(ref) >= cfg.outlier_min_reference:
+            z, med, _mad = robust_z(ph, ref, cfg.outlier_mad_floor)
+        if ph <= cfg.per_head_ceiling_vnd and (z is None or z <= cfg.outlier_z_limit):
             continue
         stats_vi = stats_en = ""
         if z is not None:
             stats_vi = (f" Trung vị của {len(ref)} bài khác là {fmt_vi(med, VND)}/người; điểm z bền vững (trung vị/MAD "
-                        f"trên thang log) là {z:.1f}, vượt ngưỡng {Z_LIMIT}.")
+                        f"trên thang log) là {z:.1f}, vượt ngưỡng {cfg.outlier_z_limit}.")
             stats_en = (f" The median over {len(ref)} other articles is {fmt_en(med, VND)} per person; the robust z-score "
-                        f"(median/MAD on a log scale) is {z:.1f}, above the {Z_LIMIT} limit.")
+                        f"(median/MAD on a log scale) is {z:.1f}, above the {cfg.outlier_z_limit} limit.")
         findings.append(Finding(
             check="outlier", severity="warning",
             message_vi=f"{_claim_value_vi(c)} cho {fmt_vi(n)} người là {fmt_vi(ph, VND)} mỗi người — vượt xa mọi khoản "
-                       f"hỗ trợ công đoàn cho một người (trần kiểm tra {fmt_vi(PER_HEAD_CEILING, VND)}).{stats_vi} Có thể "
+                       f"hỗ trợ công đoàn cho một người (trần kiểm tra {fmt_vi(cfg.per_head_ceiling_vnd, VND)}).{stats_vi} Có thể "
                        f"đơn vị bị ghi nhầm (tỷ thay cho triệu).",
             message_en=f"{_claim_value_en(c)} for {fmt_en(n)} people is {fmt_en(ph, VND)} per person — far beyond any "
-                       f"union payment to one person (check ceiling {fmt_en(PER_HEAD_CEILING, VND)}).{stats_en} The "
+                       f"union payment to one person (check ceiling {fmt_en(cfg.per_head_ceiling_vnd, VND)}).{stats_en} The "
                        f"unit may be wrong (billion for million).",
             doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [],
             claim_ids=[c["claim_id"]] + ([head_claim["claim_id"]] if head_claim else []),
@@ -138,7 +137,7 @@ def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str,
     return findings
 
 
-def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
+def _history_outliers(results: list[dict], cfg: AuditSettings) -> tuple[list[Finding], set[str]]:
     """Against the body's own history (annualised flows, log scale); also the claim ids it flagged."""
     findings: list[Finding] = []
     stocks = stock_indicators()
@@ -156,10 +155,10 @@ def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
         pts = list(uniq.values())
         for k, (c, rate) in enumerate(pts):
             ref = [r for j, (_c, r) in enumerate(pts) if j != k]
-            if len(ref) < MIN_REFERENCE:
+            if len(ref) < cfg.outlier_min_reference:
                 continue
-            z, med, mad = robust_z(rate, ref)
-            if abs(z) <= Z_LIMIT:
+            z, med, mad = robust_z(rate, ref, cfg.outlier_mad_floor)
+            if abs(z) <= cfg.outlier_z_limit:
                 continue
             flagged.add(c["claim_id"])
             per_vi = "" if indicator in stocks else "/năm"
@@ -169,18 +168,18 @@ def _history_outliers(results: list[dict]) -> tuple[list[Finding], set[str]]:
                 message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {_who(c)}, {_period_vi(c)}) ≈ "
                            f"{fmt_vi(rate, c.get('unit'))}{per_vi}, {'cao' if z > 0 else 'thấp'} bất thường so với "
                            f"{len(ref)} số liệu khác của chính đơn vị này (trung vị {fmt_vi(med, c.get('unit'))}{per_vi}; "
-                           f"điểm z bền vững = 0,6745·(log x − trung vị)/MAD = {z:.1f}, ngưỡng ±{Z_LIMIT}).",
+                           f"điểm z bền vững = 0,6745·(log x − trung vị)/MAD = {z:.1f}, ngưỡng ±{cfg.outlier_z_limit}).",
                 message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {_who(c)}, {_period_en(c)}) ≈ "
                            f"{fmt_en(rate, c.get('unit'))}{per_en}, unusually {'high' if z > 0 else 'low'} against "
                            f"{len(ref)} other figures of the same body (median {fmt_en(med, c.get('unit'))}{per_en}; "
-                           f"robust z = 0.6745·(log x − median)/MAD = {z:.1f}, limit ±{Z_LIMIT}).",
+                           f"robust z = 0.6745·(log x − median)/MAD = {z:.1f}, limit ±{cfg.outlier_z_limit}).",
                 doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
                 values=[_claim_num(c), _num(round(rate, 2)), _num(round(med, 2))],
             ))
     return findings, flagged
 
 
-def _province_outliers(results: list[dict], flagged: set[str]) -> list[Finding]:
+def _province_outliers(results: list[dict], flagged: set[str], cfg: AuditSettings) -> list[Finding]:
     """Against other provinces, per member (size = the province's latest total membership)."""
     findings: list[Finding] = []
     stocks = stock_indicators()
@@ -205,21 +204,21 @@ def _province_outliers(results: list[dict], flagged: set[str]) -> list[Finding]:
         items = sorted(per_prov.items())
         for p, (c, x) in items:
             ref = [v for q, (_c, v) in items if q != p]
-            if len(ref) < MIN_REFERENCE or c["claim_id"] in flagged:
+            if len(ref) < cfg.outlier_min_reference or c["claim_id"] in flagged:
                 continue
-            z, med, _mad = robust_z(x, ref)
-            if abs(z) <= Z_LIMIT:
+            z, med, _mad = robust_z(x, ref, cfg.outlier_mad_floor)
+            if abs(z) <= cfg.outlier_z_limit:
                 continue
             findings.append(Finding(
                 check="outlier", severity="warning",
                 message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {c.get('province')}) ≈ {fmt_vi(x)} trên "
                            f"1.000 đoàn viên mỗi năm, {'cao' if z > 0 else 'thấp'} bất thường so với {len(ref)} tỉnh khác "
                            f"khi đã chia theo quy mô đoàn viên (trung vị {fmt_vi(med)}; điểm z bền vững {z:.1f}, "
-                           f"ngưỡng ±{Z_LIMIT}).",
+                           f"ngưỡng ±{cfg.outlier_z_limit}).",
                 message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {c.get('province')}) ≈ {fmt_en(x)} "
                            f"per 1,000 members a year, unusually {'high' if z > 0 else 'low'} against {len(ref)} other "
                            f"provinces once scaled by membership (median {fmt_en(med)}; robust z {z:.1f}, "
-                           f"limit ±{Z_LIMIT}).",
+                           f"limit ±{cfg.outlier_z_limit}).",
                 doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
                 values=[_claim_num(c), _num(round(x, 3)), _num(round(med, 3))],
             ))

@@ -8,7 +8,7 @@ import logging
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +20,10 @@ from ..dataset import (
 )
 from ..io import OutputsError, read_table, write_sqlite, write_table
 from ..records import Quantity
+from ..settings import AuditSettings
 from .arithmetic import QuantityFinder, check_arithmetic, default_quantity_finder
 from .consistency import check_conflicts, check_missing_periods, check_silent_edits, check_targets
-from .findings import AUDIT_COLUMNS, QUIET_DAYS, SEVERITIES, Finding
+from .findings import AUDIT_COLUMNS, SEVERITIES, Finding
 from .health import (
     SiteActivity,
     activity_from_articles,
@@ -95,7 +96,7 @@ class AuditInput:
     activity: Sequence[SiteActivity]
     find_quantities: QuantityFinder | None
     as_of: date | None
-    quiet_days: int
+    settings: AuditSettings
 
     @property
     def article_by_id(self) -> dict[str, dict]:
@@ -121,9 +122,9 @@ CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
     "targets": lambda inp: check_targets(inp.claims, inp.texts),
     "periods": lambda inp: check_missing_periods(inp.claims, inp.article_by_id),
     "silent_edits": lambda inp: check_silent_edits(inp.versions) if inp.versions else [],
-    "outliers": lambda inp: check_outliers(inp.claims, inp.texts, inp.quantities),
+    "outliers": lambda inp: check_outliers(inp.claims, inp.texts, inp.quantities, inp.settings),
     "article_flags": lambda inp: check_article_flags(inp.articles),
-    "quiet_sites": lambda inp: check_quiet_sites(inp.activity, inp.as_of, inp.quiet_days),
+    "quiet_sites": lambda inp: check_quiet_sites(inp.activity, inp.as_of, inp.settings.quiet_days),
 }
 
 
@@ -144,11 +145,15 @@ def audit_tables(
     *,
     find_quantities: QuantityFinder | None = None,
     as_of: date | None = None,
-    quiet_days: int = QUIET_DAYS,
+    quiet_days: int | None = None,
     checks: Sequence[str] | None = None,
+    settings: AuditSettings | None = None,
 ) -> pd.DataFrame:
-    """The checks named in `checks` (default: every one of CHECKS) over the given tables; one row per
-    finding (columns AUDIT_COLUMNS)."""
+    """The checks named in `checks` (default: every one of CHECKS) over the given tables, with the
+    thresholds of `settings` (`quiet_days` overrides its own); one row per finding (columns AUDIT_COLUMNS)."""
+    cfg = settings or AuditSettings()
+    if quiet_days is not None:
+        cfg = replace(cfg, quiet_days=quiet_days)
     unknown = sorted(set(checks or ()) - set(CHECKS))
     if unknown:
         raise ValueError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}")
@@ -166,7 +171,7 @@ def audit_tables(
         claims=cl, articles=arts, texts={a["doc_id"]: a.get("text") or "" for a in arts},
         claims_by_doc=claims_by_doc, quantities={}, versions=_version_records(versions),
         activity=activity if activity is not None else activity_from_articles(arts),
-        find_quantities=find_quantities, as_of=as_of, quiet_days=quiet_days,
+        find_quantities=find_quantities, as_of=as_of, settings=cfg,
     )
     findings: list[Finding] = []
     for name, check in CHECKS.items():
@@ -223,7 +228,8 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
 
 
 def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
-              quiet_days: int = QUIET_DAYS, checks: Sequence[str] | None = None) -> pd.DataFrame:
+              quiet_days: int | None = None, checks: Sequence[str] | None = None,
+              settings: AuditSettings | None = None) -> pd.DataFrame:
     out_dir = Path(out_dir)
     claims, articles, versions = load_outputs(out_dir)
     finder = default_quantity_finder()
@@ -233,7 +239,7 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
     activity = activity_from_crawl_state(state)
     try:
         df = audit_tables(claims, articles, versions, activity, find_quantities=finder, as_of=as_of,
-                          quiet_days=quiet_days, checks=checks)
+                          quiet_days=quiet_days, checks=checks, settings=settings)
     except ValueError as exc:
         raise OutputsError(f"{out_dir}: {exc}") from exc
     write_table(out_dir, "audit", df, ("csv",))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..audit.findings import QUIET_DAYS
 from ..audit.run import CHECKS, run_audit
 from ..dataset import parse_date
+from ..settings import AuditSettings, load_settings
 from . import CliError
 
 
@@ -17,8 +17,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         as_of = parse_date(args.as_of)
         if as_of is None:
             raise CliError(f"--as-of {args.as_of!r}: not a date (YYYY-MM-DD)")
-    if args.quiet_days < 1:
+    if args.quiet_days is not None and args.quiet_days < 1:
         raise CliError(f"--quiet-days {args.quiet_days}: must be at least 1")
+    settings = load_settings(Path(args.settings) if args.settings else None)
     if args.list_checks:
         for name in CHECKS:
             print(name)
@@ -29,7 +30,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     chosen = [c for c in (args.check or list(CHECKS)) if c not in args.skip]
     out = Path(args.out)
     df = run_audit(out, crawl_state=Path(args.state) if args.state else None, as_of=as_of,
-                   quiet_days=args.quiet_days, checks=chosen)
+                   quiet_days=args.quiet_days, checks=chosen, settings=settings.audit)
     counts = df.groupby(["severity", "check"]).size() if len(df) else {}
     print(f"unionclaims audit: {len(df)} finding(s) → {out / 'audit.csv'} and table `audit` in "
           f"{out / 'unionclaims.sqlite'}")
@@ -43,8 +44,11 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="output", help="output folder written by `unionclaims run` (default: output/)")
     p.add_argument("--state", default=None,
                    help="crawl state for the site_quiet check (default: DIR/crawl.sqlite when present)")
-    p.add_argument("--quiet-days", type=int, default=QUIET_DAYS,
-                   help=f"days without a new article before a site counts as quiet (default {QUIET_DAYS})")
+    p.add_argument("--quiet-days", type=int, default=None,
+                   help="days without a new article before a site counts as quiet "
+                        f"(default: the settings, {AuditSettings.quiet_days})")
+    p.add_argument("--settings", default=None, metavar="FILE",
+                   help="settings file (default: $UNIONCLAIMS_SETTINGS, else ./unionclaims.toml if present)")
     p.add_argument("--as-of", default=None, help="date the quiet-site check counts to (default: the last crawl)")
     p.add_argument("--check", action="append", default=[], metavar="NAME",
                    help="run only this check (repeatable; see --list-checks)")
