@@ -130,6 +130,8 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     return m
 
 
+# Nothing but a list bullet or a headline marker before a sentence-opening trigger or number.
+_LEAD = re.compile(r"^[\s\-–•*+>|]*$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
 _CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời)(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
@@ -178,6 +180,12 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         if found is None:
             return None
         t_start, gap = found
+        if rule.lead and not _LEAD.match(s.low[:t_start]):
+            return None
+    elif rule.lead:  # no trigger: the number (and its hedge) opens the sentence
+        if not _LEAD.match(s.low[: q.start]):
+            return None
+        t_start, gap = q.start, 0
     elif rule.triggers_after is not None:
         found = _trigger_after(rule, s, q, obj, clause_hi)
         if found is None:
