@@ -133,7 +133,9 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
 # Nothing but a list bullet or a headline marker before a sentence-opening trigger or number.
 _LEAD = re.compile(r"^[\s\-–•*+>|]*$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
-_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời)(?!\w)")
+# A comma and a contrast, or a change of the total ("…, thực tăng 47.741 đoàn viên", "…, giảm 2 CĐCS"),
+# starts another statement: its words do not veto the claim before it.
+_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời|thực tăng|tăng|giảm)(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
 _COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
