@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..records import APPROX, AT_LEAST, Claim, Quantity, stable_id
+from ..records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
@@ -41,6 +41,7 @@ from .matcher import (
     _try_rule,
     _under_target_header,
     _vetoed,
+    giver_in_previous,
 )
 from .repeats import dedupe
 from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
@@ -137,6 +138,9 @@ def extract_mentions(
             if best is None:
                 continue
             if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
+                continue
+            if (best.rule.unit == VND and not best.inherited
+                    and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs, best.trigger_start)):
                 continue
             found.append((q, best))
         for q, m in found:
