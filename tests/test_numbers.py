@@ -351,6 +351,10 @@ SENTENCES: list[tuple[str, list[float]]] = [
     ("Kết nạp mới 1.502/1.500 đoàn viên, đạt 100,13% chỉ tiêu.", [1502, 100.13]),
     ("Đại hội diễn ra trong 2 ngày 20 - 21/7 với sự tham dự của 250 đại biểu chính thức.", [2, 250]),
     ("Hội nghị từ 20 - 21/7/2024 tại Hà Nội.", []),
+    # thousands grouped with spaces, only before a unit or a counted noun; never a phone number or a year
+    ("Nhiệm kỳ qua phát triển 730 000 đoàn viên, ủng hộ 1 200 000 đồng và 12 500 000đ.", [730000, 1200000, 12500000]),
+    ("Năm 2020 150 đoàn viên được kết nạp; liên hệ 0912 345 678.", [150]),
+    ("Tổng kinh phí 2 500 triệu đồng cho 1 250 người.", [2500000000, 1250]),
 ]
 
 

@@ -15,8 +15,9 @@ totals), `context` (period, organisation, province), `repeats` (one fact stated 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ..records import APPROX, AT_LEAST, Claim, Quantity, stable_id
+from ..records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
@@ -25,10 +26,12 @@ from .indicators import RuleSet, default_ruleset
 from .inherit import (
     _RESULT_MARK,
     _component_match,
+    _inline_item_match,
     _is_breakdown,
     _label_match,
     _list_header_match,
     _of_which_match,
+    bare_money,
 )
 from .matcher import (
     _ESTIMATE,
@@ -41,6 +44,7 @@ from .matcher import (
     _try_rule,
     _under_target_header,
     _vetoed,
+    giver_in_previous,
 )
 from .repeats import dedupe
 from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
@@ -133,10 +137,16 @@ def extract_mentions(
                     or _list_header_match(norm, s_start, s, q, rs)
                     or _label_match(s, q, rs)
                     or _of_which_match(s, q, {**last_claim, **{_money(fq): fm for fq, fm in found}}, rs)
+                    or _inline_item_match(s, q, rs)
                 )
             if best is None:
                 continue
+            if best.rule.unit == VND and bare_money(q):
+                q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
             if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
+                continue
+            if (best.rule.unit == VND and not best.inherited
+                    and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs, best.trigger_start)):
                 continue
             found.append((q, best))
         for q, m in found:

@@ -77,6 +77,9 @@ class Rule:
     exclude_segment: re.Pattern[str] | None = None  # vetoes in the comma-delimited segment of the claim
     exclude_reset: re.Pattern[str] | None = None  # phrases after an exclude_clause hit that lift it
     fractions: bool = True  # accepts "N/M" quantities (participation fractions are not totals)
+    # The trigger (or, for a rule without triggers, the number itself) opens its sentence: headline forms
+    # "Thêm 150 đoàn viên công đoàn …", "Hơn 2.000 đoàn viên mới trong 6 tháng".
+    lead: bool = False
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -116,6 +119,7 @@ class Common:
     non_union_donors: re.Pattern[str] | None
     non_union_givers: re.Pattern[str] | None
     union_actors: re.Pattern[str] | None
+    union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None
@@ -163,7 +167,7 @@ _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
-              "fractions"}
+              "fractions", "lead"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -185,8 +189,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         if unknown:
             raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
                              f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
-        if not r.get("triggers") and not r.get("triggers_after"):
-            raise RulesError(f"{path}: rule '{rid}' needs 'triggers' or 'triggers_after'")
+        if not r.get("triggers") and not r.get("triggers_after") and not r.get("lead"):
+            raise RulesError(f"{path}: rule '{rid}' needs 'triggers', 'triggers_after' or 'lead'")
         if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
             raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
         rules.append(
@@ -213,6 +217,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 exclude_segment=phrase_pattern(_list(r, "exclude_segment", path)),
                 exclude_reset=phrase_pattern(_list(r, "exclude_reset", path)),
                 fractions=bool(r.get("fractions", True)),
+                lead=bool(r.get("lead", False)),
             )
         )
     if not rules:

@@ -175,3 +175,66 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: 
     if prev.rule.exclude is not None and prev.rule.exclude.search(window):
         return None
     return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+
+
+# An amount that ends in a scale word and no currency ("200 triệu", "hơn 1,1 tỉ"): money in a donor list.
+_BARE_SCALED = re.compile(r"(?:triệu|tỷ|tỉ)\s*$", re.IGNORECASE)
+_ROUNDS = re.compile(r"\s*\d+\s+(?:đợt|lần)\s+(?:với|được|là)?\s*$", re.IGNORECASE)
+
+
+def bare_money(q: Quantity) -> bool:
+    """A count that is really an amount of money: "200 triệu" with no noun after it."""
+    return q.unit is None and q.kind in ("number", "range") and _BARE_SCALED.search(q.text) is not None
+
+
+def _inline_item_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """Donor or recipient lists inside one sentence, after a header ending in ":" that names money, items
+    split by ";" ("… ủng hộ nhiều đợt như: Khối cơ quan Bộ 3 đợt với gần 170 triệu; Cục Hàng hải 3 đợt
+    với hơn 1,1 tỉ; …", "trao quà cho các đơn vị gồm: Bệnh viện A 200 triệu; Bộ Tư lệnh B 200 triệu"):
+    each item is a name, optionally "N đợt với", and an amount, "đồng" or not."""
+    if not (_money(q) or bare_money(q)):
+        return None
+    colon = s.text.rfind(":", 0, q.start)
+    if colon < 0:
+        return None
+    seg_lo = max(s.text.rfind(";", 0, q.start), colon) + 1
+    seg_hi = s.text.find(";", q.end)
+    after = s.text[q.end : seg_hi if seg_hi >= 0 else len(s.text)]
+    if _words(re.sub(r"\b(?:đồng|đ)\b", "", after)) > 3:
+        return None
+    if "(" in s.text[seg_lo : q.start]:
+        return None  # "Quảng Bình (500 triệu đồng), Hà Tĩnh (…)": amounts in parentheses are asides
+    label = _ROUNDS.sub("", s.text[seg_lo : q.start]).strip(" -•*+\t,")
+    if not label or not label[0].isupper() or _words(label) > 14:
+        return None
+    if any(o is not q and o.start >= seg_lo and o.end <= q.start and (_money(o) or bare_money(o))
+           for o in s.quantities):
+        return None  # one amount per item
+    donors = rs.common.non_union_donors
+    if donors is not None and donors.match(fold(label)):
+        return None
+    head = s.text[:colon].rstrip()
+    amount = q.text if _money(q) else q.text + " đồng"
+    header = _Sentence(head + " " + amount, [])
+    fake = replace(q, start=len(head) + 1, end=len(head) + 1 + len(amount), unit=VND)
+    header.quantities = [fake]
+    best = None
+    for rule in rs.rules:
+        if rule.unit != VND:
+            continue
+        m = _try_rule(rule, header, fake, rs)
+        if m and (best is None or m.score > best.score):
+            best = m
+    if best is None:
+        return None
+    # The items of "trao quà cho các đơn vị … gồm:" are the recipients: an outside cause named by the label
+    # ("Bệnh viện …", "Bộ Tư lệnh …") makes the money raised for that cause, not paid to members.
+    low_label, low_head = fold(label), fold(head)
+    for rule in rs.rules:
+        if (rule.unit == VND and rule.indicator != best.rule.indicator and rule.recipients is not None
+                and rule.recipients.search(low_label) and rule.triggers is not None and rule.triggers.search(low_head)
+                and best.rule.recipients is None):
+            best = Match(rule=rule, score=best.score, trigger_start=0, evidence_end=fake.end)
+            break
+    return Match(rule=best.rule, score=best.score - 0.1, trigger_start=seg_lo, evidence_end=q.end, inherited=True,
+                 label=label)

@@ -84,7 +84,10 @@ def _segment_start(s: _Sentence, pos: int) -> int:
     return cut + 1 if cut >= 0 else 0
 
 
-_OBJECT_POSITION = re.compile(r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs)\s*$")
+# What makes a giver word an object or part of a name, not the subject: "thăm 200 doanh nghiệp", "Công
+# đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …".
+_OBJECT_POSITION = re.compile(
+    r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
 
 
 def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
@@ -104,11 +107,32 @@ def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> 
     if not givers:
         return False
     if c.union_actors is not None and c.union_actors.search(before):
-        return False
+        return False  # union bodies, or members and staff ("người lao động Bệnh viện X quyên góp …")
     # "vận động các doanh nghiệp ủng hộ …": mobilised by the (earlier-named) union; but "Hội … vận động
     # hội viên đóng góp" is the giver mobilising its own members.
     mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
     return not (mobilised is not None and mobilised.start() < givers[0].start())
+
+
+_GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|hỗ trợ|góp|dành|trích)(?!\w)")
+
+
+def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger_start: int) -> bool:
+    """A sentence that names no giver of its own ("Kết quả, đã ủng hộ 495 triệu đồng.", "Hơn 500 triệu
+    đồng ủng hộ Quỹ …") continues the previous one: when that one's giver is not a union (a company, an
+    agency, the Fatherland Front) and it names no union body, neither is this money the union's."""
+    c = rs.common
+    if prev is None or c.non_union_givers is None or c.union_actors is None:
+        return False
+    before = s.low[:trigger_start]
+    if c.union_actors.search(before) or c.non_union_givers.search(before) or c.union_actors.search(s.low):
+        return False
+    if c.union_bodies is not None and c.union_bodies.search(prev.low):
+        return False
+    verb = _GIVING.search(prev.low)
+    if verb is None:
+        return False
+    return _non_union_giver(prev, rs, prev.clause_start(verb.start()), verb.start())
 
 
 def _money(q: Quantity) -> bool:
@@ -130,8 +154,12 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     return m
 
 
+# Nothing but a list bullet or a headline marker before a sentence-opening trigger or number.
+_LEAD = re.compile(r"^[\s\-–•*+>|]*$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
-_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời)(?!\w)")
+# A comma and a contrast, or a change of the total ("…, thực tăng 47.741 đoàn viên", "…, giảm 2 CĐCS"),
+# starts another statement: its words do not veto the claim before it.
+_CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời|thực tăng|tăng|giảm)(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
 _COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
@@ -178,6 +206,12 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         if found is None:
             return None
         t_start, gap = found
+        if rule.lead and not _LEAD.match(s.low[:t_start]):
+            return None
+    elif rule.lead:  # no trigger: the number (and its hedge) opens the sentence
+        if not _LEAD.match(s.low[: q.start]):
+            return None
+        t_start, gap = q.start, 0
     elif rule.triggers_after is not None:
         found = _trigger_after(rule, s, q, obj, clause_hi)
         if found is None:

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lexicon import _COMPONENT, _NUM, _PCT, _RUOI, _SCALE, _SCALES
+from .lexicon import _COMPONENT, _CUR, _H, _NOUN_AFTER, _NUM, _PCT, _RUOI, _SCALE, _SCALES
+
+# Thousands grouped with spaces ("730 000 đoàn viên", "1 200 000 đồng"): a head of one to three digits, then
+# groups of exactly three, each after a single space, the last not glued to more digits or a separator.
+_SPACE_GROUP = re.compile(rf"{_H}([0-9]{{3}})(?![0-9]|[.,/:\-][0-9])")
+# What must follow a space-grouped number for it to be one amount: a currency, a scale word or a noun of
+# people or things ("0912 345 678", "năm 2020 150 …" and "ngày 12 500 …" never reach here: see _spaced).
+_SPACED_NOUN = re.compile(rf"{_H}+(?:đvcđ|đv|cđv|đoàn viên)(?!\w)", re.I)
 
 
 def _grouped(s: str, sep: str) -> bool:
@@ -107,9 +115,30 @@ def _apply_scales(t: str, pos: int, first: Decimal) -> tuple[Decimal, int, int, 
 
 
 
+def _spaced(t: str, raw: str, end: int) -> tuple[Decimal, int] | None:
+    """"730 000", "1 200 000": the value and end of a number whose thousands are grouped with spaces, when
+    an amount's unit or a counted noun follows it. A year, a phone number with its leading zero, or a
+    head of more than three digits is never the start of one."""
+    if not raw.isdigit() or not 1 <= len(raw) <= 3 or (len(raw) > 1 and raw[0] == "0"):
+        return None
+    digits, pos = raw, end
+    while (g := _SPACE_GROUP.match(t, pos)) is not None:
+        digits, pos = digits + g.group(1), g.end()
+    if pos == end:
+        return None
+    if not (_CUR.match(t, pos) or _SCALE.match(t, pos) or _NOUN_AFTER.match(t, pos) or _SPACED_NOUN.match(t, pos)):
+        return None
+    return Decimal(digits), pos
+
+
 def _digit_operand(t: str, p: int) -> _Op | None:
     m = _NUM.match(t, p)
     assert m is not None
+    spaced = _spaced(t, m.group(), m.end())
+    if spaced is not None:
+        v, e = spaced
+        value, end, scale, vnd = _apply_scales(t, e, v)
+        return _Op(value, p, end, v, scale, vnd=vnd)
     scaled = _SCALE.match(t, m.end()) is not None or _PCT.match(t, m.end()) is not None
     v = _numeral(m.group(), scaled)
     if v is None:
