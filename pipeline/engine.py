@@ -99,6 +99,7 @@ def map_dask(files: list[Path], sites: tuple[SiteRules, ...], scheduler: str | N
     closed at the end; the same code runs on a cluster given its scheduler's address."""
     from dask.distributed import Client, LocalCluster
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines are not the run's
     cluster = None
     if scheduler:
         client = Client(scheduler)
