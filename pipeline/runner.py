@@ -7,11 +7,10 @@ outputs. The commands `run`, `extract` and `eval` are in pipeline/cli/run.py.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import logging
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,19 +21,11 @@ from .io import (
     decode_text_file,
     load_input,
     replacing_folder,
-    write_sqlite,
-    write_table,
 )
-from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
+from .records import Article
 from .sites import SiteRules, corpus_sites
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class DocResult:
-    article: Article
-    claims: list[Claim]
 
 
 @dataclass
@@ -104,107 +95,52 @@ def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) 
         yield art
 
 
-def _assign_versions(articles: list[Article]) -> list[Article]:
-    """Number the distinct texts of one URL in fetch order; identical refetches are dropped."""
-    by_doc: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
-        a.content_hash = a.content_hash or hashlib.sha256(a.text.encode("utf-8")).hexdigest()
-        by_doc[a.doc_id].append(a)
-    out = []
-    for doc_arts in by_doc.values():
-        doc_arts.sort(key=lambda a: a.fetched_at or "")
-        seen: set[str] = set()
-        version = 0
-        for a in doc_arts:
-            if a.content_hash in seen:
-                continue
-            seen.add(a.content_hash)
-            version += 1
-            a.version = version
-            out.append(a)
-    return out
-
-
 # --------------------------------------------------------------------------- the main job
 
 
-def process_corpus(corpus: Path, progress: bool = True) -> tuple[list[DocResult], list[str]]:
-    """Clean and extract every article in the corpus; bad files become error lines, not failures."""
+def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | None = 1, engine: str = "local",
+               scheduler: str | None = None) -> RunSummary:
+    """The main job, as a function: returns counts; replaces the output set in `out` as a whole, and only
+    when at least one article was read (a failed run never costs the previous dataset).
+
+    Clean and extract run file by file on the chosen engine (pipeline.engine: this process, a pool of
+    `workers` processes, or Dask); their results stream, in input order, into a spool in the staging
+    folder, and the outputs are written from it in batches (pipeline.stream): memory stays flat in the
+    size of the corpus, and the outputs do not depend on the engine or the number of workers."""
     from tqdm import tqdm
 
-    from .extract.extractor import extract_article
+    from .engine import map_files
+    from .stream import Spool, write_streamed
 
     files = corpus_files(corpus)
     sites = corpus_sites(corpus)
-    errors: list[str] = []
-    articles: list[Article] = []
-    for path in tqdm(files, desc="cleaning", unit="file", disable=not progress or len(files) < 20, file=sys.stderr):
-        try:
-            articles.extend(_articles_from_file(path, sites))
-        except InputError as exc:
-            errors.append(str(exc))
-    # Listing pages of a known site are not articles: their teasers would repeat other pages' figures.
-    skipped = [a for a in articles if "not_article" in a.flags]
-    for a in skipped:
-        log.info("%s: not an article page of %s, skipped", a.source, a.site)
-    articles = _assign_versions([a for a in articles if "not_article" not in a.flags])
-    results = []
-    for art in tqdm(articles, desc="extracting", unit="article", disable=not progress or len(articles) < 20,
-                    file=sys.stderr):
-        results.append(DocResult(art, extract_article(art)))
-    return results, errors
-
-
-def _latest(results: list[DocResult]) -> list[DocResult]:
-    best: dict[str, DocResult] = {}
-    for r in results:
-        cur = best.get(r.article.doc_id)
-        if cur is None or r.article.version > cur.article.version:
-            best[r.article.doc_id] = r
-    return sorted(best.values(), key=lambda r: (r.article.source or "", r.article.doc_id))
-
-
-def write_outputs(results: list[DocResult], out: Path) -> tuple[list[Path], dict]:
-    """Every output file of a run into `out` (a fresh staging folder), typed by pipeline.schema."""
-    import pandas as pd
-
-    from .dataset import build_dataset
-
-    out.mkdir(parents=True, exist_ok=True)
-    latest = _latest(results)
-    claims = [c.to_dict() for r in latest for c in r.claims]
-    articles = [r.article.to_dict() for r in latest]
-    versions = [{**c.to_dict(), "version": r.article.version} for r in results for c in r.claims]
-    facts, panel, counts = build_dataset(
-        pd.DataFrame(claims, columns=list(CLAIM_FIELDS)), pd.DataFrame(articles, columns=list(ARTICLE_FIELDS))
-    )
-    written = write_table(out, "claims", claims, ("parquet", "csv", "jsonl"))
-    written += write_table(out, "articles", articles, ("parquet",))
-    written += write_table(out, "facts", facts) + write_table(out, "panel", panel)
-    db = out / "unionclaims.sqlite"
-    write_sqlite(db, {"articles": articles, "claims": claims, "claim_versions": versions, "facts": facts,
-                      "panel": panel})
-    return [*written, db], counts
-
-
-def run_corpus(corpus: Path, out: Path, progress: bool = False) -> RunSummary:
-    """The main job, as a function: returns counts; replaces the output set in `out` as a whole, and only
-    when at least one article was read (a failed run never costs the previous dataset)."""
-    results, errors = process_corpus(corpus, progress=progress)
-    summary = RunSummary(errors=errors)
-    latest = _latest(results)
-    summary.articles = len(latest)
-    for r in latest:
-        summary.flags.update(r.article.flags)
-        for c in r.claims:
-            summary.claims += 1
-            summary.per_indicator[c.indicator] += 1
-    if summary.articles == 0:
+    summary = RunSummary()
+    try:
+        with replacing_folder(out) as staging:
+            spool = Spool(staging / ".spool.sqlite")
+            try:
+                results = map_files(files, sites, engine=engine, workers=workers, scheduler=scheduler)
+                for r in tqdm(results, total=len(files), desc="cleaning+extracting", unit="file",
+                              disable=not progress or len(files) < 20, file=sys.stderr):
+                    if r.error is not None:
+                        summary.errors.append(r.error)
+                    for art, claims in r.docs:
+                        spool.add(art, claims)
+                if not spool.docs:
+                    raise _NothingRead  # leaves the block with an exception: the staging folder is dropped
+                written, summary.dataset, counts = write_streamed(spool, staging)
+            finally:
+                spool.close()
+    except _NothingRead:
         return summary  # nothing to write: the previous output set stays as it is
-    with replacing_folder(out) as staging:
-        written, summary.dataset = write_outputs(results, staging)
+    summary.articles, summary.claims = counts.articles, counts.claims
+    summary.per_indicator, summary.flags = counts.per_indicator, counts.flags
     summary.outputs = [out / p.name for p in written]
     return summary
+
+
+class _NothingRead(Exception):
+    pass
 
 
 def print_summary(summary: RunSummary, out: Path) -> None:

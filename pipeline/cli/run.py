@@ -22,7 +22,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     corpus, out = Path(args.corpus), Path(args.out)
     check_all()  # a bad rules file stops the run before any work (exit 2, one line naming it)
     try:
-        summary = run_corpus(corpus, out, progress=not args.no_progress)
+        summary = run_corpus(corpus, out, progress=not args.no_progress, workers=args.workers, engine=args.engine,
+                             scheduler=args.scheduler)
     except InputError as exc:
         raise CliError(f"{exc}; the previous outputs in {out} are unchanged") from exc
     except KeyboardInterrupt:
@@ -95,11 +96,28 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of workers, 1 or more, not {text!r}")
+    return n
+
+
 def add_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="clean every article in the corpus, extract claims, write output/")
     p.add_argument("--corpus", default="corpus", help="folder of .txt/.html/.warc.gz inputs (default: corpus/)")
     p.add_argument("--out", default="output", help="output folder (default: output/)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=_positive, default=None,
+                   help="processes cleaning and extracting in parallel (default: all cores; 1 = in this process)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this machine's processes; dask: Dask tasks over the input files and WARC shards, "
+                        "on a LocalCluster or the --scheduler given (outputs identical to local)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --engine dask: a running Dask scheduler (tcp://host:8786); default a LocalCluster")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("extract", help="claims of the given files as JSON lines (or CSV) on stdout")

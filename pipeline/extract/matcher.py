@@ -185,13 +185,68 @@ def _same_class_between(
     return False
 
 
+_PHRASES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+_WORD_EDGES = re.compile(r"\(\?<!\\w\)|\(\?!\\w\)")
+_SPACES = re.compile(r"\s+")
+_PHRASE_ALT = re.compile(r"(?:\\.|[^\\|()\[\]{}?*+.^$])+")  # escaped or plain characters, \s+ between words
+
+
+def _phrases(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The phrases of a phrase pattern (indicators.phrase_pattern), words joined by one space: any match of
+    the pattern, in any slice of a text, is one of them once whitespace runs are folded to one space, so
+    a sentence holding none of them cannot match. None for a pattern that is not a plain alternation of
+    phrases: no prefilter for it."""
+    if pattern not in _PHRASES:
+        firsts: list[str] | None = []
+        for alt in _WORD_EDGES.sub("", pattern.pattern).split("|"):
+            body = alt.replace("\\s+", " ")
+            if not alt or alt.endswith("\\") or not _PHRASE_ALT.fullmatch(body.replace(" ", "")):
+                firsts = None
+                break
+            firsts.append(re.sub(r"\\(.)", r"\1", body))
+        _PHRASES[pattern] = tuple(firsts) if firsts and all(firsts) else None
+    return _PHRASES[pattern]
+
+
+def _sentence_has(s: _Sentence, pattern: re.Pattern[str]) -> bool:
+    """`pattern` occurs in the sentence: searched once per sentence, not once per number and rule, and only
+    when one of its phrases is there."""
+    memo = s.__dict__.setdefault("_pattern_memo", {})
+    hit = memo.get(pattern)
+    if hit is None:
+        hit = memo[pattern] = _may_trigger(s, pattern) and pattern.search(s.low) is not None
+    return hit
+
+
+def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
+    """Some phrase of `pattern` may occur in the sentence (as plain text): once per sentence."""
+    memo = s.__dict__.setdefault("_trigger_memo", {})
+    hit = memo.get(pattern)
+    if hit is None:
+        phrases = _phrases(pattern)
+        if phrases is None:
+            hit = True
+        else:
+            spaced = memo.get("") or memo.setdefault("", _SPACES.sub(" ", s.low))
+            hit = any(p in spaced for p in phrases)
+        memo[pattern] = hit
+    return hit
+
+
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
     clause_lo = s.clause_start(q.start)
     clause_hi = s.clause_end(q.end)
     # Unit compatibility: money rules take money, count rules take bare counts.
     if (rule.unit == VND) != _money(q):
         return None
-    if rule.context is not None and not rule.context.search(s.low):
+    if rule.context is not None and not _sentence_has(s, rule.context):
+        return None
+    # Cheapest necessary conditions first: no trigger phrase anywhere in the sentence, no match (checked
+    # once per sentence); then no trigger before the number (_trigger_before's own search).
+    trig = rule.triggers if rule.triggers is not None else rule.triggers_after
+    if trig is not None and not _may_trigger(s, trig):
+        return None
+    if rule.triggers is not None and _search_last(rule.triggers, s.low[clause_lo : q.start]) is None:
         return None
 
     obj = None
@@ -326,7 +381,7 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
 def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
     """Whole-sentence vetoes: the body acting is not a trade union (Youth Union)."""
     c = rs.common
-    if any(p is not None and p.search(s.low) for p in (c.youth_union_cues, c.youth_union_patterns)):
+    if any(p is not None and _sentence_has(s, p) for p in (c.youth_union_cues, c.youth_union_patterns)):
         return {"all"}
     return set()
 

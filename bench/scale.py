@@ -1,0 +1,131 @@
+"""Scale benchmark: `unionclaims run` against a naive pass on the same synthetic pages, speed-up with workers,
+and peak memory against corpus size.
+
+    python bench/scale.py --pages-from DIR [--pages 300] [--repeat 2] [--workers 1,2] [--memory 150,1000]
+
+The synthetic corpus is made here, seeded: the union pages of corpus/html plus the .html pages of each
+`--pages-from` folder (e.g. the vi-news benchmark pages), copied round-robin to `--pages` files, every
+3-4 digit number of copy k shifted by k so that no two copies are the same article.
+
+Printed, each from whole processes run in turn (A B A B ...) on the same files:
+- the naive pass (trafilatura.extract + underthesea word_tokenize + three regexes, in `naive_pass()`
+  below) against `unionclaims run --workers 1`: seconds of each and their ratio, per pair and median;
+- `unionclaims run --workers N` for each N: seconds and speed-up over 1 worker;
+- peak RSS of `run --workers 1` at each `--memory` size, and its growth per extra article.
+Times vary with machine load: compare within one run, never against a fixed number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = re.compile(r"(?<=[\s>(])(\d{3,4})(?=[\s<.,)])")
+
+NAIVE = r'''
+import pathlib, re, sys
+import trafilatura
+from underthesea import word_tokenize
+pats = [re.compile(r"kết nạp (?:mới )?(?:được )?([\d.]+) đoàn viên"),
+        re.compile(r"thành lập (?:mới )?(?:được )?([\d.]+) (?:CĐCS|công đoàn cơ sở)"),
+        re.compile(r"(?:vận động|quyên góp|ủng hộ) (?:được )?([\d.,]+ (?:triệu|tỷ) đồng)")]
+hits = 0
+for p in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
+    text = trafilatura.extract(p.read_bytes()) or ""
+    word_tokenize(text)
+    hits += sum(len(r.findall(text)) for r in pats)
+print(hits)
+'''
+
+
+def make_corpus(out: Path, n: int, sources: list[Path], seed: int = 12) -> Path:
+    """`n` pages from the source pages, round-robin in a seeded order; copy k has its numbers shifted by k."""
+    pages = [p.read_bytes().decode("utf-8", "replace") for p in sources]
+    order = list(range(len(pages)))
+    random.Random(seed).shuffle(order)
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        page = pages[order[i % len(pages)]]
+        k = i // len(pages) + 1
+        page = NUMBER.sub(lambda m, k=k: str(int(m.group(1)) + k), page)
+        (out / f"p{i:06d}.html").write_text(page, encoding="utf-8")
+    return out
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss
+
+
+def run_cmd(corpus: Path, out: Path, workers: int) -> list[str]:
+    return [sys.executable, "-m", "pipeline.cli", "run", "--corpus", str(corpus), "--out", str(out), "--no-progress",
+            "--workers", str(workers)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages-from", action="append", default=[], metavar="DIR",
+                    help="a folder of .html pages to add to corpus/html as sources (repeatable)")
+    ap.add_argument("--pages", type=int, default=300, help="pages in the timed corpus (default 300)")
+    ap.add_argument("--repeat", type=int, default=2, help="pairs of naive/run timings (default 2)")
+    ap.add_argument("--workers", default=f"1,{os.cpu_count() or 1}", help="worker counts to time (default 1,cores)")
+    ap.add_argument("--memory", default="150,1000", help="corpus sizes for peak RSS (default 150,1000; '' = skip)")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive pass")
+    args = ap.parse_args()
+
+    sources = sorted((ROOT / "corpus" / "html").glob("*.html"))
+    for d in args.pages_from:
+        sources += sorted(Path(d).glob("*.html"))
+    tmp = Path(tempfile.mkdtemp(prefix="scale-"))
+    corpus = make_corpus(tmp / f"c{args.pages}", args.pages, sources)
+    print(f"corpus: {args.pages} pages from {len(sources)} source pages in {corpus}")
+
+    if not args.no_naive:
+        naive = tmp / "naive.py"
+        naive.write_text(NAIVE, encoding="utf-8")
+        ratios = []
+        for i in range(args.repeat):
+            tn, _ = timed([sys.executable, str(naive), str(corpus)])
+            tu, _ = timed(run_cmd(corpus, tmp / "o", 1))
+            ratios.append(tn / tu)
+            print(f"pair {i + 1}: naive pass {tn:.1f} s, unionclaims run --workers 1 {tu:.1f} s, "
+                  f"ratio {tn / tu:.2f}x ({args.pages / tu:.1f} articles/s on one core)")
+        print(f"naive / run on one core: median {statistics.median(ratios):.2f}x")
+
+    base = None
+    for n in [int(x) for x in args.workers.split(",") if x]:
+        t, rss = timed(run_cmd(corpus, tmp / f"w{n}", n))
+        base = base or t
+        print(f"run --workers {n}: {t:.1f} s, speed-up {base / t:.2f}x, peak RSS of the main process {rss / 1024:.0f} MB")
+
+    sizes = [int(x) for x in args.memory.split(",") if x]
+    peaks = []
+    for n in sizes:
+        c = make_corpus(tmp / f"m{n}", n, sources)
+        t, rss = timed(run_cmd(c, tmp / f"mo{n}", 1))
+        peaks.append((n, rss))
+        print(f"peak RSS at {n} pages (--workers 1): {rss / 1024:.0f} MB ({t:.1f} s)")
+    if len(peaks) >= 2:
+        (n0, r0), (n1, r1) = peaks[0], peaks[-1]
+        print(f"peak RSS growth: {(r1 - r0) / (n1 - n0):.2f} KB per article from {n0} to {n1} pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""The output set of a run, written as a stream: articles and claims never all in memory.
+
+Results arrive file by file (pipeline.engine). Each article with its claims is pickled into a spool (a
+SQLite file inside the staging folder, removed before the swap) and only a small record of it is kept:
+its doc_id, fetch time, content hash and source. At the end the crawl versions and the latest version of
+each page are worked out from those records alone, exactly as a run holding everything would, and the
+tables are written from the spool in batches: Parquet row groups (pyarrow ParquetWriter), CSV and JSON
+lines row by row, SQLite inserts in batches inside one transaction. Only the fact table and the panel
+need the claims of the latest versions together (facts group claims across articles); they get those
+claims, and a content hash in place of each article's text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import pickle
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
+
+BATCH = 500  # rows per Parquet row group and per SQLite executemany
+
+
+@dataclass
+class _Doc:
+    seq: int
+    doc_id: str
+    fetched_at: str
+    content_hash: str
+    source: str
+
+
+@dataclass
+class StreamCounts:
+    articles: int = 0
+    claims: int = 0
+    per_indicator: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+
+
+class Spool:
+    """Articles with their claims, in arrival order, on disk."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.con = sqlite3.connect(path, isolation_level=None)
+        self.con.execute("PRAGMA journal_mode = OFF")
+        self.con.execute("PRAGMA synchronous = OFF")
+        self.con.execute("CREATE TABLE docs (seq INTEGER PRIMARY KEY, blob BLOB)")
+        self.con.execute("BEGIN")
+        self.docs: list[_Doc] = []
+
+    def add(self, art: Article, claims: list[Claim]) -> None:
+        seq = len(self.docs)
+        self.docs.append(_Doc(seq, art.doc_id, art.fetched_at or "", art.content_hash or "", art.source or ""))
+        blob = pickle.dumps((art.to_dict(), [c.to_dict() for c in claims]), protocol=pickle.HIGHEST_PROTOCOL)
+        self.con.execute("INSERT INTO docs VALUES (?, ?)", (seq, blob))
+
+    def get(self, seq: int) -> tuple[dict, list[dict]]:
+        (blob,) = self.con.execute("SELECT blob FROM docs WHERE seq = ?", (seq,)).fetchone()
+        return pickle.loads(blob)
+
+    def close(self) -> None:
+        self.con.close()
+        self.path.unlink(missing_ok=True)
+
+    # ----------------------------------------------------------------------- versions
+
+    def versions(self) -> list[tuple[int, int]]:
+        """(seq, version) of the kept articles, in the order a run holding all results lists them: pages
+        in order of first appearance, each page's distinct texts numbered in fetch order, identical
+        refetches dropped."""
+        by_doc: dict[str, list[_Doc]] = {}
+        for d in self.docs:
+            by_doc.setdefault(d.doc_id, []).append(d)
+        out: list[tuple[int, int]] = []
+        for docs in by_doc.values():
+            docs.sort(key=lambda d: d.fetched_at)
+            seen: set[str] = set()
+            for d in docs:
+                if d.content_hash in seen:
+                    continue
+                seen.add(d.content_hash)
+                out.append((d.seq, len(seen)))
+        return out
+
+    def latest(self, versions: list[tuple[int, int]]) -> list[int]:
+        """Seqs of the latest version of each page, ordered by source then doc_id."""
+        best: dict[str, tuple[int, int]] = {}
+        for seq, version in versions:
+            doc = self.docs[seq].doc_id
+            if doc not in best or version > best[doc][1]:
+                best[doc] = (seq, version)
+        return sorted((seq for seq, _v in best.values()), key=lambda s: (self.docs[s].source, self.docs[s].doc_id))
+
+
+class _TableWriter:
+    """One output table in several formats (and a SQLite table), fed rows in batches."""
+
+    def __init__(self, out: Path, name: str, formats: tuple[str, ...], con: sqlite3.Connection | None):
+        from .schema import TABLES, sqlite_ddl
+
+        self.name, self.table, self.con = name, TABLES[name], con
+        self.paths = [out / f"{name}.{fmt}" for fmt in formats]
+        self.formats = formats
+        self.buf: list[dict] = []
+        self.parquet = None
+        self.fh: dict[str, Any] = {}
+        for fmt, path in zip(formats, self.paths, strict=True):
+            if fmt == "csv":
+                fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in close()
+                self.fh["csv"] = (fh, csv.writer(fh))
+                self.fh["csv"][1].writerow(self.table.names)
+            elif fmt == "jsonl":
+                self.fh["jsonl"] = (open(path, "w", encoding="utf-8"), None)  # noqa: SIM115
+        if con is not None:
+            self.ddl = sqlite_ddl(self.table)
+            con.execute(self.ddl[0])
+
+    def add(self, row: dict) -> None:
+        self.buf.append(row)
+        if len(self.buf) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        from .schema import arrow_schema, csv_value, sql_value, to_arrow
+
+        rows, self.buf = self.buf, []
+        cols = self.table.columns
+        if "parquet" in self.formats and (rows or self.parquet is None):
+            import pyarrow.parquet as pq
+
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.paths[self.formats.index("parquet")], arrow_schema(self.table))
+            if rows:
+                self.parquet.write_table(to_arrow(rows, self.table))
+        if "csv" in self.fh:
+            self.fh["csv"][1].writerows([csv_value(r.get(c.name), c.type) for c in cols] for r in rows)
+        if "jsonl" in self.fh:
+            self.fh["jsonl"][0].writelines(
+                json.dumps({c: r.get(c) for c in self.table.names}, ensure_ascii=False, default=str) + "\n"
+                for r in rows
+            )
+        if self.con is not None and rows:
+            marks = ", ".join("?" for _ in cols)
+            self.con.executemany(f'INSERT INTO "{self.name}" VALUES ({marks})',
+                                 [tuple(sql_value(r.get(c.name), c.type) for c in cols) for r in rows])
+
+    def close(self) -> list[Path]:
+        self.flush()
+        if self.parquet is not None:
+            self.parquet.close()
+        for fh, _w in self.fh.values():
+            fh.close()
+        if self.con is not None:
+            for stmt in self.ddl[1:]:
+                self.con.execute(stmt)
+        return self.paths
+
+
+def _open_db(db: Path, names: list[str]) -> sqlite3.Connection:
+    con = sqlite3.connect(db, isolation_level=None)  # explicit BEGIN/COMMIT
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("BEGIN IMMEDIATE")
+    for name in reversed(names):  # dependants first
+        con.execute(f'DROP TABLE IF EXISTS "{name}_fts"')
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    return con
+
+
+def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCounts]:
+    """Every output file of a run into `out` (the staging folder), from the spool, in batches. The same
+    files as pipeline.io.write_table + write_sqlite over all rows at once."""
+    import pandas as pd
+
+    from .dataset import build_dataset
+
+    versions = spool.versions()
+    latest = spool.latest(versions)
+    counts = StreamCounts(articles=len(latest))
+    db = out / "unionclaims.sqlite"
+    con = _open_db(db, ["articles", "claims", "claim_versions", "facts", "panel"])
+    written: list[Path] = []
+    try:
+        # The fact table needs the latest claims together; the articles' texts only to tell copies apart,
+        # for which their hashes do (dataset.story_ids).
+        latest_claims: list[dict] = []
+        stories: list[dict] = []
+        arts = _TableWriter(out, "articles", ("parquet",), con)
+        version_of = dict(versions)
+        for seq in latest:
+            art, _claims = spool.get(seq)
+            art["version"] = version_of[seq]
+            arts.add(art)
+            counts.flags.update(art["flags"])
+            stories.append({"doc_id": art["doc_id"], "text": art["content_hash"] if art["text"].strip() else ""})
+        art_paths = arts.close()
+        claims = _TableWriter(out, "claims", ("parquet", "csv", "jsonl"), con)
+        for seq in latest:
+            for c in spool.get(seq)[1]:
+                claims.add(c)
+                latest_claims.append(c)
+                counts.claims += 1
+                counts.per_indicator[c["indicator"]] += 1
+        written += claims.close() + art_paths
+        cv = _TableWriter(out, "claim_versions", (), con)
+        for seq, version in versions:
+            for c in spool.get(seq)[1]:
+                cv.add({**c, "version": version})
+        cv.close()
+        facts, panel, dataset = build_dataset(
+            pd.DataFrame(latest_claims, columns=list(CLAIM_FIELDS)),
+            pd.DataFrame(stories, columns=["doc_id", "text"]) if stories else pd.DataFrame(columns=list(ARTICLE_FIELDS)),
+        )
+        del latest_claims, stories
+        for name, frame in (("facts", facts), ("panel", panel)):
+            tw = _TableWriter(out, name, ("parquet", "csv"), con)
+            for row in frame.to_dict("records"):
+                tw.add(row)
+            written += tw.close()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return [*written, db], dataset, counts
+
+
+def iter_docs(results: Iterator) -> Iterator[tuple[Article, list[Claim]]]:
+    for r in results:
+        yield from r.docs

@@ -1,0 +1,106 @@
+"""Scaling out changes nothing: the streamed output set equals one written from all rows at once, a pool of
+workers gives the files of one process, and Dask (a 2-worker LocalCluster) gives the claims of the local engine."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.engine import process_file
+from pipeline.io import corpus_files, write_sqlite, write_table
+from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS
+from pipeline.runner import run_corpus
+from pipeline.sites import corpus_sites
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    corpus = tmp_path_factory.mktemp("corpus")
+    pages = sorted((ROOT / "corpus" / "html").glob("*.html"))[:6]
+    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))[:4]
+    for p in [*pages, *seeds]:
+        shutil.copy(p, corpus / p.name)
+    shutil.copy(seeds[0], corpus / "zz_copy_of_a_seed.txt")  # an identical copy: one article, not two
+    return corpus
+
+
+def _same_outputs(a: Path, b: Path) -> None:
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        if name.endswith((".csv", ".jsonl")):
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        elif name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name))
+        elif name.endswith(".sqlite"):
+            dump = ["\n".join(sqlite3.connect(d / name).iterdump()) for d in (a, b)]
+            assert dump[0] == dump[1]
+
+
+def _all_at_once(corpus: Path, out: Path) -> None:
+    """The output set as the runner wrote it before streaming: every row in memory, one write per table."""
+    from pipeline.dataset import build_dataset
+
+    sites = corpus_sites(corpus)
+    docs = [d for f in corpus_files(corpus) for d in process_file(f, sites).docs]
+    by_doc: dict[str, list] = {}
+    for art, claims in docs:
+        by_doc.setdefault(art.doc_id, []).append((art, claims))
+    kept = []
+    for group in by_doc.values():
+        group.sort(key=lambda d: d[0].fetched_at or "")
+        seen: set[str] = set()
+        for art, claims in group:
+            if art.content_hash not in seen:
+                seen.add(art.content_hash)
+                art.version = len(seen)
+                kept.append((art, claims))
+    best: dict[str, tuple] = {}
+    for art, claims in kept:
+        if art.doc_id not in best or art.version > best[art.doc_id][0].version:
+            best[art.doc_id] = (art, claims)
+    latest = sorted(best.values(), key=lambda d: (d[0].source or "", d[0].doc_id))
+    claims = [c.to_dict() for _a, cs in latest for c in cs]
+    articles = [a.to_dict() for a, _cs in latest]
+    versions = [{**c.to_dict(), "version": a.version} for a, cs in kept for c in cs]
+    facts, panel, _ = build_dataset(pd.DataFrame(claims, columns=list(CLAIM_FIELDS)),
+                                    pd.DataFrame(articles, columns=list(ARTICLE_FIELDS)))
+    out.mkdir()
+    write_table(out, "claims", claims, ("parquet", "csv", "jsonl"))
+    write_table(out, "articles", articles, ("parquet",))
+    write_table(out, "facts", facts)
+    write_table(out, "panel", panel)
+    write_sqlite(out / "unionclaims.sqlite", {"articles": articles, "claims": claims, "claim_versions": versions,
+                                              "facts": facts, "panel": panel})
+
+
+@pytest.fixture(scope="module")
+def one_worker(small_corpus: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("w1") / "out"
+    summary = run_corpus(small_corpus, out, workers=1)
+    assert summary.articles >= 5 and summary.claims > 0
+    return out
+
+
+def test_streamed_outputs_equal_outputs_written_all_at_once(small_corpus: Path, one_worker: Path, tmp_path) -> None:
+    _all_at_once(small_corpus, tmp_path / "ref")
+    _same_outputs(tmp_path / "ref", one_worker)
+    assert not list(one_worker.glob(".spool*"))
+
+
+def test_n_workers_give_the_files_of_one(small_corpus: Path, one_worker: Path, tmp_path) -> None:
+    run_corpus(small_corpus, tmp_path / "w3", workers=3)
+    _same_outputs(one_worker, tmp_path / "w3")
+
+
+def test_dask_local_cluster_gives_the_claims_of_the_local_engine(small_corpus: Path, one_worker: Path,
+                                                                 tmp_path) -> None:
+    pytest.importorskip("dask.distributed")
+    run_corpus(small_corpus, tmp_path / "dask", workers=2, engine="dask")
+    _same_outputs(one_worker, tmp_path / "dask")
