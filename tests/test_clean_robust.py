@@ -93,3 +93,13 @@ def test_utf16_without_bom_whose_first_4kb_holds_no_known_tag() -> None:
 def test_page_half_utf16_whose_markup_is_in_the_utf8_half() -> None:
     page = ("<b>" * 2000).encode("utf-16-le") + ("<html><body><p>" + "Members met today. " * 20 + "</p></body></html>").encode()
     assert "Members met today." in clean_html(page).text
+
+
+def test_a_form_feed_after_a_dropped_element_does_not_raise() -> None:
+    """Found by the mutation test: lxml refuses '\\x0c' in the tail it joins when a script is dropped."""
+    from pipeline import clean_html
+
+    html = ("<html><body><p>Năm 2023, LĐLĐ tỉnh đã kết nạp 1.250 đoàn viên, thành lập 9 công đoàn cơ sở.</p>"
+            "<script src='x.js'></script>\x0c</body></html>\x0c")
+    art = clean_html(html.encode("utf-8"))
+    assert "1.250 đoàn viên" in art.text

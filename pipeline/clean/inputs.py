@@ -102,7 +102,10 @@ def control_share(text: str) -> float:
 
 
 def strip_controls(text: str, flags: list[str] | None = None) -> str:
-    """`text` without C0 control characters (NUL included), wherever they are; flagged when any."""
+    """`text` without C0 control characters (NUL included), wherever they are; flagged when any. A form
+    feed is whitespace in HTML, but lxml refuses it in any text it builds (a dropped element's tail): a space."""
+    if "\x0c" in text:
+        text = text.replace("\x0c", " ")
     if not _CONTROLS.search(text):
         return text
     if flags is not None and CONTROL_CHARACTERS not in flags:
