@@ -313,33 +313,42 @@ def read_table(path: Path) -> Any:
     return from_arrow(pq.read_table(path))
 
 
-def write_sqlite(db: Path, tables: dict[str, Any]) -> None:
-    """Create or replace the given tables (rows or DataFrames) in `db`, in one transaction, with the keys
-    and full-text indexes of their schema. Tables not named are left as they are."""
-    from .schema import TABLES, sql_value, sqlite_ddl
-
+@contextmanager
+def replacing_tables(db: Path, names: list[str]) -> Iterator[sqlite3.Connection]:
+    """A connection to `db` inside one transaction in which the tables `names` (and their full-text
+    indexes) have been dropped, to be created again by the block; committed if the block succeeds, rolled
+    back otherwise. Tables not named are left as they are."""
     con = sqlite3.connect(db, isolation_level=None)  # explicit BEGIN/COMMIT below
     try:
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("BEGIN IMMEDIATE")
         try:
-            for name in reversed(list(tables)):  # dependants first
+            for name in reversed(names):  # dependants first
                 con.execute(f'DROP TABLE IF EXISTS "{name}_fts"')
                 con.execute(f'DROP TABLE IF EXISTS "{name}"')
-            for name, data in tables.items():  # referenced tables first (the caller's order)
-                table = TABLES[name]
-                ddl = sqlite_ddl(table)
-                con.execute(ddl[0])
-                rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
-                if rows:
-                    marks = ", ".join("?" for _ in table.columns)
-                    con.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
-                                    [tuple(sql_value(r.get(c.name), c.type) for c in table.columns) for r in rows])
-                for stmt in ddl[1:]:
-                    con.execute(stmt)
+            yield con
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     finally:
         con.close()
+
+
+def write_sqlite(db: Path, tables: dict[str, Any]) -> None:
+    """Create or replace the given tables (rows or DataFrames) in `db`, in one transaction, with the keys
+    and full-text indexes of their schema. Tables not named are left as they are."""
+    from .schema import TABLES, sql_value, sqlite_ddl
+
+    with replacing_tables(db, list(tables)) as con:
+        for name, data in tables.items():  # referenced tables first (the caller's order)
+            table = TABLES[name]
+            ddl = sqlite_ddl(table)
+            con.execute(ddl[0])
+            rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
+            if rows:
+                marks = ", ".join("?" for _ in table.columns)
+                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
+                                [tuple(sql_value(r.get(c.name), c.type) for c in table.columns) for r in rows])
+            for stmt in ddl[1:]:
+                con.execute(stmt)

@@ -10,7 +10,6 @@ import contextlib
 import io
 import logging
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,16 +23,15 @@ from .io import (
 )
 from .records import Article
 from .sites import SiteRules, corpus_sites
+from .stream import StreamCounts
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class RunSummary:
-    articles: int = 0
-    claims: int = 0
-    per_indicator: Counter = field(default_factory=Counter)
-    flags: Counter = field(default_factory=Counter)
+class RunSummary(StreamCounts):
+    """The counts of the written set (StreamCounts), and what the run met on the way."""
+
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     dataset: dict = field(default_factory=dict)  # counts from pipeline.dataset (facts, panel rows)

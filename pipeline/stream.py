@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .io import replacing_tables
 from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
 
 BATCH = 500  # rows per Parquet row group and per SQLite executemany
@@ -164,16 +165,6 @@ class _TableWriter:
         return self.paths
 
 
-def _open_db(db: Path, names: list[str]) -> sqlite3.Connection:
-    con = sqlite3.connect(db, isolation_level=None)  # explicit BEGIN/COMMIT
-    con.execute("PRAGMA foreign_keys = ON")
-    con.execute("BEGIN IMMEDIATE")
-    for name in reversed(names):  # dependants first
-        con.execute(f'DROP TABLE IF EXISTS "{name}_fts"')
-        con.execute(f'DROP TABLE IF EXISTS "{name}"')
-    return con
-
-
 def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCounts]:
     """Every output file of a run into `out` (the staging folder), from the spool, in batches. The same
     files as pipeline.io.write_table + write_sqlite over all rows at once."""
@@ -185,9 +176,8 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
     latest = spool.latest(versions)
     counts = StreamCounts(articles=len(latest))
     db = out / "unionclaims.sqlite"
-    con = _open_db(db, ["articles", "claims", "claim_versions", "facts", "panel"])
     written: list[Path] = []
-    try:
+    with replacing_tables(db, ["articles", "claims", "claim_versions", "facts", "panel"]) as con:
         # The fact table needs the latest claims together; the articles' texts only to tell copies apart,
         # for which their hashes do (dataset.story_ids).
         latest_claims: list[dict] = []
@@ -224,12 +214,6 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
             for row in frame.to_dict("records"):
                 tw.add(row)
             written += tw.close()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     return [*written, db], dataset, counts
 
 

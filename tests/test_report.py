@@ -445,3 +445,8 @@ def test_serve_shows_a_new_run_without_a_restart(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    # SIGTERM to serve stops Datasette too: nothing answers on the port any more.
+    deadline = time.monotonic() + 20
+    while _served_values(port) is not None:
+        assert time.monotonic() < deadline, "Datasette outlived serve"
+        time.sleep(0.5)

@@ -12,6 +12,7 @@ import argparse
 import importlib.util
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -75,6 +76,8 @@ def serve_until_stopped(cmd: list[str], db: Path, poll_seconds: float = 1.0) -> 
 
     seen = _identity(db)
     proc = subprocess.Popen(cmd)
+    # A service manager or a test stops serve with SIGTERM: stop Datasette with it, never leave it orphaned.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             try:
@@ -91,6 +94,11 @@ def serve_until_stopped(cmd: list[str], db: Path, poll_seconds: float = 1.0) -> 
         return 130
     finally:
         _stop(proc)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(proc: object) -> None:
