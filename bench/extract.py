@@ -71,7 +71,7 @@ def _run(texts: list[str], gate: bool) -> tuple[float, float, int, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "dev" / "claims_dev.jsonl")
+    ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "claims_dev.jsonl")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     texts = _texts(args.gold)
