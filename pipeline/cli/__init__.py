@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.cli.rules",
     "pipeline.cli.sites",
     "pipeline.cli.digest",
+    "pipeline.cli.monitor",
 )
 
 

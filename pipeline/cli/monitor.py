@@ -1,0 +1,74 @@
+"""`unionclaims monitor`: the daily job in one command — crawl, run, audit, report, digest.
+
+Each step is the command of the same name with the options it shares, run in this process; the exit
+status says what a scheduler needs to know (docs/digest.md):
+
+    0  the digest has nothing that needs a person
+    1  the digest has something that needs a person (a silent edit, spam, a failing site, new findings)
+    2  bad input or a bad rules file (one line names it), nothing written
+    3  a step failed: the crawl fetched nothing, or run read no article; earlier outputs are kept
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .crawl import _non_negative, _positive_int
+
+STAGE_FAILED = 3
+
+
+def _crawl_argv(args: argparse.Namespace) -> list[str]:
+    argv = ["crawl", "--corpus", args.corpus, "--state", args.state]
+    if args.sites:
+        argv += ["--sites", *args.sites]
+    for site in args.site or []:
+        argv += ["--site", site]
+    for url in args.url or []:
+        argv += ["--url", url]
+    if args.allow_private_addresses:
+        argv.append("--allow-private-addresses")
+    for flag, value in (("--max-pages", args.max_pages), ("--delay", args.delay), ("--retries", args.retries),
+                        ("--timeout", args.timeout)):
+        if value is not None:
+            argv += [flag, str(value)]
+    return argv + (["--no-progress"] if args.no_progress else [])
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from . import main
+
+    steps = [
+        ("crawl", _crawl_argv(args)),
+        ("run", ["run", "--corpus", args.corpus, "--out", args.out, *(["--no-progress"] if args.no_progress else [])]),
+        ("audit", ["audit", "--out", args.out, "--state", args.state]),
+        ("report", ["report", "--out", args.out]),
+    ]
+    for name, argv in steps:
+        code = main(argv)
+        if code == 2:
+            return 2
+        if code != 0:
+            print(f"unionclaims monitor: stopped: `{name}` failed (exit {code}); the previous outputs in "
+                  f"{args.out} are kept", file=sys.stderr)
+            return STAGE_FAILED
+    return main(["digest", "--state", args.state, "--out", args.out])
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("monitor", help="the daily job: crawl, run, audit, report and digest in one "
+                                       "(exit 0 nothing to look at, 1 something to look at; docs/digest.md)")
+    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
+    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
+    p.add_argument("--url", action="append", metavar="URL", help="also crawl this site without a rules file")
+    p.add_argument("--allow-private-addresses", action="store_true", help="let --url reach private addresses (tests)")
+    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
+    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
+    p.add_argument("--out", default="output", help="output folder (default: output/)")
+    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site")
+    p.add_argument("--delay", type=_non_negative, metavar="SECONDS", help="minimum delay between requests to a host")
+    p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout")
+    p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_monitor)
