@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..audit.run import CHECKS, run_audit
-from ..dataset import parse_date
 from ..settings import AuditSettings, load_settings
 from . import CliError
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `unionclaims --help` must not load pandas.
+    from ..audit.run import CHECKS, run_audit
+    from ..dataset import parse_date
+
     as_of = None
     if args.as_of:
         as_of = parse_date(args.as_of)

@@ -7,11 +7,14 @@ import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..crawl.crawler import Crawler, CrawlError, CrawlReport
-from ..crawl.fetch import CrawlSettings
 from ..rules import RulesError
 from ..sites import load_sites
+
+if TYPE_CHECKING:  # the crawler (requests, warcio) is loaded when a crawl runs, not for --help
+    from ..crawl.crawler import CrawlReport
+    from ..crawl.fetch import CrawlSettings
 
 
 def print_report(report: CrawlReport, file=None) -> None:
@@ -101,6 +104,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
+    from ..crawl.fetch import CrawlSettings
+
     s = CrawlSettings(delay=args.delay, workers=args.workers, max_pages=args.max_pages, since=args.since)
     if args.max_depth is not None:
         s.max_depth = args.max_depth
@@ -118,6 +123,7 @@ def settings_from_args(args: argparse.Namespace) -> CrawlSettings:
 
 
 def _cmd_crawl(args: argparse.Namespace) -> int:
+    from ..crawl.crawler import Crawler, CrawlError
     from . import CliError
 
     try:

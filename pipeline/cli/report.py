@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..report import write_report
-
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from ..report import write_report  # here: --help must not load matplotlib and pandas
+
     target = write_report(Path(args.out))
     print(f"unionclaims report: {target} ({target.stat().st_size // 1024} KiB, self-contained, works offline)")
     return 0
