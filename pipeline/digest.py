@@ -6,6 +6,7 @@ audit — new articles, silent edits, pages gone, sites quiet or failing, new au
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
@@ -29,6 +30,7 @@ class Digest:
     findings: list[dict] = field(default_factory=list)  # audit findings not in an earlier digest
     through_run: int | None = None
     findings_seen: list[str] = field(default_factory=list)
+    claims: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # province → new/changed → claims
 
     def count(self, event: str) -> int:
         return sum(len(by.get(event, [])) for by in self.events.values())
@@ -88,8 +90,44 @@ def _findings(audit_csv: Path | None, seen: set[str]) -> tuple[list[dict], list[
     return new, sorted(seen | {r["finding_id"] for r in rows})
 
 
+NO_PROVINCE = "(national or unknown)"
+
+
+def _present(v: object) -> object:
+    """None for a missing value, however the table spelt it (None or a float NaN from Parquet)."""
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def claim_changes(before: list[dict], after: list[dict]) -> dict[str, dict[str, list[dict]]]:
+    """Claims of `after` (this run) that `before` (the previous run) did not have, per province: `new` for a
+    figure of an article and indicator that had none, `changed` where the same article gave another value."""
+    def key(c: dict) -> tuple:
+        return (c.get("url") or c["doc_id"], c["indicator"], bool(c["is_target"]))
+
+    def value(c: dict) -> tuple:
+        return tuple(_present(c.get(k)) for k in ("value", "value_min", "value_max", "qualifier"))
+
+    old: dict[tuple, set] = defaultdict(set)
+    for c in before:
+        old[key(c)].add(value(c))
+    out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for c in after:
+        k = key(c)
+        if value(c) in old.get(k, set()):
+            continue
+        kind = "changed" if k in old else "new"
+        out[c.get("province") or NO_PROVINCE][kind].append({
+            "indicator": c["indicator"], "value": _present(c.get("value")), "value_min": _present(c.get("value_min")),
+            "value_max": _present(c.get("value_max")), "qualifier": c.get("qualifier"), "is_target": bool(c["is_target"]),
+            "org": c.get("org"), "url": c.get("url"), "quote": (c.get("quote") or "")[:200],
+            "was": sorted(_number(v[0]) if v[0] is not None else f"{_number(v[1])}–{_number(v[2])}"
+                          for v in old.get(k, ())),
+        })
+    return {p: dict(kinds) for p, kinds in sorted(out.items())}
+
+
 def build_digest(state: Path, out: Path, *, since: date | None = None, audit_csv: Path | None = None,
-                 quiet_days: float = QUIET_DAYS) -> Digest:
+                 quiet_days: float = QUIET_DAYS, claims: dict[str, dict[str, list[dict]]] | None = None) -> Digest:
     prev = _previous(out)
     runs, events = _events(state, since, None if since else prev.get("through_run"))
     findings, seen = _findings(audit_csv, set(prev.get("findings_seen", [])))
@@ -101,7 +139,7 @@ def build_digest(state: Path, out: Path, *, since: date | None = None, audit_csv
         f"crawl run{'s' if len(runs) > 1 else ''} {', '.join(map(str, runs))}" if runs else "no crawl run yet")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     through = max(runs) if runs else prev.get("through_run")
-    return Digest(now, period, runs, events, sites, findings, through, seen)
+    return Digest(now, period, runs, events, sites, findings, through, seen, claims or {})
 
 
 def _lines_for(title: str, event: str, d: Digest, fmt) -> list[str]:
@@ -143,15 +181,42 @@ def to_markdown(d: Digest) -> str:
             why = f" — {s['last_error']}" if s["status"] == "failing" and s["last_error"] else ""
             lines.append(f"- **{s['site']}**: {s['status']} ({quiet}, {s['articles']} articles){why}")
         lines.append("")
+    lines += _claim_lines(d)
     if d.findings:
         lines += [f"## New audit findings ({len(d.findings)})", ""]
         for f in d.findings:
             urls = ", ".join(u for u in f.get("urls", "").split(";") if u)
             lines.append(f"- **{f['severity']}** `{f['check']}`: {f['message_en']}" + (f" ({urls})" if urls else ""))
         lines.append("")
-    if not (d.events or d.sites or d.findings):
+    if not (d.events or d.sites or d.findings or d.claims):
         lines += ["Nothing changed.", ""]
     return "\n".join(lines)
+
+
+def _number(v: object) -> str:
+    """A value as Vietnamese news writes it: 1.250, 1.600.000.000."""
+    if isinstance(v, (int, float)) and float(v).is_integer():
+        return f"{int(v):,}".replace(",", ".")
+    return str(v)
+
+
+def _claim_lines(d: Digest) -> list[str]:
+    if not d.claims:
+        return []
+    n = sum(len(items) for kinds in d.claims.values() for items in kinds.values())
+    lines = [f"## New and changed claims, per province ({n})", ""]
+    for province, kinds in d.claims.items():
+        lines += [f"**{province}**", ""]
+        for kind in ("changed", "new"):
+            for c in kinds.get(kind, [])[:MAX_LISTED]:
+                value = _number(c["value"]) if c["value"] is not None else \
+                    f"{_number(c['value_min'])}–{_number(c['value_max'])}"
+                was = f" (was {', '.join(c['was'])})" if kind == "changed" else ""
+                target = ", target" if c["is_target"] else ""
+                lines.append(f"- {kind}: {c['indicator']} {value}{was}{target} — {c['org'] or 'body not known'}, "
+                             f"{c['url'] or ''}")
+        lines.append("")
+    return lines
 
 
 def write_digest(d: Digest, out: Path) -> tuple[Path, Path]:

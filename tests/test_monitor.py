@@ -32,6 +32,7 @@ def test_monitor_twice_names_the_edit_and_the_new_article(tmp_path):
 
         site = servers["ldld-caobang"].site
         edited = site.article_path(1)
+        old_n = site.recruited[edited]
         site.edit(edited, 4321)
         added = site.add_article(7)
         second = _monitor(ws, out)
@@ -42,6 +43,15 @@ def test_monitor_twice_names_the_edit_and_the_new_article(tmp_path):
     assert second == 1  # a silent edit needs a person: documented exit 1
     md = (out / "digest.md").read_text(encoding="utf-8")
     assert site.url(edited) in md and site.url(added) in md
+    # The claims this run added or changed, per province: the edited figure (with its old value) and the
+    # figures of the new article, under Cao Bằng; nothing else.
+    claims = d2["claims"]
+    assert list(claims) == ["Cao Bằng"]
+    changed = claims["Cao Bằng"]["changed"]
+    assert [(c["indicator"], c["value"], c["url"]) for c in changed] == [("members_recruited", 4321.0, site.url(edited))]
+    assert changed[0]["was"] == [f"{old_n:,}".replace(",", ".")]
+    assert {c["url"] for c in claims["Cao Bằng"]["new"]} == {site.url(added)}
+    assert "## New and changed claims, per province" in md and "members_recruited 4.321 (was" in md
 
 
 def test_monitor_stops_with_3_when_nothing_could_be_fetched(tmp_path, capsys):
@@ -50,6 +60,6 @@ def test_monitor_stops_with_3_when_nothing_could_be_fetched(tmp_path, capsys):
     (ws.sites_dir / "dead.toml").write_text(
         'name = "dead"\nbase_url = "http://127.0.0.1:9/"\nstart_urls = ["http://127.0.0.1:9/tin/"]\n'
         'delay_seconds = 0\nallow_private_addresses = true\n', encoding="utf-8")
-    assert _monitor(ws, tmp_path / "out") == 3
+    assert _monitor(ws, tmp_path / "out") == 2
     assert "stopped: `crawl` failed" in capsys.readouterr().err
     assert not (tmp_path / "out" / "claims.parquet").exists()

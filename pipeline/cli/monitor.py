@@ -3,20 +3,24 @@
 Each step is the command of the same name with the options it shares, run in this process; the exit
 status says what a scheduler needs to know (docs/digest.md):
 
-    0  the digest has nothing that needs a person
+    0  all is well: the digest has nothing that needs a person
     1  the digest has something that needs a person (a silent edit, spam, a failing site, new findings)
-    2  bad input or a bad rules file (one line names it), nothing written
-    3  a step failed: the crawl fetched nothing, or run read no article; earlier outputs are kept
+    2  failure: bad input or rules (one line names it), or a step failed (the crawl fetched nothing, run
+       read no article); the previous outputs are kept
+
+The digest (`digest.md`, `digest.json` in --out) also lists the claims this run added or changed against
+the previous run's dataset, per province.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .crawl import _non_negative, _positive_int
 
-STAGE_FAILED = 3
+FAILED = 2
 
 
 def _crawl_argv(args: argparse.Namespace) -> list[str]:
@@ -45,15 +49,42 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         ("audit", ["audit", "--out", args.out, "--state", args.state]),
         ("report", ["report", "--out", args.out]),
     ]
+    before = _claims(Path(args.out))
     for name, argv in steps:
         code = main(argv)
-        if code == 2:
-            return 2
         if code != 0:
             print(f"unionclaims monitor: stopped: `{name}` failed (exit {code}); the previous outputs in "
                   f"{args.out} are kept", file=sys.stderr)
-            return STAGE_FAILED
-    return main(["digest", "--state", args.state, "--out", args.out])
+            return FAILED
+    return _digest(args, before)
+
+
+def _claims(out: Path) -> list[dict]:
+    """The dataset's claims (the previous run's, before `run` replaces them), or none."""
+    from ..io import read_table
+
+    path = out / "claims.parquet"
+    return read_table(path).to_dict("records") if path.exists() else []
+
+
+def _digest(args: argparse.Namespace, before: list[dict]) -> int:
+    from ..crawl.state import StoreError
+    from ..digest import build_digest, claim_changes, write_digest
+    from . import CliError
+
+    out = Path(args.out)
+    audit = out / "audit.csv"
+    try:
+        d = build_digest(Path(args.state), out, audit_csv=audit if audit.exists() else None,
+                         claims=claim_changes(before, _claims(out)))
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    md, _ = write_digest(d, out)
+    changed = sum(len(k.get("changed", [])) for k in d.claims.values())
+    new = sum(len(k.get("new", [])) for k in d.claims.values())
+    print(f"unionclaims monitor: {d.period}: {d.count('new')} new and {d.count('changed')} edited articles, "
+          f"{new} new and {changed} changed claims, {len(d.findings)} new finding(s) → {md}")
+    return 1 if d.attention else 0
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
