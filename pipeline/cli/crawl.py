@@ -77,16 +77,7 @@ def _iso_date(text: str) -> date:
 def add_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("crawl", help="crawl the sites in rules/sites/ politely into corpus/warc/ (resumable)",
                        description="Polite, resumable, incremental crawl into WARC files. See docs/crawl.md.")
-    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
-    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
-    p.add_argument("--url", action="append", metavar="URL", help="crawl this site without a rules file "
-                   "(repeatable): robots.txt, sitemaps, feeds and the homepage are probed, the article URL "
-                   "pattern inferred, and the inferred site file kept in CORPUS/sites/ (docs/crawl.md)")
-    p.add_argument("--allow-private-addresses", action="store_true",
-                   help="let --url sites resolve to loopback/private addresses (tests, intranets)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder; WARC files go to CORPUS/warc/ (default: corpus/)")
-    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
-    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site in this run")
+    add_site_selection(p)
     p.add_argument("--since", type=_iso_date, metavar="DATE", help="skip sitemap/feed entries and listing pages "
                    "older than DATE (YYYY-MM-DD)")
     p.add_argument("--delay", type=_non_negative, metavar="SECONDS",
@@ -97,10 +88,29 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                    help="sitemap index levels followed below a seed sitemap (default 4)")
     p.add_argument("--max-sitemaps", type=_positive_int, metavar="N", help="sitemaps per site and run (default 500)")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N", help="response size cap (default 10 MB)")
+    add_fetch_limits(p)
+    p.set_defaults(func=_cmd_crawl)
+
+
+def add_site_selection(p: argparse.ArgumentParser) -> None:
+    """Which sites, where the archive and the state go: shared by `crawl` and `monitor`."""
+    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
+    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
+    p.add_argument("--url", action="append", metavar="URL", help="crawl this site without a rules file "
+                   "(repeatable): robots.txt, sitemaps, feeds and the homepage are probed, the article URL "
+                   "pattern inferred, and the inferred site file kept in CORPUS/sites/ (docs/crawl.md)")
+    p.add_argument("--allow-private-addresses", action="store_true",
+                   help="let --url sites resolve to loopback/private addresses (tests, intranets)")
+    p.add_argument("--corpus", default="corpus", help="corpus folder; WARC files go to CORPUS/warc/ (default: corpus/)")
+    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
+    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site in this run")
+
+
+def add_fetch_limits(p: argparse.ArgumentParser) -> None:
+    """Timeouts and retries, and the progress bar: shared by `crawl` and `monitor`."""
     p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout (default 30)")
     p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429 (default 3)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_crawl)
 
 
 def settings_from_args(args: argparse.Namespace) -> CrawlSettings:

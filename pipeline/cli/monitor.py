@@ -18,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .crawl import _non_negative, _positive_int
+from .crawl import _non_negative, add_fetch_limits, add_site_selection
 
 FAILED = 2
 
@@ -90,16 +90,8 @@ def _digest(args: argparse.Namespace, before: list[dict]) -> int:
 def add_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("monitor", help="the daily job: crawl, run, audit, report and digest in one "
                                        "(exit 0 nothing to look at, 1 something to look at; docs/digest.md)")
-    p.add_argument("--sites", nargs="+", metavar="PATH", help="site rules files or folders (default: rules/sites/)")
-    p.add_argument("--site", action="append", metavar="NAME", help="only this site (repeatable)")
-    p.add_argument("--url", action="append", metavar="URL", help="also crawl this site without a rules file")
-    p.add_argument("--allow-private-addresses", action="store_true", help="let --url reach private addresses (tests)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
-    p.add_argument("--state", default="output/crawl.sqlite", help="crawl state (default: output/crawl.sqlite)")
+    add_site_selection(p)
     p.add_argument("--out", default="output", help="output folder (default: output/)")
-    p.add_argument("--max-pages", type=_positive_int, metavar="N", help="at most N fetches per site")
     p.add_argument("--delay", type=_non_negative, metavar="SECONDS", help="minimum delay between requests to a host")
-    p.add_argument("--timeout", type=_non_negative, metavar="SECONDS", help="read timeout")
-    p.add_argument("--retries", type=int, metavar="N", help="retries on timeouts/5xx/429")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_fetch_limits(p)
     p.set_defaults(func=_cmd_monitor)

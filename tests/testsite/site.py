@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import tomllib
 from bs4 import BeautifulSoup
+
+from pipeline.tomlout import to_toml  # the TOML writer the tools use for site files
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_HTML = ROOT / "corpus" / "html"
@@ -286,35 +287,3 @@ class UnionSite:
         )
         data.update(extra)
         return to_toml(data)
-
-
-def _toml_value(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def to_toml(data: dict) -> str:
-    """Enough TOML for site rules: scalars, lists, and arrays of tables."""
-    lines, tables = [], []
-    for k, v in data.items():
-        if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            tables.append((k, v))
-        else:
-            lines.append(f"{k} = {_toml_value(v)}")
-    for k, items in tables:
-        for item in items:
-            lines.append(f"\n[[{k}]]")
-            lines.extend(f"{ik} = {_toml_value(iv)}" for ik, iv in item.items())
-    return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - quick look at a generated page
-    site = UnionSite(sys.argv[1] if len(sys.argv) > 1 else "ldld-caobang", "http://127.0.0.1:8000/")
-    sys.stdout.write(site.documents()[site.article_path(1)].body.decode()[:2000])
