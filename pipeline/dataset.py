@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from .records import CLAIM_FIELDS, stable_id
-from .schema import TABLES
+from .schema import TABLES, as_date
 from .text import geo
 
 FACT_COLUMNS: tuple[str, ...] = TABLES["facts"].names
@@ -68,14 +68,7 @@ def norm_name(v: Any) -> str | None:
     return s or None
 
 
-def parse_date(v: Any) -> date | None:
-    v = clean(v)
-    if v is None:
-        return None
-    try:
-        return date.fromisoformat(str(v)[:10])
-    except ValueError:
-        return None
+parse_date = as_date  # one date reader for every stage (pipeline.schema)
 
 
 def num_key(v: Any) -> float | None:

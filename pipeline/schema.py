@@ -181,7 +181,8 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(__import__("pandas"), "NA", None)
 
 
-def _date(v: Any) -> date | None:
+def as_date(v: Any) -> date | None:
+    """A date from a date, a datetime or ISO text ("2024-05-01", "2024-05-01T06:00:00Z"); None if missing or not a date."""
     if _missing(v):
         return None
     if isinstance(v, datetime):
@@ -217,7 +218,7 @@ _CONVERT = {
     INT: lambda v: None if _missing(v) else int(v),
     FLOAT: lambda v: None if _missing(v) else float(v),
     BOOL: lambda v: None if _missing(v) else bool(v),
-    DATE: _date,
+    DATE: as_date,
     TIMESTAMP: _timestamp,
     TEXT_LIST: lambda v: [] if v is None or (isinstance(v, float) and math.isnan(v)) else [str(x) for x in v],
 }

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..dataset import (
-    clean,
     parse_date,
 )
 from ..io import OutputsError
@@ -68,32 +66,18 @@ class SiteActivity:
     last_checked: str | None  # ISO date/time of the last successful fetch from the site
 
 
-def _to_date(v: Any) -> date | None:
-    v = clean(v)
-    if v is None:
-        return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    try:
-        return datetime.fromisoformat(str(v).replace("Z", "+00:00")).date()
-    except ValueError:
-        return parse_date(v)
-
-
 def check_quiet_sites(activity: Sequence[SiteActivity], as_of: date | None,
                       quiet_days: int = AuditSettings.quiet_days) -> list[Finding]:
     """A site is quiet when the crawl kept reaching it but its newest article is more than `quiet_days`
     older than that crawl (or than `as_of`)."""
     if not activity:
         return []
-    checked = [d for a in activity if (d := _to_date(a.last_checked))]
+    checked = [d for a in activity if (d := parse_date(a.last_checked))]
     latest_check = max(checked) if checked else None
     findings = []
     for a in sorted(activity, key=lambda a: a.site):
-        last = _to_date(a.last_new_article)
-        ref = as_of or _to_date(a.last_checked) or latest_check
+        last = parse_date(a.last_new_article)
+        ref = as_of or parse_date(a.last_checked) or latest_check
         if last is None or ref is None:
             continue
         days = (ref - last).days
