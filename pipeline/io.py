@@ -199,9 +199,18 @@ def _carry_over_files(old: Path, new: Path) -> None:
         if target.exists() or item.name in DERIVED_FROM_RUN or item.name.endswith(".tmp"):
             continue
         if item.is_dir():
-            shutil.copytree(item, target, symlinks=True)
+            shutil.copytree(item, target, symlinks=True, copy_function=_link_or_copy)
         else:
-            shutil.copy2(item, target)
+            _link_or_copy(item, target)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    """A hard link where the file system allows it: no copy of a large crawl state, and a process that has
+    the file open (a crawl writing its state) keeps writing to the file that is now in the new set."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -128,3 +128,14 @@ def test_kill_9_during_run_keeps_the_previous_set_intact(tmp_path: Path, good_ou
     assert _run(tmp_path / "big", good_output) == 0  # the next run cleans up and succeeds
     assert not list(tmp_path.glob(".out.staging-*"))
     assert len(pd.read_parquet(good_output / "claims.parquet")) == 600
+
+
+def test_files_carried_into_the_new_set_are_the_same_files_not_copies(tmp_path: Path, good_output: Path) -> None:
+    state = good_output / "crawl.sqlite"
+    state.write_bytes(b"crawl state")
+    inode = state.stat().st_ino
+    corpus = tmp_path / "again"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert _run(corpus, good_output) == 0
+    assert (good_output / "crawl.sqlite").stat().st_ino == inode  # a writer holding it open is not cut off
