@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,37 +280,93 @@ def write_text_atomic(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_jsonl_atomic(target: Path, rows: list[dict]) -> None:
-    write_text_atomic(target, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+BATCH = 500  # rows per Parquet row group and per SQLite executemany
+
+
+class TableWriter:
+    """One output table, typed by its schema (pipeline.schema), into files of several formats (parquet, csv,
+    jsonl) and/or a SQLite table, fed rows one at a time and written in batches. The one writer of every
+    output table: the streaming run, `write_table` and `write_sqlite` all use it."""
+
+    def __init__(self, name: str, targets: dict[str, Path], con: sqlite3.Connection | None = None):
+        from .schema import TABLES, sqlite_ddl
+
+        unknown = set(targets) - {"parquet", "csv", "jsonl"}
+        if unknown:
+            raise ValueError(f"unknown output format(s) {sorted(unknown)}")
+        self.name, self.table, self.con, self.targets = name, TABLES[name], con, targets
+        self.buf: list[dict] = []
+        self.parquet: Any = None
+        self.fh: dict[str, Any] = {}
+        if "csv" in targets:
+            fh = open(targets["csv"], "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in close()
+            self.fh["csv"] = (fh, csv.writer(fh))
+            self.fh["csv"][1].writerow(self.table.names)
+        if "jsonl" in targets:
+            self.fh["jsonl"] = (open(targets["jsonl"], "w", encoding="utf-8"), None)  # noqa: SIM115
+        if con is not None:
+            self.ddl = sqlite_ddl(self.table)
+            con.execute(self.ddl[0])
+
+    @classmethod
+    def into(cls, out: Path, name: str, formats: tuple[str, ...], con: sqlite3.Connection | None) -> TableWriter:
+        """A writer of `out/<name>.<format>` for each format (and the SQLite table when `con` is given)."""
+        return cls(name, {fmt: out / f"{name}.{fmt}" for fmt in formats}, con)
+
+    def add(self, row: dict) -> None:
+        self.buf.append(row)
+        if len(self.buf) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        from .schema import arrow_schema, csv_value, sql_value, to_arrow
+
+        rows, self.buf = self.buf, []
+        cols = self.table.columns
+        if "parquet" in self.targets and (rows or self.parquet is None):
+            import pyarrow.parquet as pq
+
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.targets["parquet"], arrow_schema(self.table))
+            if rows:
+                self.parquet.write_table(to_arrow(rows, self.table))
+        if "csv" in self.fh:
+            self.fh["csv"][1].writerows([csv_value(r.get(c.name), c.type) for c in cols] for r in rows)
+        if "jsonl" in self.fh:
+            self.fh["jsonl"][0].writelines(
+                json.dumps({c: r.get(c) for c in self.table.names}, ensure_ascii=False, default=str) + "\n"
+                for r in rows
+            )
+        if self.con is not None and rows:
+            marks = ", ".join("?" for _ in cols)
+            self.con.executemany(f'INSERT INTO "{self.name}" VALUES ({marks})',
+                                 [tuple(sql_value(r.get(c.name), c.type) for c in cols) for r in rows])
+
+    def close(self) -> list[Path]:
+        self.flush()
+        if self.parquet is not None:
+            self.parquet.close()
+        for fh, _w in self.fh.values():
+            fh.close()
+        if self.con is not None:
+            for stmt in self.ddl[1:]:
+                self.con.execute(stmt)
+        return list(self.targets.values())
+
+
+def _rows(data: Any) -> list[dict]:
+    return data.to_dict("records") if hasattr(data, "to_dict") else list(data)
 
 
 def write_table(out_dir: Path, name: str, data: Any, formats: tuple[str, ...] = ("parquet", "csv")) -> list[Path]:
-    """One output table (rows or a DataFrame) in the given formats, typed by its schema (pipeline.schema)."""
-    import pyarrow.parquet as pq
-
-    from .schema import TABLES, csv_value, to_arrow
-
-    table = TABLES[name]
-    rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
-    written = []
-    for fmt in formats:
-        target = out_dir / f"{name}.{fmt}"
-        with atomic_path(target) as tmp:
-            if fmt == "parquet":
-                pq.write_table(to_arrow(rows, table), tmp)
-            elif fmt == "csv":
-                with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                    writer = csv.writer(fh)
-                    writer.writerow(table.names)
-                    writer.writerows([csv_value(r.get(c.name), c.type) for c in table.columns] for r in rows)
-            elif fmt == "jsonl":
-                with open(tmp, "w", encoding="utf-8") as fh:
-                    fh.writelines(json.dumps({c: r.get(c) for c in table.names}, ensure_ascii=False, default=str)
-                                  + "\n" for r in rows)
-            else:
-                raise ValueError(f"unknown output format {fmt!r}")
-        written.append(target)
-    return written
+    """One output table (rows or a DataFrame) in the given formats, each file written atomically."""
+    with ExitStack() as stack:
+        tmps = {fmt: stack.enter_context(atomic_path(out_dir / f"{name}.{fmt}")) for fmt in formats}
+        writer = TableWriter(name, tmps, None)
+        for row in _rows(data):
+            writer.add(row)
+        writer.close()
+    return [out_dir / f"{name}.{fmt}" for fmt in formats]
 
 
 def read_table(path: Path) -> Any:
@@ -347,17 +403,9 @@ def replacing_tables(db: Path, names: list[str]) -> Iterator[sqlite3.Connection]
 def write_sqlite(db: Path, tables: dict[str, Any]) -> None:
     """Create or replace the given tables (rows or DataFrames) in `db`, in one transaction, with the keys
     and full-text indexes of their schema. Tables not named are left as they are."""
-    from .schema import TABLES, sql_value, sqlite_ddl
-
     with replacing_tables(db, list(tables)) as con:
         for name, data in tables.items():  # referenced tables first (the caller's order)
-            table = TABLES[name]
-            ddl = sqlite_ddl(table)
-            con.execute(ddl[0])
-            rows = data.to_dict("records") if hasattr(data, "to_dict") else list(data)
-            if rows:
-                marks = ", ".join("?" for _ in table.columns)
-                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
-                                [tuple(sql_value(r.get(c.name), c.type) for c in table.columns) for r in rows])
-            for stmt in ddl[1:]:
-                con.execute(stmt)
+            writer = TableWriter(name, {}, con)
+            for row in _rows(data):
+                writer.add(row)
+            writer.close()

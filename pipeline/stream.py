@@ -12,20 +12,15 @@ claims, and a content hash in place of each article's text.
 
 from __future__ import annotations
 
-import csv
-import json
 import pickle
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from .io import replacing_tables
+from .io import TableWriter, replacing_tables
 from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
-
-BATCH = 500  # rows per Parquet row group and per SQLite executemany
 
 
 @dataclass
@@ -101,70 +96,6 @@ class Spool:
         return sorted((seq for seq, _v in best.values()), key=lambda s: (self.docs[s].source, self.docs[s].doc_id))
 
 
-class _TableWriter:
-    """One output table in several formats (and a SQLite table), fed rows in batches."""
-
-    def __init__(self, out: Path, name: str, formats: tuple[str, ...], con: sqlite3.Connection | None):
-        from .schema import TABLES, sqlite_ddl
-
-        self.name, self.table, self.con = name, TABLES[name], con
-        self.paths = [out / f"{name}.{fmt}" for fmt in formats]
-        self.formats = formats
-        self.buf: list[dict] = []
-        self.parquet = None
-        self.fh: dict[str, Any] = {}
-        for fmt, path in zip(formats, self.paths, strict=True):
-            if fmt == "csv":
-                fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in close()
-                self.fh["csv"] = (fh, csv.writer(fh))
-                self.fh["csv"][1].writerow(self.table.names)
-            elif fmt == "jsonl":
-                self.fh["jsonl"] = (open(path, "w", encoding="utf-8"), None)  # noqa: SIM115
-        if con is not None:
-            self.ddl = sqlite_ddl(self.table)
-            con.execute(self.ddl[0])
-
-    def add(self, row: dict) -> None:
-        self.buf.append(row)
-        if len(self.buf) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        from .schema import arrow_schema, csv_value, sql_value, to_arrow
-
-        rows, self.buf = self.buf, []
-        cols = self.table.columns
-        if "parquet" in self.formats and (rows or self.parquet is None):
-            import pyarrow.parquet as pq
-
-            if self.parquet is None:
-                self.parquet = pq.ParquetWriter(self.paths[self.formats.index("parquet")], arrow_schema(self.table))
-            if rows:
-                self.parquet.write_table(to_arrow(rows, self.table))
-        if "csv" in self.fh:
-            self.fh["csv"][1].writerows([csv_value(r.get(c.name), c.type) for c in cols] for r in rows)
-        if "jsonl" in self.fh:
-            self.fh["jsonl"][0].writelines(
-                json.dumps({c: r.get(c) for c in self.table.names}, ensure_ascii=False, default=str) + "\n"
-                for r in rows
-            )
-        if self.con is not None and rows:
-            marks = ", ".join("?" for _ in cols)
-            self.con.executemany(f'INSERT INTO "{self.name}" VALUES ({marks})',
-                                 [tuple(sql_value(r.get(c.name), c.type) for c in cols) for r in rows])
-
-    def close(self) -> list[Path]:
-        self.flush()
-        if self.parquet is not None:
-            self.parquet.close()
-        for fh, _w in self.fh.values():
-            fh.close()
-        if self.con is not None:
-            for stmt in self.ddl[1:]:
-                self.con.execute(stmt)
-        return self.paths
-
-
 def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCounts]:
     """Every output file of a run into `out` (the staging folder), from the spool, in batches. The same
     files as pipeline.io.write_table + write_sqlite over all rows at once."""
@@ -182,7 +113,7 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
         # for which their hashes do (dataset.story_ids).
         latest_claims: list[dict] = []
         stories: list[dict] = []
-        arts = _TableWriter(out, "articles", ("parquet",), con)
+        arts = TableWriter.into(out, "articles", ("parquet",), con)
         version_of = dict(versions)
         for seq in latest:
             art, _claims = spool.get(seq)
@@ -191,7 +122,7 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
             counts.flags.update(art["flags"])
             stories.append({"doc_id": art["doc_id"], "text": art["content_hash"] if art["text"].strip() else ""})
         art_paths = arts.close()
-        claims = _TableWriter(out, "claims", ("parquet", "csv", "jsonl"), con)
+        claims = TableWriter.into(out, "claims", ("parquet", "csv", "jsonl"), con)
         for seq in latest:
             for c in spool.get(seq)[1]:
                 claims.add(c)
@@ -199,7 +130,7 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
                 counts.claims += 1
                 counts.per_indicator[c["indicator"]] += 1
         written += claims.close() + art_paths
-        cv = _TableWriter(out, "claim_versions", (), con)
+        cv = TableWriter.into(out, "claim_versions", (), con)
         for seq, version in versions:
             for c in spool.get(seq)[1]:
                 cv.add({**c, "version": version})
@@ -210,7 +141,7 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
         )
         del latest_claims, stories
         for name, frame in (("facts", facts), ("panel", panel)):
-            tw = _TableWriter(out, name, ("parquet", "csv"), con)
+            tw = TableWriter.into(out, name, ("parquet", "csv"), con)
             for row in frame.to_dict("records"):
                 tw.add(row)
             written += tw.close()
