@@ -103,3 +103,14 @@ def test_run_skips_bad_files_and_writes_outputs(tmp_path, bad_files, capsys) -> 
     assert con.execute("select count(*) from claims").fetchone()[0] == len(claims)
     assert con.execute("select count(*) from articles").fetchone()[0] == 1
     assert not list(out.glob(".*.tmp"))  # no temp files left behind
+
+
+def test_output_piped_into_a_closed_reader_is_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    # Enough output (every claim of the bundled pages, one JSON line each) to outlast the reader.
+    proc = subprocess.run(f"{sys.executable} -m pipeline.cli extract corpus/html/*.html corpus/seeds/*.txt "
+                          f"corpus/html/*.html | head -c 3", shell=True,
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
