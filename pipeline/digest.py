@@ -6,7 +6,6 @@ audit — new articles, silent edits, pages gone, sites quiet or failing, new au
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
@@ -15,6 +14,7 @@ from pathlib import Path
 from .crawl.health import QUIET_DAYS, site_health
 from .crawl.state import _read_only
 from .io import write_text_atomic
+from .schema import is_missing
 
 EVENTS = ("new", "changed", "gone", "failed", "spam")
 MAX_LISTED = 50  # URLs listed per site and kind in the Markdown (the JSON has all)
@@ -94,8 +94,7 @@ NO_PROVINCE = "(national or unknown)"
 
 
 def _present(v: object) -> object:
-    """None for a missing value, however the table spelt it (None or a float NaN from Parquet)."""
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+    return None if is_missing(v) else v
 
 
 def claim_changes(before: list[dict], after: list[dict]) -> dict[str, dict[str, list[dict]]]:

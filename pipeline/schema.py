@@ -177,13 +177,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 # --------------------------------------------------------------------------- values
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(__import__("pandas"), "NA", None)
+def is_missing(v: Any) -> bool:
+    """None, a float NaN or pandas' NA: every way a table spells a missing value."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ == "NAType"
 
 
 def as_date(v: Any) -> date | None:
     """A date from a date, a datetime or ISO text ("2024-05-01", "2024-05-01T06:00:00Z"); None if missing or not a date."""
-    if _missing(v):
+    if is_missing(v):
         return None
     if isinstance(v, datetime):
         return v.date()
@@ -196,7 +197,7 @@ def as_date(v: Any) -> date | None:
 
 
 def _timestamp(v: Any) -> datetime | None:
-    if _missing(v) or v == "":
+    if is_missing(v) or v == "":
         return None
     if isinstance(v, datetime):
         return v if v.tzinfo else v.replace(tzinfo=timezone.utc)
@@ -208,16 +209,16 @@ def _timestamp(v: Any) -> datetime | None:
 
 
 def _plain(v: Any) -> Any:
-    if _missing(v):
+    if is_missing(v):
         return None
     return v.item() if hasattr(v, "item") else v
 
 
 _CONVERT = {
-    TEXT: lambda v: None if _missing(v) else str(v),
-    INT: lambda v: None if _missing(v) else int(v),
-    FLOAT: lambda v: None if _missing(v) else float(v),
-    BOOL: lambda v: None if _missing(v) else bool(v),
+    TEXT: lambda v: None if is_missing(v) else str(v),
+    INT: lambda v: None if is_missing(v) else int(v),
+    FLOAT: lambda v: None if is_missing(v) else float(v),
+    BOOL: lambda v: None if is_missing(v) else bool(v),
     DATE: as_date,
     TIMESTAMP: _timestamp,
     TEXT_LIST: lambda v: [] if v is None or (isinstance(v, float) and math.isnan(v)) else [str(x) for x in v],
@@ -291,7 +292,7 @@ def from_arrow(arrow_table: Any) -> Any:
     df = arrow_table.to_pandas()
     for f in arrow_table.schema:
         if str(f.type).startswith(("date32", "timestamp")):
-            df[f.name] = [None if _missing(v) else _iso(v) for v in df[f.name].tolist()]
+            df[f.name] = [None if is_missing(v) else _iso(v) for v in df[f.name].tolist()]
     return df
 
 
