@@ -33,8 +33,9 @@ class FileResult:
     error: str | None = None
 
 
-def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> FileResult:
-    """Clean and extract one input file. Bad input becomes an error line, not a failure."""
+def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None, prefilter: bool = False) -> FileResult:
+    """Clean and extract one input file (`prefilter`: see pipeline.clean.relevance). Bad input becomes an
+    error line, not a failure."""
     import hashlib
 
     from .extract.extractor import extract_article
@@ -42,13 +43,13 @@ def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> File
 
     docs: list[tuple[Article, list[Claim]]] = []
     try:
-        for art in _articles_from_file(Path(path), sites):
+        for art in _articles_from_file(Path(path), sites, prefilter):
             # Listing pages of a known site are not articles: their teasers would repeat other pages' figures.
             if "not_article" in art.flags:
                 log.info("%s: not an article page of %s, skipped", art.source, art.site)
                 continue
             art.content_hash = art.content_hash or hashlib.sha256(art.text.encode("utf-8")).hexdigest()
-            docs.append((art, extract_article(art)))
+            docs.append((art, extract_article(art) if art.text else []))  # off-topic pages have no text
     except InputError as exc:
         return FileResult(str(path), [], str(exc))
     return FileResult(str(path), docs)
@@ -64,27 +65,29 @@ def default_workers() -> int:
 # --------------------------------------------------------------------------- local: one process or a pool
 
 _SITES: tuple[SiteRules, ...] | None = None
+_PREFILTER = False
 
 
-def _init_worker(sites: tuple[SiteRules, ...]) -> None:
-    global _SITES
-    _SITES = sites
+def _init_worker(sites: tuple[SiteRules, ...], prefilter: bool) -> None:
+    global _SITES, _PREFILTER
+    _SITES, _PREFILTER = sites, prefilter
 
 
 def _pool_task(path: Path) -> FileResult:
-    return process_file(path, _SITES)
+    return process_file(path, _SITES, _PREFILTER)
 
 
-def map_local(files: list[Path], sites: tuple[SiteRules, ...], workers: int = 1) -> Iterator[FileResult]:
+def map_local(files: list[Path], sites: tuple[SiteRules, ...], workers: int = 1,
+              prefilter: bool = False) -> Iterator[FileResult]:
     """`process_file` over `files`, results in input order. One worker: in this process, no pool."""
     if workers <= 1 or len(files) <= 1:
         for path in files:
-            yield process_file(path, sites)
+            yield process_file(path, sites, prefilter)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(min(workers, len(files)), initializer=_init_worker, initargs=(sites,)) as pool:
+    with ctx.Pool(min(workers, len(files)), initializer=_init_worker, initargs=(sites, prefilter)) as pool:
         # imap keeps input order; small chunks keep the workers busy and the backlog short.
         yield from pool.imap(_pool_task, files, chunksize=max(1, min(8, len(files) // (workers * 8))))
 
@@ -93,7 +96,7 @@ def map_local(files: list[Path], sites: tuple[SiteRules, ...], workers: int = 1)
 
 
 def map_dask(files: list[Path], sites: tuple[SiteRules, ...], scheduler: str | None = None,
-             workers: int | None = None, window: int = 256) -> Iterator[FileResult]:
+             workers: int | None = None, window: int = 256, prefilter: bool = False) -> Iterator[FileResult]:
     """`process_file` as Dask tasks over the corpus files (WARC shards are files too), results in input
     order. With no scheduler address a LocalCluster of `workers` single-threaded processes is started and
     closed at the end; the same code runs on a cluster given its scheduler's address."""
@@ -110,7 +113,7 @@ def map_dask(files: list[Path], sites: tuple[SiteRules, ...], scheduler: str | N
     try:
         sites_f = client.scatter(sites, broadcast=True)
         yield from _ordered(
-            (client.submit(process_file, str(p), sites_f, pure=False) for p in files), window,
+            (client.submit(process_file, str(p), sites_f, prefilter, pure=False) for p in files), window,
             lambda fut: fut.result(),
         )
     finally:
@@ -131,9 +134,9 @@ def _ordered(submitted: Iterable, window: int, result) -> Iterator:
 
 
 def map_files(files: list[Path], sites: tuple[SiteRules, ...], engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None) -> Iterator[FileResult]:
+              scheduler: str | None = None, prefilter: bool = False) -> Iterator[FileResult]:
     if engine == "dask":
-        return map_dask(files, sites, scheduler=scheduler, workers=workers)
+        return map_dask(files, sites, scheduler=scheduler, workers=workers, prefilter=prefilter)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
-    return map_local(files, sites, workers=default_workers() if workers is None else workers)
+    return map_local(files, sites, workers=default_workers() if workers is None else workers, prefilter=prefilter)

@@ -24,7 +24,11 @@ class RulesError(ValueError):
 def rules_dir() -> Path:
     """The rules folder: $UNIONCLAIMS_RULES; else `rules/` of the checkout the package runs from; else the
     copy installed with the package (`pipeline/_rules`, see pyproject.toml)."""
-    env = os.environ.get("UNIONCLAIMS_RULES")
+    return _rules_dir(os.environ.get("UNIONCLAIMS_RULES"))
+
+
+@cache  # asked for each sentence's orgs and places: resolving the path each time was a third of extraction
+def _rules_dir(env: str | None) -> Path:
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent
@@ -124,7 +128,8 @@ def check_all() -> list[str]:
     Commands that need the rules call this before any work, so a bad file stops them with one clear line
     instead of silently disabling sites or indicators halfway through a run."""
     from .clean.patterns import load_boilerplate, load_spam_words
-    from .extract.indicators import load_ruleset
+    from .clean.relevance import load_relevance
+    from .extract.indicators import default_ruleset
     from .registry import load_registry
     from .sites import load_sites
     from .text import geo, orgs
@@ -139,12 +144,13 @@ def check_all() -> list[str]:
     from .cms import load_presets
 
     load_presets()
-    load_ruleset()
+    default_ruleset()  # cached: the run that follows uses the same compiled rules
     load_boilerplate()
     load_spam_words()
+    load_relevance()
     geo.provinces_2024()
     orgs.find_orgs("")
-    files = [root / "boilerplate.txt", root / "spam.txt", root / "provinces.toml", root / "orgs.toml"]
+    files = [root / "boilerplate.txt", root / "spam.txt", root / "relevance.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites] + registry
     files += sorted((root / "cms").glob("*.toml"))
     return [str(f) for f in files]

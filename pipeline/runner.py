@@ -40,8 +40,10 @@ class RunSummary(StreamCounts):
 # --------------------------------------------------------------------------- reading
 
 
-def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
-    """Articles in one input file (`sites`: the site rules to read it with). Raises InputError for bad input."""
+def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None,
+                        prefilter: bool = False) -> Iterator[Article]:
+    """Articles in one input file (`sites`: the site rules to read it with; `prefilter`: leave pages that
+    name no union, member or worker unread, see pipeline.clean.relevance). Raises InputError for bad input."""
     from .clean.cleaner import clean_html, clean_text
 
     f = load_input(path)
@@ -51,16 +53,17 @@ def _articles_from_file(path: Path, sites: tuple[SiteRules, ...] | None = None) 
         yield art
     elif f.kind == "html":
         try:
-            art = clean_html(f.data or b"", None, sites=sites)
+            art = clean_html(f.data or b"", None, sites=sites, prefilter=prefilter)
         except ValueError as exc:
             raise InputError(f"{path}: {exc}") from exc
         art.source = str(path)
         yield art
     else:
-        yield from _articles_from_warc(path, sites)
+        yield from _articles_from_warc(path, sites, prefilter)
 
 
-def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) -> Iterator[Article]:
+def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None,
+                        prefilter: bool = False) -> Iterator[Article]:
     """Articles of one WARC file. A file with no readable HTML article is bad input (InputError, saying what
     it held instead); a damaged tail after good records is logged and the good records are kept."""
     from .clean.cleaner import clean_html
@@ -83,7 +86,7 @@ def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) 
     for page in reading.pages:
         decoded = page.decoded()  # charset from the archived HTTP headers, then the page itself
         try:
-            art = clean_html(decoded.text, page.url, sites=sites)
+            art = clean_html(decoded.text, page.url, sites=sites, prefilter=prefilter)
         except ValueError as exc:
             log.warning("%s: %s: %s", path, page.url, exc)
             continue
@@ -97,14 +100,16 @@ def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None) 
 
 
 def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | None = 1, engine: str = "local",
-               scheduler: str | None = None) -> RunSummary:
+               scheduler: str | None = None, prefilter: bool = True) -> RunSummary:
     """The main job, as a function: returns counts; replaces the output set in `out` as a whole, and only
     when at least one article was read (a failed run never costs the previous dataset).
 
     Clean and extract run file by file on the chosen engine (pipeline.engine: this process, a pool of
     `workers` processes, or Dask); their results stream, in input order, into a spool in the staging
     folder, and the outputs are written from it in batches (pipeline.stream): memory stays flat in the
-    size of the corpus, and the outputs do not depend on the engine or the number of workers."""
+    size of the corpus, and the outputs do not depend on the engine or the number of workers. With
+    `prefilter`, pages of sites without rules that name no union, member or worker are kept unread
+    (flag `off_topic`)."""
     from tqdm import tqdm
 
     from .engine import map_files
@@ -117,7 +122,8 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
         with replacing_folder(out) as staging:
             spool = Spool(staging / ".spool.sqlite")
             try:
-                results = map_files(files, sites, engine=engine, workers=workers, scheduler=scheduler)
+                results = map_files(files, sites, engine=engine, workers=workers, scheduler=scheduler,
+                                    prefilter=prefilter)
                 for r in tqdm(results, total=len(files), desc="cleaning+extracting", unit="file",
                               disable=not progress or len(files) < 20, file=sys.stderr):
                     if r.error is not None:

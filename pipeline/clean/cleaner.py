@@ -29,6 +29,7 @@ from .inputs import control_share, decode_page, strip_controls
 from .lines import Cleaned, clean_dump, postfilter
 from .meta import author_from_label, parse_date, strip_site_suffix
 from .patterns import tidy
+from .relevance import OFF_TOPIC, is_relevant
 from .spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
 
 SPAM_INJECTED = "spam_injected"
@@ -71,17 +72,23 @@ def _site_named_in_frame(text: str) -> SiteRules | None:
 
 
 def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = True,
-               sites: tuple[SiteRules, ...] | None = None) -> Article:
+               sites: tuple[SiteRules, ...] | None = None, prefilter: bool = False) -> Article:
     """An Article from an HTML page; `url` (when known) picks the site rules and gives the doc_id.
 
     `site_rules=False` forces the generic path (for benchmarks and for checking a site's rules); `sites`
-    replaces the rules/sites/ folder (a crawled corpus brings the rules it was crawled with).
+    replaces the rules/sites/ folder (a crawled corpus brings the rules it was crawled with). With
+    `prefilter`, a page of a site without rules that names no union, member or worker is not read in
+    full: it comes back with its title, no text and the flag `off_topic` (pipeline.clean.relevance).
     """
     flags: list[str] = []
     text = decode_page(html, flags)
     root = parse_html(text, flags)
     canonical = canonical_url(url) if url else _page_url(root)
     site = _site_for(canonical, sites) if site_rules else None
+    if prefilter and site is None:
+        page_text = unicodedata.normalize("NFC", root.text_content())
+        if not is_relevant(page_text, canonical or url):
+            return _off_topic(root, page_text, flags, url=url or canonical, doc_url=canonical)
     page_host = _host(canonical)
     vietnamese = _page_is_vietnamese(root)
 
@@ -408,6 +415,21 @@ def _rescued(result: Cleaned, rescue: clean_rescue.Rescue, meta: _Meta, vietname
 
 
 # --- the record --------------------------------------------------------------------------------
+
+
+def _off_topic(root: lxml_html.HtmlElement, page_text: str, flags: list[str], *, url: str | None,
+               doc_url: str | None) -> Article:
+    """The Article of a page the prefilter left unread: its title and a hash of its text (so that an edit
+    is still noticed), no body."""
+    title = tidy(root.findtext(".//title") or "") or None
+    key = doc_url or url
+    return Article(
+        doc_id=stable_id(key) if key else stable_id("off_topic", page_text),
+        url=url,
+        title=strip_site_suffix(title) if title else None,
+        flags=[*flags, OFF_TOPIC],
+        content_hash=hashlib.sha256(" ".join(page_text.split()).encode("utf-8")).hexdigest(),
+    )
 
 
 def _article(

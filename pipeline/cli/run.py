@@ -23,7 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_all()  # a bad rules file stops the run before any work (exit 2, one line naming it)
     try:
         summary = run_corpus(corpus, out, progress=not args.no_progress, workers=args.workers, engine=args.engine,
-                             scheduler=args.scheduler)
+                             scheduler=args.scheduler, prefilter=not args.read_all)
     except InputError as exc:
         raise CliError(f"{exc}; the previous outputs in {out} are unchanged") from exc
     except KeyboardInterrupt:
@@ -118,6 +118,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
                         "on a LocalCluster or the --scheduler given (outputs identical to local)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --engine dask: a running Dask scheduler (tcp://host:8786); default a LocalCluster")
+    p.add_argument("--read-all", action="store_true",
+                   help="read every page in full; by default a page of a site without rules that names no union, "
+                        "member or worker (rules/relevance.txt) is kept unread, flagged off_topic")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("extract", help="claims of the given files as JSON lines (or CSV) on stdout")
