@@ -157,7 +157,11 @@ def coverage(reg: Registry) -> dict[str, object]:
 
     units = {_unit(s.province) for s in reg.sites if s.level == "province" and s.province and not s.legacy}
     missing = [p for p in geo.provinces_2025() if p not in units]
+    # A unit has evidence when a verified site covers it: its own, or a legacy site of a province merged into it.
+    evidenced = {_unit(s.province) for s in reg.sites if s.level == "province" and s.province and s.verified}
+    unverified = [p for p in geo.provinces_2025() if p not in evidenced]
     by_level = {lv: sum(1 for s in reg.sites if s.level == lv) for lv in LEVELS}
     verified = {lv: sum(1 for s in reg.sites if s.level == lv and s.verified) for lv in LEVELS}
     return {"sites": len(reg.sites), "units": len(units), "missing_units": missing, "by_level": by_level,
-            "verified": verified}
+            "verified": verified, "units_with_evidence": len(evidenced & set(geo.provinces_2025())),
+            "units_without_evidence": unverified}

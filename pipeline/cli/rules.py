@@ -16,7 +16,9 @@ def _cmd_rules_check(args: Any) -> int:
         cov = coverage(load_registry())
         levels = ", ".join(f"{lv} {n} ({cov['verified'][lv]} verified)" for lv, n in cov["by_level"].items())
         print(f"registry: {cov['sites']} sites: {levels}; {cov['units']} of 34 provinces"
-              + (f"; missing: {', '.join(cov['missing_units'])}" if cov["missing_units"] else ""))
+              + (f"; missing: {', '.join(cov['missing_units'])}" if cov["missing_units"] else "")
+              + f"; {cov['units_with_evidence']} of 34 with a verified site"
+              + (f" (not yet: {', '.join(cov['units_without_evidence'])})" if cov["units_without_evidence"] else ""))
     return 0
 
 
