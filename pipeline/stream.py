@@ -23,7 +23,7 @@ from .io import TableWriter, replacing_tables
 from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
 
 
-@dataclass
+@dataclass(slots=True)  # one per article for the whole run: no per-instance dict
 class _Doc:
     seq: int
     doc_id: str

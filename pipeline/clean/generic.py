@@ -54,7 +54,21 @@ def trafilatura_paragraphs(html: str, *, precision: bool = True) -> list[str]:
         )
     except Exception:  # noqa: BLE001 - a third-party failure on odd markup must not lose the page; fallbacks follow
         return []
+    finally:
+        _forget_trafilatura_strings()
     return _lines(text)
+
+
+def _forget_trafilatura_strings() -> None:
+    """Empty trafilatura's string caches. `trim` and `line_processing` keep their last 1,024 inputs, which are
+    whole element texts: tens of megabytes that filled up over the first thousands of pages of a run, so
+    memory grew with the corpus. Their hits are within one page, so nothing is lost between pages."""
+    from trafilatura import utils
+
+    for name in ("trim", "line_processing"):
+        cache_clear = getattr(getattr(utils, name, None), "cache_clear", None)
+        if cache_clear is not None:
+            cache_clear()
 
 
 def _lines(text: str | None) -> list[str]:
