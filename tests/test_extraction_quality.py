@@ -83,3 +83,30 @@ def test_offsets_point_into_the_text_as_given() -> None:
             assert span.strip() and span == span.strip(), (ex.id, span)
             number_digits = re.sub(r"\D", "", span)
             assert number_digits, (ex.id, span)
+
+
+# A page that names no union body, member or worker anywhere: its money is not a union's (GUIDELINE §10,
+# who gives). Money on a page that names workers or staff but no union body keeps a lower confidence.
+_NO_UNION_PAGE = (
+    "Hội Khuyến học huyện tổng kết năm học\n"
+    "Năm 2024, các cấp hội khuyến học trong huyện đã huy động được hơn 3 tỷ đồng xây dựng Quỹ Khuyến học. "
+    "Từ nguồn quỹ đó, đã trao tặng học bổng cho 1.200 học sinh nghèo vượt khó với số tiền 600 triệu đồng."
+)
+
+
+def test_money_on_a_page_that_names_no_union_is_not_claimed() -> None:
+    assert [c for c in extract_claims(_NO_UNION_PAGE) if c.unit == "VND"] == []
+
+
+def test_money_on_a_page_that_names_a_union_is_claimed() -> None:
+    text = _NO_UNION_PAGE.replace("các cấp hội khuyến học", "các cấp công đoàn")
+    assert 3_000_000_000 in {c.value for c in extract_claims(text)}
+
+
+def test_money_given_by_staff_with_no_union_named_is_less_certain() -> None:
+    staff = ("Người lao động Công ty Than Hà Tu chung tay ủng hộ đồng bào vùng lũ\n"
+             "Trong 10 ngày, người lao động công ty đã quyên góp được 420 triệu đồng ủng hộ đồng bào vùng lũ.")
+    union = staff.replace("người lao động công ty đã", "Công đoàn công ty đã")
+    c_staff = [c for c in extract_claims(staff) if c.value == 420_000_000]
+    c_union = [c for c in extract_claims(union) if c.value == 420_000_000]
+    assert c_staff and c_union and c_staff[0].confidence < c_union[0].confidence

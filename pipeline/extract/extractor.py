@@ -22,7 +22,7 @@ from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
 from .context import _context_for
-from .indicators import RuleSet, default_ruleset
+from .indicators import RuleSet, default_ruleset, fold
 from .inherit import (
     _RESULT_MARK,
     _component_match,
@@ -67,11 +67,16 @@ def _quantities(sentence: str) -> list[Quantity]:
             continue
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
             continue
+        if bare_money(q) and _NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start):
+            q = replace(q, unit=VND)  # "tặng 162 suất quà … số tiền 877 triệu": money without "đồng"
         out.append(q)
         if q.kind != "words":
             spelt_until = _spelling_parenthesis_end(sentence, q.end)
     return out
 
+
+# Words that name a sum of money right before an amount whose currency is left out ("số tiền 877 triệu").
+_NAMES_MONEY = re.compile(r"(?i)(?:số tiền|kinh phí|trị giá|giá trị|tổng tiền)(?:\s+là)?\s*:?\s*$")
 
 _SPELT_OPEN = re.compile(r"\s{0,2}\(")
 
@@ -109,7 +114,9 @@ def extract_mentions(
     last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
     page = page_frame(normalize_with_map(title)[0] if title else None, norm, site_org=org, site_province=province)
     section, running = page, None
-    for s_start, s_end in split_sentences(norm):
+    spans = split_sentences(norm)
+    unions = _union_presence(norm, len(spans), rs)
+    for s_start, s_end in spans:
         raw = norm[s_start:s_end]
         if is_header(raw, s_start == 0 or norm[s_start - 1] == "\n", s_end == len(norm) or norm[s_end] == "\n"):
             section, running = frame_of(raw, page), None  # a new section (a second article on the page)
@@ -143,6 +150,8 @@ def extract_mentions(
                 continue
             if best.rule.unit == VND and bare_money(q):
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
+            if best.rule.unit == VND and unions == "none":
+                continue  # a page about money that names no union, member or worker: not a union's money
             if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
                 continue
             if (best.rule.unit == VND and not best.inherited
@@ -155,7 +164,7 @@ def extract_mentions(
             frame = attribute(s.orgs, q.start, section, running)
             claims.extend(
                 _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site,
-                             doc_id)
+                             doc_id, unnamed=m.rule.unit == VND and unions != "bodies")
             )
         first_number = s.quantities[0].start if s.quantities else len(raw)
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
@@ -163,7 +172,24 @@ def extract_mentions(
     return claims
 
 
-def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site, doc_id):
+def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
+    """What the page names of the union: "bodies" (a union body or its members: "công đoàn", "LĐLĐ", "đoàn
+    viên"), "actors" (only workers or staff: "người lao động", "cán bộ"), or "none". A headline alone
+    (one sentence) is not judged: "bodies"."""
+    c = rs.common
+    low = fold(norm)
+    if n_sentences < 2 or c.union_bodies is None or c.union_bodies.search(low):
+        return "bodies"
+    return "actors" if c.union_actors is not None and c.union_actors.search(low) else "none"
+
+
+# Confidence lost by money on a page that names workers or staff but no union body: whose money it is
+# ("cán bộ, nhân viên Tập đoàn …") is often not the union's.
+UNNAMED_UNION_PENALTY = 0.15
+
+
+def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site, doc_id,
+                 unnamed=False):
     ctx = _context_for(s, q.start, prev_sentences, published, frame)
     province = frame.province
     if rs.indicator(m.rule.indicator).stock and ctx.period_end:
@@ -191,7 +217,8 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, fr
     start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
     # The rule's calibrated confidence, lowered by the same penalties (gap, inheritance) as its score.
     base_conf = m.rule.calibrated_confidence if m.rule.calibrated_confidence is not None else m.rule.confidence
-    confidence = round(max(0.05, min(0.99, base_conf + m.score - m.rule.confidence)), 3)
+    confidence = base_conf + m.score - m.rule.confidence - (UNNAMED_UNION_PENALTY if unnamed else 0.0)
+    confidence = round(max(0.05, min(0.99, confidence)), 3)
     base = dict(
         doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,
         start=start, end=end, url=url, site=site, published=published, period_text=ctx.period_text,

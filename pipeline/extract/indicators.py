@@ -80,6 +80,10 @@ class Rule:
     # The trigger (or, for a rule without triggers, the number itself) opens its sentence: headline forms
     # "Thêm 150 đoàn viên công đoàn …", "Hơn 2.000 đoàn viên mới trong 6 tháng".
     lead: bool = False
+    # Words that must name the amount right before the number ("với tổng số tiền", "tổng kinh phí là"):
+    # lets a rule reach a governing verb far before it ("trao quà cho 28 đoàn viên … với tổng số tiền 70 triệu").
+    amount_cue: re.Pattern[str] | None = None
+    after_comma: bool = True  # a comma may stand between the amount and its after_link words
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -167,7 +171,7 @@ _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
-              "fractions", "lead"}
+              "fractions", "lead", "amount_cue", "after_comma"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -218,6 +222,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 exclude_reset=phrase_pattern(_list(r, "exclude_reset", path)),
                 fractions=bool(r.get("fractions", True)),
                 lead=bool(r.get("lead", False)),
+                amount_cue=phrase_pattern(_list(r, "amount_cue", path)),
+                after_comma=bool(r.get("after_comma", True)),
             )
         )
     if not rules:

@@ -116,6 +116,8 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) == 0
     if not (in_parens or head_of_segment):
         return None
+    if in_parens and _money(q) and _giver_before_parens(s, left.rfind("("), rs):
+        return None  # "… từ Công đoàn (200 triệu đồng) và Tập đoàn X (300 triệu đồng)": X's share is not a union's
     for _prev_q, prev_m in reversed(found):  # the nearest earlier claim counting the same kind of thing
         rule = prev_m.rule
         if not _counts_same_thing(rule, s, q, rs):
@@ -125,6 +127,20 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
             return None
         return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
     return None
+
+
+_NAME_CUT = re.compile(r".*(?:[,;:]|(?<!\w)(?:và|từ|của|cùng)(?!\w))", re.DOTALL)
+
+
+def _giver_before_parens(s: _Sentence, paren: int, rs: RuleSet) -> bool:
+    """The name just before a parenthesis holding an amount is a giver that is not a union body."""
+    c = rs.common
+    if c.non_union_givers is None:
+        return False
+    before = s.low[max(0, paren - 80) : paren]
+    cut = _NAME_CUT.match(before)
+    name = before[cut.end() :] if cut else before
+    return bool(c.non_union_givers.search(name)) and not (c.union_bodies is not None and c.union_bodies.search(name))
 
 
 _BULLET = re.compile(r"^[\s\-–•*+>|]*")

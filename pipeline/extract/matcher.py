@@ -248,6 +248,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     if rule.triggers is not None and _search_last(rule.triggers, s.low[clause_lo : q.start]) is None:
         return None
+    if rule.amount_cue is not None and not _amount_named(rule, s, q):
+        return None
 
     obj = None
     if rule.unit != VND and not rule.object_in_trigger:
@@ -278,6 +280,18 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     score = rule.confidence - 0.004 * gap
     return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
+
+
+# What may stand between the words naming an amount and the number: "là", a colon.
+_AMOUNT_LINK = re.compile(r"^\s*(?:là|:)?\s*$")
+
+
+def _amount_named(rule: Rule, s: _Sentence, q: Quantity) -> bool:
+    """The rule's amount words ("với tổng số tiền", "tổng kinh phí là") end right before the number (its
+    hedge included: "với tổng số tiền hơn 20 triệu đồng")."""
+    lo = _before_words(s, q.start, 6)
+    cue = _search_last(rule.amount_cue, s.low[lo : q.start])
+    return cue is not None and _AMOUNT_LINK.match(s.low[lo + cue.end() : q.start]) is not None
 
 
 def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_lo: int) -> tuple[int, int] | None:
@@ -314,7 +328,9 @@ def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | N
         return None
     # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
     # after the amount must tie it to the verb that follows.
-    linked = tail.lstrip(" ,")
+    # A comma may stand before the linking words ("…, do đoàn viên đóng góp") unless the rule says the
+    # comma ends the amount's phrase ("7 triệu đồng, trợ cấp cho 80 CNLĐ" is another gift).
+    linked = tail.lstrip(" ,") if rule.after_comma else tail.lstrip(" ")
     if linked.startswith("("):  # "45.500.000 đồng (Bốn mươi lăm triệu năm trăm nghìn đồng) do …"
         linked = _PARENTHETICAL.sub(" ", linked, count=1).lstrip(" ,")
     if rule.after_link is not None and not rule.after_link.match(linked):
