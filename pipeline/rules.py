@@ -130,6 +130,7 @@ def check_all() -> list[str]:
     from .clean.patterns import load_boilerplate, load_spam_words
     from .clean.relevance import load_relevance
     from .extract.indicators import default_ruleset
+    from .extract.rescore import RESCORER_FILE, load_rescorer
     from .registry import load_registry
     from .sites import load_sites
     from .text import geo, orgs
@@ -148,9 +149,11 @@ def check_all() -> list[str]:
     load_boilerplate()
     load_spam_words()
     load_relevance()
+    load_rescorer()
     geo.provinces_2024()
     orgs.find_orgs("")
     files = [root / "boilerplate.txt", root / "spam.txt", root / "relevance.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites] + registry
     files += sorted((root / "cms").glob("*.toml"))
+    files += [root / RESCORER_FILE] if (root / RESCORER_FILE).exists() else []
     return [str(f) for f in files]

@@ -47,6 +47,8 @@ from .matcher import (
     giver_in_previous,
 )
 from .repeats import dedupe
+from .rescore import load_rescorer
+from .rescore import rescore as rescore_claims
 from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
 
 # --------------------------------------------------------------------------- main entry points
@@ -103,9 +105,11 @@ def extract_mentions(
     doc_id: str | None = None,
     ruleset: RuleSet | None = None,
     title: str | None = None,
+    rescore: bool = True,
 ) -> list[Claim]:
     """Every claim mention in `text`, repeats included, with offsets into `text` as given. `province` and
-    `org` are the site's; `title` is the article's (the attribution stage reads both)."""
+    `org` are the site's; `title` is the article's (the attribution stage reads both). With `rescore`, the
+    learned layer (pipeline.extract.rescore) sets each claim's confidence and drops the unlikely ones."""
     rs = ruleset or default_ruleset()
     norm, omap = normalize_with_map(text)
     doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
@@ -169,7 +173,7 @@ def extract_mentions(
         first_number = s.quantities[0].start if s.quantities else len(raw)
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
         prev_sentences.append(s)
-    return claims
+    return rescore_claims(claims, norm, rs, load_rescorer()) if rescore else claims
 
 
 def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:

@@ -1,0 +1,137 @@
+"""The learned layer: a logistic model over the rule candidates, trained on the real dev part, that gives each
+claim its `confidence` and drops the candidates it judges most likely wrong.
+
+The rules find a candidate and say which reading it is; a rule's own precision is one number for all its
+claims, yet on real pages the same rule is right or wrong depending on who gives, what else the sentence
+and the page name, and the number's size. The model weighs those signals. Its features are built from
+the claim and the language data of rules/indicators/_common.toml (union bodies, other givers, rates, plan
+words…), so they are the same words the rules use; its weights are data (rules/rescorer.json), applied
+here in plain Python; scikit-learn is needed only to train it (bench/train_rescorer.py, with
+cross-validation on bench/data/real/dev.jsonl). The file records what it was trained on and its
+cross-validated precision and recall.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..records import VND, Claim
+from ..rules import RulesError, rules_dir
+from .indicators import RuleSet, fold
+
+RESCORER_FILE = "rescorer.json"
+_DIGITS = re.compile(r"\d")
+
+# Sentence and page cues: names of RuleSet.common phrase lists (rules/indicators/_common.toml).
+_SENTENCE_CUES = ("union_bodies", "union_actors", "non_union_givers", "non_union_donors", "target_cues",
+                  "future_cues", "loan_cues", "rate_cues", "rate_patterns", "mobilising_verbs", "youth_union_cues",
+                  "youth_union_patterns", "party_cues", "blocking_verbs")
+_PAGE_CUES = ("union_bodies", "union_actors", "non_union_givers")
+
+
+def _bucket(value: float | None, unit: str) -> str:
+    if value is None:
+        return "range"
+    if unit == VND:
+        edges = ((1e6, "<1tr"), (1e8, "<100tr"), (1e9, "<1ty"), (1e10, "<10ty"))
+    else:
+        edges = ((10, "<10"), (100, "<100"), (1000, "<1k"), (10000, "<10k"))
+    return next((name for edge, name in edges if value < edge), "big")
+
+
+def _has(rs: RuleSet, cue: str, low: str) -> bool:
+    pattern = getattr(rs.common, cue, None)
+    if pattern is None:
+        return False
+    if isinstance(pattern, tuple):  # regular-expression lists
+        return any(p.search(low) for p in pattern)
+    return pattern.search(low) is not None
+
+
+def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float) -> dict[str, float]:
+    """The features of one candidate: its reading (indicator, rule, qualifier, target, size), its rule's
+    prior confidence, and the cues of its sentence and page. `page_low` is the folded page text."""
+    rule = claim.rule.split(":")[0]
+    low = fold(claim.quote)
+    value = claim.value if claim.value is not None else claim.value_max
+    f: dict[str, float] = {
+        "bias": 1.0,
+        "prior": prior,
+        f"ind={claim.indicator}": 1.0,
+        f"rule={rule}": 1.0,
+        f"qualifier={claim.qualifier}": 1.0,
+        f"size={claim.indicator}:{_bucket(value, claim.unit)}": 1.0,
+        "inherited": float(claim.rule.endswith(":inherited")),
+        "target": float(claim.is_target),
+        "headline": float(claim.sentence_start == 0),
+        "numbers_in_sentence": min(len(_DIGITS.findall(claim.quote)), 40) / 40,
+        "long_sentence": float(len(claim.quote) > 300),
+        "org_named": float(bool(claim.org)),
+        "period_named": float(bool(claim.period_text)),
+    }
+    money = claim.unit == VND
+    for cue in _SENTENCE_CUES:
+        if _has(rs, cue, low):
+            f[f"s:{cue}"] = 1.0
+            f[f"s:{cue}:{'money' if money else 'count'}"] = 1.0
+    for cue in _PAGE_CUES:
+        if _has(rs, cue, page_low):
+            f[f"p:{cue}"] = 1.0
+    return f
+
+
+@dataclass(frozen=True)
+class Rescorer:
+    """A trained model: weights per feature name, and the probability under which a candidate is dropped."""
+
+    weights: dict[str, float]
+    drop_below: float
+    path: str = "<memory>"
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = sum(self.weights.get(name, 0.0) * x for name, x in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def parse_rescorer(data: dict, path: str = "<memory>") -> Rescorer:
+    try:
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        drop_below = float(data["drop_below"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RulesError(f"{path}: not a rescorer file (needs 'weights' and 'drop_below'): {exc}") from exc
+    if not 0.0 <= drop_below < 1.0:
+        raise RulesError(f"{path}: drop_below must be in [0, 1), got {drop_below}")
+    return Rescorer(weights=weights, drop_below=drop_below, path=path)
+
+
+@lru_cache(maxsize=4)
+def load_rescorer(path: Path | None = None) -> Rescorer | None:
+    """The bundled model, or None when the rules folder has none (then rule confidences stand)."""
+    path = path or rules_dir() / RESCORER_FILE
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RulesError(f"{path}: not valid JSON ({exc})") from exc
+    return parse_rescorer(data, str(path))
+
+
+def rescore(claims: list[Claim], page_text: str, rs: RuleSet, model: Rescorer | None) -> list[Claim]:
+    """Claims with the model's confidence; those under its threshold are dropped. No model: unchanged."""
+    if model is None or not claims:
+        return claims
+    page_low = fold(page_text)
+    kept = []
+    for c in claims:
+        p = model.probability(claim_features(c, page_low, rs, c.confidence))
+        if p < model.drop_below:
+            continue
+        c.confidence = round(p, 3)
+        kept.append(c)
+    return kept
