@@ -34,6 +34,7 @@ class RunSummary(StreamCounts):
 
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    reused: int = 0  # input files whose result came from the previous run's cache (pipeline.runcache)
     dataset: dict = field(default_factory=dict)  # counts from pipeline.dataset (facts, panel rows)
 
 
@@ -100,7 +101,7 @@ def _articles_from_warc(path: Path, sites: tuple[SiteRules, ...] | None = None,
 
 
 def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | None = 1, engine: str = "local",
-               scheduler: str | None = None, prefilter: bool = True) -> RunSummary:
+               scheduler: str | None = None, prefilter: bool = True, cache: bool = True) -> RunSummary:
     """The main job, as a function: returns counts; replaces the output set in `out` as a whole, and only
     when at least one article was read (a failed run never costs the previous dataset).
 
@@ -109,10 +110,12 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
     folder, and the outputs are written from it in batches (pipeline.stream): memory stays flat in the
     size of the corpus, and the outputs do not depend on the engine or the number of workers. With
     `prefilter`, pages of sites without rules that name no union, member or worker are kept unread
-    (flag `off_topic`)."""
+    (flag `off_topic`). With `cache`, files unchanged since the last run under the same rules are not
+    read again (pipeline.runcache); the outputs are the same."""
     from tqdm import tqdm
 
-    from .engine import map_files
+    from .engine import map_files, process_file
+    from .runcache import CACHE_FILE, RunCache, file_digest, rules_version
     from .stream import Spool, write_streamed
 
     files = corpus_files(corpus)
@@ -121,11 +124,20 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
     try:
         with replacing_folder(out) as staging:
             spool = Spool(staging / ".spool.sqlite")
+            store = RunCache(out / CACHE_FILE, staging / CACHE_FILE, rules_version(sites, prefilter)) if cache else None
             try:
-                results = map_files(files, sites, engine=engine, workers=workers, scheduler=scheduler,
-                                    prefilter=prefilter)
-                for r in tqdm(results, total=len(files), desc="cleaning+extracting", unit="file",
-                              disable=not progress or len(files) < 20, file=sys.stderr):
+                digests = {f: file_digest(f) for f in files} if store else {}
+                todo = [f for f in files if store is None or not store.has(f, digests[f])]
+                fresh = map_files(todo, sites, engine=engine, workers=workers, scheduler=scheduler, prefilter=prefilter)
+                todo_set = set(todo)
+                for path in tqdm(files, desc="cleaning+extracting", unit="file",
+                                 disable=not progress or len(files) < 20, file=sys.stderr):
+                    if path in todo_set:
+                        r = next(fresh)  # results come in input order
+                    else:  # cached; read afresh if the entry turns out unreadable
+                        r = store.get(path, digests[path]) or process_file(path, sites, prefilter)
+                    if store is not None:
+                        store.put(path, digests[path], r)
                     if r.error is not None:
                         summary.errors.append(r.error)
                     for art, claims in r.docs:
@@ -133,8 +145,11 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
                 if not spool.docs:
                     raise _NothingRead  # leaves the block with an exception: the staging folder is dropped
                 written, summary.dataset, counts = write_streamed(spool, staging)
+                summary.reused = store.hits if store else 0
             finally:
                 spool.close()
+                if store is not None:
+                    store.close()
     except _NothingRead:
         return summary  # nothing to write: the previous output set stays as it is
     summary.articles, summary.claims = counts.articles, counts.claims
@@ -165,4 +180,6 @@ def print_summary(summary: RunSummary, out: Path) -> None:
         if isinstance(n, int):
             table.add_row(f"dataset: {name}", str(n))
     table.add_row("input errors", str(len(summary.errors)))
+    if summary.reused:
+        table.add_row("files reused from the last run", str(summary.reused))
     console.print(table)

@@ -13,6 +13,7 @@ import pytest
 from pipeline.engine import process_file
 from pipeline.io import corpus_files, write_sqlite, write_table
 from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS
+from pipeline.runcache import CACHE_FILE
 from pipeline.runner import run_corpus
 from pipeline.sites import corpus_sites
 
@@ -31,8 +32,9 @@ def small_corpus(tmp_path_factory) -> Path:
 
 
 def _same_outputs(a: Path, b: Path) -> None:
-    names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(p.name for p in b.iterdir())
+    # The run cache is the run's memory, not an output table (and a baseline written at once has none).
+    names = sorted(p.name for p in a.iterdir() if p.name != CACHE_FILE)
+    assert names == sorted(p.name for p in b.iterdir() if p.name != CACHE_FILE)
     for name in names:
         if name.endswith((".csv", ".jsonl")):
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -104,3 +106,70 @@ def test_dask_local_cluster_gives_the_claims_of_the_local_engine(small_corpus: P
     pytest.importorskip("dask.distributed")
     run_corpus(small_corpus, tmp_path / "dask", workers=2, engine="dask")
     _same_outputs(one_worker, tmp_path / "dask")
+
+
+# --------------------------------------------------------------------------- the incremental run
+
+NEW_ARTICLE = ("LĐLĐ huyện Quỳnh Lưu sơ kết 6 tháng đầu năm 2025\n\n"
+               "Sáu tháng đầu năm 2025, LĐLĐ huyện Quỳnh Lưu (Nghệ An) đã kết nạp 418 đoàn viên, thành lập mới "
+               "6 công đoàn cơ sở trong các doanh nghiệp ngoài nhà nước.\n")
+
+
+def _counting(monkeypatch) -> list[str]:
+    import pipeline.engine as engine
+
+    seen: list[str] = []
+    real = engine.process_file
+
+    def counted(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "process_file", counted)
+    return seen
+
+
+def test_a_rerun_reads_only_new_and_changed_files_and_equals_a_full_run(tmp_path, small_corpus, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    out = tmp_path / "out"
+    first = run_corpus(corpus, out, workers=1)
+    assert first.reused == 0 and (out / CACHE_FILE).exists()
+    # The corpus grows by one article and one page is edited.
+    (corpus / "zz_new_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    edited = sorted(corpus.glob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("đoàn viên", "đoàn viên công đoàn", 1),
+                      encoding="utf-8")
+    seen = _counting(monkeypatch)
+    second = run_corpus(corpus, out, workers=1)
+    assert sorted(seen) == sorted([edited.name, "zz_new_article.txt"])
+    assert second.reused == len(corpus_files(corpus)) - 2
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    run_corpus(corpus, full, workers=1, cache=False)
+    _same_outputs(out, full)
+    claims = pd.read_parquet(out / "claims.parquet")
+    assert ((claims["indicator"] == "members_recruited") & (claims["value"] == 418)).any()
+
+
+def test_a_rules_change_reads_every_file_again(tmp_path, small_corpus, monkeypatch):
+    out = tmp_path / "out"
+    run_corpus(small_corpus, out, workers=1)
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with open(rules / "relevance.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n# a comment is a change too: the cache cannot know what a change means\n")
+    monkeypatch.setenv("UNIONCLAIMS_RULES", str(rules))
+    seen = _counting(monkeypatch)
+    again = run_corpus(small_corpus, out, workers=1)
+    assert again.reused == 0 and len(seen) == len(corpus_files(small_corpus))
+
+
+def test_a_damaged_cache_means_a_full_run_not_an_error(tmp_path, small_corpus):
+    out = tmp_path / "out"
+    run_corpus(small_corpus, out, workers=1)
+    before = pd.read_parquet(out / "claims.parquet")
+    (out / CACHE_FILE).write_bytes(b"not a database")
+    again = run_corpus(small_corpus, out, workers=1)
+    assert again.reused == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "claims.parquet"), before)

@@ -23,7 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_all()  # a bad rules file stops the run before any work (exit 2, one line naming it)
     try:
         summary = run_corpus(corpus, out, progress=not args.no_progress, workers=args.workers, engine=args.engine,
-                             scheduler=args.scheduler, prefilter=not args.read_all)
+                             scheduler=args.scheduler, prefilter=not args.read_all, cache=not args.no_cache)
     except InputError as exc:
         raise CliError(f"{exc}; the previous outputs in {out} are unchanged") from exc
     except KeyboardInterrupt:
@@ -121,6 +121,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--read-all", action="store_true",
                    help="read every page in full; by default a page of a site without rules that names no union, "
                         "member or worker (rules/relevance.txt) is kept unread, flagged off_topic")
+    p.add_argument("--no-cache", action="store_true",
+                   help="read every file again; by default files unchanged since the last run under the same rules "
+                        "reuse its results (OUT/run-cache.sqlite)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("extract", help="claims of the given files as JSON lines (or CSV) on stdout")
