@@ -11,7 +11,11 @@ Printed, each from whole processes run in turn (A B A B ...) on the same files:
 - the naive pass (trafilatura.extract + underthesea word_tokenize + three regexes, in `naive_pass()`
   below) against `unionclaims run --workers 1`: seconds of each and their ratio, per pair and median;
 - `unionclaims run --workers N` for each N: seconds and speed-up over 1 worker;
-- peak RSS of `run --workers 1` at each `--memory` size, and its growth per extra article.
+- peak RSS of `run --workers 1` at each `--memory` size, and its growth per extra article;
+- the incremental rerun: the corpus grown by 1 % (new copies), `run` again into the same output folder
+  (its cache reuses the unchanged files), against a full run of the grown corpus, and whether the two
+  output sets are equal.
+Every timed run but the incremental one is given `--no-cache`, so that it reads every page.
 Times vary with machine load: compare within one run, never against a fixed number.
 """
 
@@ -73,9 +77,31 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
-def run_cmd(corpus: Path, out: Path, workers: int) -> list[str]:
+def run_cmd(corpus: Path, out: Path, workers: int, cache: bool = False) -> list[str]:
     return [sys.executable, "-m", "pipeline.cli", "run", "--corpus", str(corpus), "--out", str(out), "--no-progress",
-            "--workers", str(workers)]
+            "--workers", str(workers), *([] if cache else ["--no-cache"])]
+
+
+def same_claims(a: Path, b: Path) -> bool:
+    import pandas as pd
+
+    return all(pd.read_parquet(a / f).equals(pd.read_parquet(b / f)) for f in ("claims.parquet", "articles.parquet"))
+
+
+def incremental(tmp: Path, n: int, sources: list[Path]) -> None:
+    """Run over n pages, grow the corpus by 1 % with new copies, run again with the cache; and a full run."""
+    corpus = make_corpus(tmp / f"i{n}", n, sources)
+    out = tmp / "inc"
+    t_first, _ = timed(run_cmd(corpus, out, 1, cache=True))
+    grown = max(1, n // 100)
+    extra = make_corpus(tmp / "extra", n + grown, sources, seed=99)
+    for p in sorted(extra.glob("*.html"))[-grown:]:
+        p.rename(corpus / f"new_{p.name}")
+    t_inc, _ = timed(run_cmd(corpus, out, 1, cache=True))
+    t_full, _ = timed(run_cmd(corpus, tmp / "inc_full", 1))
+    print(f"incremental: {n} pages {t_first:.1f} s; grown by {grown} pages, rerun with the cache {t_inc:.1f} s "
+          f"against a full run {t_full:.1f} s ({t_full / t_inc:.1f}x); outputs equal: "
+          f"{same_claims(out, tmp / 'inc_full')}")
 
 
 def main() -> int:
@@ -87,6 +113,8 @@ def main() -> int:
     ap.add_argument("--workers", default=f"1,{os.cpu_count() or 1}", help="worker counts to time (default 1,cores)")
     ap.add_argument("--memory", default="150,1000", help="corpus sizes for peak RSS (default 150,1000; '' = skip)")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive pass")
+    ap.add_argument("--incremental", type=int, default=1000, metavar="N",
+                    help="pages of the incremental rerun measure (default 1000; 0 = skip)")
     args = ap.parse_args()
 
     sources = sorted((ROOT / "corpus" / "html").glob("*.html"))
@@ -124,6 +152,8 @@ def main() -> int:
     if len(peaks) >= 2:
         (n0, r0), (n1, r1) = peaks[0], peaks[-1]
         print(f"peak RSS growth: {(r1 - r0) / (n1 - n0):.2f} KB per article from {n0} to {n1} pages")
+    if args.incremental:
+        incremental(tmp, args.incremental, sources)
     return 0
 
 
