@@ -355,6 +355,10 @@ SENTENCES: list[tuple[str, list[float]]] = [
     ("Nhiệm kỳ qua phát triển 730 000 đoàn viên, ủng hộ 1 200 000 đồng và 12 500 000đ.", [730000, 1200000, 12500000]),
     ("Năm 2020 150 đoàn viên được kết nạp; liên hệ 0912 345 678.", [150]),
     ("Tổng kinh phí 2 500 triệu đồng cho 1 250 người.", [2500000000, 1250]),
+    # "vạn" is ten thousand
+    ("Năm 2024, các cấp công đoàn kết nạp thêm hơn 1,62 vạn đoàn viên và 3 vạn người tham gia.", [16200, 30000]),
+    # a slashed pair after "được"/"đạt" is achieved against plan, not a day and month; after "ngày" a date
+    ("Thành lập công đoàn cơ sở được 3/7, phát triển đoàn viên đạt 5/6 chỉ tiêu; họp ngày 3/7.", [3, 5]),
 ]
 
 

@@ -24,7 +24,7 @@ def _alt(words: list[str]) -> str:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9,
+_SCALES = {"nghìn": 10**3, "ngàn": 10**3, "vạn": 10**4, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9,
            "tr": 10**6, "trđ": 10**6, "tr.đ": 10**6}
 
 # Nouns that make a number a count: they rescue "2000 tấm chắn" from the year rule, "10/12 đơn vị" from
@@ -74,7 +74,7 @@ _RANGE_END = re.compile(
     rf"{_H}*(?:%|(?:nghìn|ngàn|triệu|tỷ|tỉ|đồng|năm|tháng|ngày|giờ|tuần|lần|phút|{_alt(_COUNT_NOUNS)})(?!\w))",
     re.I)
 
-_SCALE_WORD = r"(nghìn|ngàn|triệu|tỷ|tỉ|tr\.đ|trđ|tr)"
+_SCALE_WORD = r"(nghìn|ngàn|vạn|triệu|tỷ|tỉ|tr\.đ|trđ|tr)"  # vạn: ten thousand ("1,62 vạn đoàn viên")
 # "tỷ lệ" (ratio), "triệu chứng" (symptom), "triệu tập" (convene) are not scale words.
 _SCALE = re.compile(
     rf"{_H}*{_SCALE_WORD}(?=[đð]?(?!{_L}))(?!{_H}*(?:lệ|trọng|chứng|tập)(?!\w))", re.I)

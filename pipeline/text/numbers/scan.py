@@ -122,6 +122,10 @@ def _not_a_number(t: str, p: int, raw: str, e: int, before: str) -> int | None:
     return None
 
 
+# "thành lập công đoàn cơ sở được 3/7", "đạt 3/7": a count achieved against its plan, not a day and month.
+_RESULT_BEFORE = re.compile(r"(?<!\w)(?:được|đạt)\s*$", re.IGNORECASE)
+
+
 def _slashed(sc: _Scanner, p: int, raw: str, sm: re.Match[str], named: bool,
              date_cue: bool) -> tuple[_Rec | None, int]:
     """Slashed numbers: dates, month/year, fractions, codes. `named`: a label or a document type before."""
@@ -142,7 +146,7 @@ def _slashed(sc: _Scanner, p: int, raw: str, sm: re.Match[str], named: bool,
     noun = _NOUN_AFTER.match(t, end)
     if a.isdigit() and b.isdigit() and _valid_dm(int(a), int(b)) and not (
         noun and not date_cue and not _DATE_CUE_WEAK.search(before)
-    ):
+    ) and not (_RESULT_BEFORE.search(before) and not date_cue):
         return None, end  # "12/12", "ngày 27/5"
     if _ADDRESS_AFTER.match(t, end):
         return None, end  # "67/16, khu phố Tân Phước"
