@@ -78,6 +78,16 @@ def test_a_union_page_of_an_unknown_site_is_read_in_full() -> None:
     assert "kết nạp 312 đoàn viên" in art.text
 
 
+def test_workers_count_only_with_a_number_near_them() -> None:
+    # General news names workers too; a union claim about workers has its number next to them.
+    assert not is_relevant("Giá nhà tăng nhanh hơn nhiều so với thu nhập của đại bộ phận người lao động. "
+                           "Bởi vậy, ước mơ sở hữu nhà vẫn còn xa.")
+    assert is_relevant("Chỉ sau 01 giờ phát động, CBCNV-NLĐ Liên doanh Vietsovpetro đã quyên góp được số tiền "
+                       "210 triệu đồng ủng hộ đồng bào bị thiệt hại do bão.")
+    far = "Người lao động của công ty đã tham gia phong trào. " + "Tin tức khác trong ngày. " * 10 + "Giá vàng 80 triệu."
+    assert not is_relevant(far)
+
+
 def test_the_url_alone_can_make_a_page_relevant() -> None:
     assert is_relevant("Hơn 14 tỉ đồng ủng hộ đồng bào bị lũ lụt", "https://laodongthudo.vn/keu-goi-ung-ho-46926.html")
     assert not is_relevant("Hơn 14 tỉ đồng ủng hộ đồng bào bị lũ lụt", "https://kinhte.example.vn/ung-ho-46926.html")
@@ -112,5 +122,5 @@ def test_run_keeps_off_topic_pages_as_articles_without_claims(tmp_path: Path) ->
 def test_a_vocabulary_without_text_entries_is_a_rules_error(tmp_path: Path) -> None:
     bad = tmp_path / "relevance.txt"
     bad.write_text("[url]\ncong-doan\n", encoding="utf-8")
-    with pytest.raises(RulesError, match="no \\[text\\] entries"):
+    with pytest.raises(RulesError, match="no \\[union\\] entries"):
         load_relevance(bad)
