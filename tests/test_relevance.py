@@ -124,3 +124,11 @@ def test_a_vocabulary_without_text_entries_is_a_rules_error(tmp_path: Path) -> N
     bad.write_text("[url]\ncong-doan\n", encoding="utf-8")
     with pytest.raises(RulesError, match="no \\[union\\] entries"):
         load_relevance(bad)
+
+
+def test_a_legacy_font_page_is_not_judged_by_its_words() -> None:
+    # VNI text read through cp1252 names no union in Unicode; it is flagged for the audit, not left unread.
+    vni = "Coâng ñoaøn cô sôû ñaõ keát naïp 120 ñoaøn vieân. Lieân ñoaøn Lao ñoäng tænh. " * 4
+    page = f'<html><head><meta charset="windows-1252"><title>Tin</title></head><body><p>{vni}</p></body></html>'
+    art = clean_html(page.encode("cp1252"), "https://ldld.example.vn/tin-1.html", prefilter=True)
+    assert OFF_TOPIC not in art.flags and "legacy_vietnamese_encoding" in art.flags

@@ -23,21 +23,29 @@ _BINARY_MAGIC = {
 # C0 controls except tab, newline, carriage return and form feed, and DEL: no page text holds them,
 # and lxml refuses a str that contains NUL.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # _CONTROLS and the form feed
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p|a|script)\b", re.IGNORECASE)
 _BINARY_SHARE = 0.1  # above this share of control characters the input is binary, not a damaged page
 
 
 def decode_page(html: str | bytes, flags: list[str]) -> str:
     """The page as text without control characters; decoder flags appended to `flags`."""
+    no_controls = False
     if isinstance(html, str):
         text = html
     elif isinstance(html, (bytes, bytearray)):
-        text = _decode_bytes(bytes(html), flags)
+        body = bytes(html)
+        # In an ASCII-compatible encoding a control character is its own byte: a page without those bytes
+        # has none to strip, which a byte scan tells ten times faster than a search of the text.
+        no_controls = not body.startswith((b"\xff\xfe", b"\xfe\xff")) and \
+            len(body.translate(None, _CONTROL_BYTES)) == len(body)
+        text = _decode_bytes(body, flags)
     else:
         raise ValueError(f"clean_html: expected HTML as str or bytes, got {type(html).__name__}")
     if not text.strip():
         raise ValueError("clean_html: input is empty (only whitespace)")
-    text = strip_controls(text, flags)
+    if not no_controls:
+        text = strip_controls(text, flags)
     if not text.strip():
         raise ValueError("clean_html: input looks binary (only control characters), not an HTML page")
     return text

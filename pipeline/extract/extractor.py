@@ -45,6 +45,7 @@ from .matcher import (
     _under_target_header,
     _vetoed,
     giver_in_previous,
+    rules_for_sentence,
 )
 from .repeats import dedupe
 from .rescore import load_rescorer
@@ -131,6 +132,7 @@ def extract_mentions(
             continue
         s = _Sentence(raw, _quantities(raw))
         vetoes = _sentence_vetoes(s, rs)
+        sentence_rules = rules_for_sentence(rs.rules, s)
         found: list[tuple[Quantity, Match]] = []
         for q in s.quantities:
             if "all" in vetoes or _vetoed(s, q, rs):
@@ -138,7 +140,7 @@ def extract_mentions(
             best: Match | None = None
             if _is_breakdown(s, q):  # "thành lập 42 CĐCS (trong đó có 29 CĐCS doanh nghiệp …)"
                 best = _component_match(s, q, found, rs)
-            for rule in ([] if best is not None else rs.rules):
+            for rule in ([] if best is not None else sentence_rules):
                 m = _try_rule(rule, s, q, rs)
                 if m is not None and (best is None or m.score > best.score):
                     best = m

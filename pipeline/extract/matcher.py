@@ -233,9 +233,22 @@ def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     return hit
 
 
+def rules_for_sentence(rules: list[Rule], s: _Sentence) -> list[Rule]:
+    """The rules that can match some number of the sentence: their context, when they have one, and one of
+    their trigger phrases occur in it. Necessary conditions of _try_rule, checked once per sentence
+    instead of once per number and rule."""
+    out = []
+    for rule in rules:
+        if rule.context is not None and not _sentence_has(s, rule.context):
+            continue
+        trig = rule.triggers if rule.triggers is not None else rule.triggers_after
+        if trig is not None and not _may_trigger(s, trig):
+            continue
+        out.append(rule)
+    return out
+
+
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
-    clause_lo = s.clause_start(q.start)
-    clause_hi = s.clause_end(q.end)
     # Unit compatibility: money rules take money, count rules take bare counts.
     if (rule.unit == VND) != _money(q):
         return None
@@ -246,6 +259,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
     trig = rule.triggers if rule.triggers is not None else rule.triggers_after
     if trig is not None and not _may_trigger(s, trig):
         return None
+    clause_lo = s.clause_start(q.start)
+    clause_hi = s.clause_end(q.end)
     if rule.triggers is not None and _search_last(rule.triggers, s.low[clause_lo : q.start]) is None:
         return None
     if rule.amount_cue is not None and not _amount_named(rule, s, q):
