@@ -132,13 +132,13 @@ def check_all() -> list[str]:
     from .extract.indicators import default_ruleset
     from .extract.rescore import RESCORER_FILE, load_rescorer
     from .registry import load_registry
-    from .sites import load_sites
+    from .sites import default_sites
     from .text import geo, orgs
 
     root = rules_dir()
     if not root.is_dir():
         raise RulesError(f"{root}: rules folder not found (set UNIONCLAIMS_RULES to a folder of rules)")
-    sites = load_sites()
+    sites = default_sites()  # cached: the run that follows reads the same site rules
     registry = [root / "registry.toml"] if (root / "registry.toml").exists() else []
     for path in registry:
         load_registry(path)

@@ -166,10 +166,14 @@ def corpus_sites(corpus: Path) -> tuple[SiteRules, ...]:
     return kept + tuple(s for s in default_sites() if s.name not in names)
 
 
-@lru_cache(maxsize=1)
 def default_sites() -> tuple[SiteRules, ...]:
     """The rules/sites/ folder. A broken file raises RulesError: it never silently disables the others."""
-    return tuple(load_sites())
+    return _sites_of(rules_dir() / "sites")
+
+
+@lru_cache(maxsize=4)  # per rules folder: $UNIONCLAIMS_RULES may point elsewhere
+def _sites_of(folder: Path) -> tuple[SiteRules, ...]:
+    return tuple(load_sites([folder]))
 
 
 def site_for_url(url: str | None, sites: tuple[SiteRules, ...] | list[SiteRules] | None = None) -> SiteRules | None:

@@ -315,9 +315,14 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     return RuleSet(common=common, indicators=tuple(indicators))
 
 
-@lru_cache(maxsize=4)
 def default_ruleset(folder: str | None = None) -> RuleSet:
-    return load_ruleset(Path(folder) if folder else None)
+    """The compiled rules of `folder` (default: rules_dir()/indicators), compiled once per folder."""
+    return _ruleset_of(folder or str(rules_dir() / "indicators"))
+
+
+@lru_cache(maxsize=4)
+def _ruleset_of(folder: str) -> RuleSet:
+    return load_ruleset(Path(folder))
 
 
 def indicators_where(test: Callable[[Indicator], bool], rs: RuleSet | None = None) -> frozenset[str]:
