@@ -20,7 +20,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -102,6 +102,7 @@ class Crawler(RobotsMixin, PagesMixin):
         self._robots_lock = threading.Lock()
         self._delay_warned: set[str] = set()
         self._stop = threading.Event()
+        self._cleaner: Executor | None = None  # processes that clean fetched articles (see _crawl_all)
         self.store: Store
         self.archive: WarcArchive
         self.run_id = 0
@@ -285,6 +286,16 @@ class Crawler(RobotsMixin, PagesMixin):
                 bar.refresh()
 
         workers = max(1, min(self.settings.workers, len(names)))
+        if workers > 1 and self.settings.clean_text:
+            # Cleaning is CPU work: in the fetch threads it held the GIL and several workers were no faster
+            # than one. A process pool cleans while the threads fetch. "spawn": forking a threaded process
+            # is unsafe.
+            import multiprocessing as mp
+
+            from ..engine import default_workers
+
+            self._cleaner = ProcessPoolExecutor(max_workers=min(workers, default_workers()),
+                                                mp_context=mp.get_context("spawn"))
         try:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
                 futures = [pool.submit(self._crawl_site, name, tick) for name in names]
@@ -296,6 +307,9 @@ class Crawler(RobotsMixin, PagesMixin):
                     raise
         finally:
             bar.close()
+            if self._cleaner is not None:
+                self._cleaner.shutdown(wait=True, cancel_futures=True)
+                self._cleaner = None
 
     def _crawl_site(self, name: str, tick: Callable[[], None]) -> None:
         plan = self.plans[name]

@@ -154,7 +154,11 @@ class PagesMixin:
         if page.kind == "listing":
             return _Parsed(links=links)
         if self.settings.clean_text and not final.truncated:
-            text, flags, published = _clean_article(decoded.text, final.url)
+            cleaner = getattr(self, "_cleaner", None)
+            if cleaner is not None:  # in a cleaning process: this thread waits without holding the GIL
+                text, flags, published = cleaner.submit(_clean_article, decoded.text, final.url).result()
+            else:
+                text, flags, published = _clean_article(decoded.text, final.url)
         else:  # a cut page's clean text is not worth the cleaner's time (and may be megabytes)
             text, flags, published = decoded.text, [], None
         flags = sorted({*flags, *decoded.flags, *(["truncated"] if final.truncated else [])})

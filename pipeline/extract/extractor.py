@@ -137,13 +137,7 @@ def extract_mentions(
         for q in s.quantities:
             if "all" in vetoes or _vetoed(s, q, rs):
                 continue
-            best: Match | None = None
-            if _is_breakdown(s, q):  # "thành lập 42 CĐCS (trong đó có 29 CĐCS doanh nghiệp …)"
-                best = _component_match(s, q, found, rs)
-            for rule in ([] if best is not None else sentence_rules):
-                m = _try_rule(rule, s, q, rs)
-                if m is not None and (best is None or m.score > best.score):
-                    best = m
+            best = _best_rule_match(s, q, found, sentence_rules, rs)
             if best is None:
                 best = (
                     _component_match(s, q, found, rs)
@@ -176,6 +170,21 @@ def extract_mentions(
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
         prev_sentences.append(s)
     return rescore_claims(claims, norm, rs, load_rescorer()) if rescore else claims
+
+
+def _best_rule_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rules: list,
+                     rs: RuleSet) -> Match | None:
+    """The best-scoring rule reading of a number (the first of equal scores), or a part of a breakdown."""
+    if _is_breakdown(s, q):  # "thành lập 42 CĐCS (trong đó có 29 CĐCS doanh nghiệp …)"
+        part = _component_match(s, q, found, rs)
+        if part is not None:
+            return part
+    best: Match | None = None
+    for rule in rules:
+        m = _try_rule(rule, s, q, rs)
+        if m is not None and (best is None or m.score > best.score):
+            best = m
+    return best
 
 
 def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
