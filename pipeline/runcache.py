@@ -55,6 +55,7 @@ class RunCache:
         self._new = sqlite3.connect(new, isolation_level=None)
         self._new.execute("PRAGMA journal_mode = OFF")
         self._new.execute("PRAGMA synchronous = OFF")
+        self._new.execute("PRAGMA cache_size = -256")  # a small page cache: memory stays flat in corpus size
         self._new.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         self._new.execute("CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT, result BLOB)")
         self._new.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
@@ -66,6 +67,7 @@ class RunCache:
             return None
         try:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            con.execute("PRAGMA cache_size = -256")
             row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         except sqlite3.DatabaseError:  # damaged or not ours: a full run rebuilds it
             return None
