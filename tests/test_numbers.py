@@ -355,6 +355,8 @@ SENTENCES: list[tuple[str, list[float]]] = [
     ("Nhiệm kỳ qua phát triển 730 000 đoàn viên, ủng hộ 1 200 000 đồng và 12 500 000đ.", [730000, 1200000, 12500000]),
     ("Năm 2020 150 đoàn viên được kết nạp; liên hệ 0912 345 678.", [150]),
     ("Tổng kinh phí 2 500 triệu đồng cho 1 250 người.", [2500000000, 1250]),
+    # hundreds said after "nghìn" without their scale word; a comma or a grouped number is another number
+    ("Năm qua kết nạp 4 nghìn 500 đoàn viên; 5 nghìn, 300 người và 1 nghìn 2.500 người.", [4500, 5000, 300, 1000, 2500]),
     # "vạn" is ten thousand
     ("Năm 2024, các cấp công đoàn kết nạp thêm hơn 1,62 vạn đoàn viên và 3 vạn người tham gia.", [16200, 30000]),
     # a slashed pair after "được"/"đạt" is achieved against plan, not a day and month; after "ngày" a date

@@ -80,6 +80,9 @@ _SCALE = re.compile(
     rf"{_H}*{_SCALE_WORD}(?=[đð]?(?!{_L}))(?!{_H}*(?:lệ|trọng|chứng|tập)(?!\w))", re.I)
 _COMPONENT = re.compile(rf"{_H}+({_NUM_RE}){_H}*{_SCALE_WORD}(?=[đð]?(?!{_L}))", re.I)
 _RUOI = re.compile(rf"{_H}+rưỡi(?!\w)", re.I)
+# "4 nghìn 500": the hundreds said after "nghìn" without their own scale word, as in speech ("bốn nghìn năm
+# trăm"); a bare number of up to three digits, not the start of another number.
+_THOUSANDS_TAIL = re.compile(rf"{_H}+(\d{{1,3}})(?!\d|[.,:/]\d|{_H}*{_SCALE_WORD}(?!{_L}))", re.I)
 
 _DONG_NOT = _alt(_DONG_COMPOUNDS)
 _CUR = re.compile(

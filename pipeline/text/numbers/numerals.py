@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lexicon import _COMPONENT, _CUR, _H, _NOUN_AFTER, _NUM, _PCT, _RUOI, _SCALE, _SCALES
+from .lexicon import _COMPONENT, _CUR, _H, _NOUN_AFTER, _NUM, _PCT, _RUOI, _SCALE, _SCALES, _THOUSANDS_TAIL
 
 # Thousands grouped with spaces ("730 000 đoàn viên", "1 200 000 đồng"): a head of one to three digits, then
 # groups of exactly three, each after a single space, the last not glued to more digits or a separator.
@@ -110,6 +110,8 @@ def _apply_scales(t: str, pos: int, first: Decimal) -> tuple[Decimal, int, int, 
             break
         group = v
         sm = _SCALE.match(t, cm.end(1))
+    if last_s == 1000 and not vnd and (tail := _THOUSANDS_TAIL.match(t, end)) is not None:
+        total, end, n_scales = total + Decimal(tail.group(1)), tail.end(1), n_scales + 1
     simple = n_scales == 1 and total == first * last_s
     return total, end, (last_s if simple else 1), vnd
 
