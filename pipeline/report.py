@@ -154,6 +154,21 @@ def highlight_span(sentence: str, rel_start: int, rel_end: int, value: float | N
     return rel_start, rel_end
 
 
+def stored_number_span(c: dict, sentence: str) -> tuple[int, int] | None:
+    """The number's offsets in its sentence from the claim's own `number_start`/`number_end` (written by
+    `run`), so the report does not parse the sentence again; None for outputs without them."""
+    ns, ne, ss = c.get("number_start"), c.get("number_end"), c.get("sentence_start")
+    if any(v is None or v != v for v in (ns, ne, ss)) or int(ns) < 0:
+        return None
+    a, b = int(ns) - int(ss), int(ne) - int(ss)
+    if not 0 <= a < b <= len(sentence):
+        return None
+    if "/" in sentence[a:b]:  # "76/50 … đạt 150%": the result left of the slash, the target right of it
+        slash = sentence.index("/", a, b)
+        return (slash + 1, b) if c.get("is_target") else (a, slash)
+    return a, b
+
+
 def claim_sentence(c: dict, text: str) -> tuple[str, int, int]:
     """The claim's sentence and the claim's offsets in it (-1, -1 when it cannot be placed)."""
     s, t, start, end = c.get("sentence_start"), c.get("sentence_end"), c.get("start"), c.get("end")
@@ -314,8 +329,9 @@ def findings_table(audit: pd.DataFrame, doc_anchor: dict[str, str]) -> str:
 
 def _claim_block(c: dict, text: str, find_quantities) -> str:
     sentence, rs, re_ = claim_sentence(c, text)
-    hs, he = (highlight_span(sentence, rs, re_, clean(c.get("value")) if c.get("value") is not None
-                             else clean(c.get("value_min")), find_quantities) if rs >= 0 else (-1, -1))
+    stored = stored_number_span(c, sentence) if rs >= 0 else None
+    hs, he = stored or (highlight_span(sentence, rs, re_, clean(c.get("value")) if c.get("value") is not None
+                                       else clean(c.get("value_min")), find_quantities) if rs >= 0 else (-1, -1))
     markup = render_sentence(sentence, hs, he, c["indicator"])
     tgt = c["is_target"]
     kind = "Chỉ tiêu / target" if tgt else "Kết quả / result"
