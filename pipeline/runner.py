@@ -109,8 +109,8 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
     `workers` processes, or Dask); their results stream, in input order, into a spool in the staging
     folder, and the outputs are written from it in batches (pipeline.stream): memory stays flat in the
     size of the corpus, and the outputs do not depend on the engine or the number of workers. With
-    `prefilter`, pages of sites without rules that name no union, member or worker are kept unread
-    (flag `off_topic`). With `cache`, files unchanged since the last run under the same rules are not
+    `prefilter`, pages of sites without rules that name no union or member, and no worker near a number,
+    are kept unread (flag `off_topic`). With `cache`, files unchanged since the last run under the same rules are not
     read again (pipeline.runcache); the outputs are the same."""
     from tqdm import tqdm
 
@@ -128,7 +128,8 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
             try:
                 digests = {f: file_digest(f) for f in files} if store else {}
                 todo = [f for f in files if store is None or not store.has(f, digests[f])]
-                fresh = map_files(todo, sites, engine=engine, workers=workers, scheduler=scheduler, prefilter=prefilter)
+                fresh = (map_files(todo, sites, engine=engine, workers=workers, scheduler=scheduler, prefilter=prefilter)
+                         if todo else iter(()))  # nothing new: no pool, no cluster
                 todo_set = set(todo)
                 for path in tqdm(files, desc="cleaning+extracting", unit="file",
                                  disable=not progress or len(files) < 20, file=sys.stderr):
