@@ -19,6 +19,7 @@ import os
 import re
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -185,15 +186,21 @@ def claim_sentence(c: dict, text: str) -> tuple[str, int, int]:
     return quote_, -1, -1
 
 
+@lru_cache(maxsize=1)
+def _entity_renderer():
+    """displaCy's entity renderer, made once: making it looks up spaCy's registered colours in the package
+    entry points, which cost a millisecond for every claim when `displacy.render` was called per sentence."""
+    from spacy.displacy.render import EntityRenderer
+
+    return EntityRenderer(options={"template": _ENT_TEMPLATE})
+
+
 def render_sentence(sentence: str, start: int, end: int, label: str) -> str:
     """displaCy (manual) markup of one sentence with [start, end) marked as `label`."""
-    from spacy import displacy
-
     if not _LABEL_OK.match(label):
         raise ValueError(f"indicator name {label!r} is not a plain identifier")
     ents = [{"start": start, "end": end, "label": label}] if 0 <= start < end <= len(sentence) else []
-    markup = displacy.render({"text": sentence, "ents": ents}, style="ent", manual=True, page=False,
-                             options={"template": _ENT_TEMPLATE})
+    markup = _entity_renderer().render([{"text": sentence, "ents": ents}], page=False).strip()
     markup, n = _DISPLACY_WRAPPER.subn('<div class="entities">', markup.strip(), count=1)
     if n != 1:  # a spaCy release changed the wrapper: fail loudly rather than ship an inline style
         raise RuntimeError("unexpected displaCy markup; update pipeline/report.py")
