@@ -45,12 +45,8 @@ def _bucket(value: float | None, unit: str) -> str:
 
 
 def _has(rs: RuleSet, cue: str, low: str) -> bool:
-    pattern = getattr(rs.common, cue, None)
-    if pattern is None:
-        return False
-    if isinstance(pattern, tuple):  # regular-expression lists
-        return any(p.search(low) for p in pattern)
-    return pattern.search(low) is not None
+    pattern = getattr(rs.common, cue)  # every Common list is one compiled pattern, or None when empty
+    return pattern is not None and pattern.search(low) is not None
 
 
 def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float) -> dict[str, float]:
