@@ -1,0 +1,47 @@
+"""The real-text corpus keeps its split honest: each page in the part its URL hash names, none in both."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "bench/data/real"
+
+spec = importlib.util.spec_from_file_location("split_real", ROOT / "bench/split_real.py")
+split_real = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(split_real)
+
+
+def _records(part: str) -> list[dict]:
+    return [json.loads(line) for line in (REAL / f"{part}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_every_real_excerpt_sits_in_the_part_its_url_names():
+    for part in ("dev", "test"):
+        misplaced = [r["id"] for r in _records(part) if split_real.part_of(r["url"]) != part]
+        assert misplaced == [], f"{part}: {misplaced[:5]}"
+
+
+def test_no_page_is_in_both_parts_and_ids_are_unique():
+    dev, test = _records("dev"), _records("test")
+    assert {r["url"] for r in dev}.isdisjoint({r["url"] for r in test})
+    ids = [r["id"] for r in dev + test]
+    assert len(ids) == len(set(ids))
+    assert len(test) >= 150
+
+
+def test_folding_a_batch_places_new_pages_by_hash_and_skips_known_ones(tmp_path):
+    known = {"id": "x-1", "url": "https://congdoan.example.vn/a.html", "text": "Kết nạp 120 đoàn viên.", "claims": []}
+    fresh = [dict(known), {"id": "x-2", "url": "https://ldld.example.vn/b.html", "text": "Thành lập 3 CĐCS.", "claims": []}]
+    (tmp_path / "dev.jsonl").write_text(json.dumps(known, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "test.jsonl").write_text("", encoding="utf-8")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in fresh), encoding="utf-8")
+    assert split_real.main([str(batch), "--into", str(tmp_path)]) == 0
+    target = split_real.part_of("https://ldld.example.vn/b.html")
+    placed = [json.loads(line)["id"] for line in (tmp_path / f"{target}.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "x-2" in placed
+    everything = (tmp_path / "dev.jsonl").read_text(encoding="utf-8") + (tmp_path / "test.jsonl").read_text(encoding="utf-8")
+    assert everything.count('"x-1"') == 1
