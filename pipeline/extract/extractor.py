@@ -38,7 +38,6 @@ from .matcher import (
     Match,
     _before_words,
     _is_target,
-    _money,
     _party_veto,
     _sentence_vetoes,
     _try_rule,
@@ -116,7 +115,9 @@ def extract_mentions(
     doc_id = doc_id or (stable_id(url) if url else stable_id(norm))
     claims: list[Claim] = []
     prev_sentences: list[_Sentence] = []
-    last_claim: dict[bool, Match] = {}  # the latest money / count claim, for "Trong đó, …" parts
+    # The latest claim of each indicator, most recent last: "Trong đó, …" parts take the latest one that counts
+    # the same thing ("… lên hơn 2.100 đoàn viên với 76 tổ chức CĐCS. Trong đó, … 387 đoàn viên và 18 …").
+    last_claims: dict[str, Match] = {}
     page = page_frame(normalize_with_map(title)[0] if title else None, norm, site_org=org, site_province=province)
     section, running = page, None
     spans = split_sentences(norm)
@@ -143,7 +144,7 @@ def extract_mentions(
                     _component_match(s, q, found, rs)
                     or _list_header_match(norm, s_start, s, q, rs)
                     or _label_match(s, q, rs)
-                    or _of_which_match(s, q, {**last_claim, **{_money(fq): fm for fq, fm in found}}, rs)
+                    or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs)
                     or _inline_item_match(s, q, rs)
                 )
             if best is None:
@@ -158,8 +159,9 @@ def extract_mentions(
                     and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs, best.trigger_start)):
                 continue
             found.append((q, best))
-        for q, m in found:
-            last_claim[_money(q)] = m
+        for _, m in found:
+            last_claims.pop(m.rule.indicator, None)
+            last_claims[m.rule.indicator] = m
         for q, m in found:
             frame = attribute(s.orgs, q.start, section, running)
             claims.extend(

@@ -174,16 +174,21 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
                  inherited=True)
 
 
-def _of_which_match(s: _Sentence, q: Quantity, previous: dict[bool, Match], rs: RuleSet) -> Match | None:
+def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet) -> Match | None:
     """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
-    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng")."""
+    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng"). `previous` holds
+    the latest claims, most recent last; the part belongs to the latest one of its kind (money or a count
+    of the same thing)."""
     lo = s.clause_start(q.start)
     if not (_OF_WHICH.match(s.low[lo:]) or _OF_WHICH.match(s.low)):
         return None
-    prev = previous.get(_money(q))
-    if prev is None or (_money(q) and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
+    money = _money(q)
+    same_kind = [m for m in previous if (m.rule.unit == VND) == money]
+    if not same_kind or (money and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
         return None
-    if not _counts_same_thing(prev.rule, s, q, rs):
+    prev = same_kind[-1] if money else next(
+        (m for m in reversed(same_kind) if _counts_same_thing(m.rule, s, q, rs)), None)
+    if prev is None or not _counts_same_thing(prev.rule, s, q, rs):
         return None
     # The part keeps the vetoes of the indicator it inherits ("Trong đó, tăng thêm 2.790 CĐCS với … đoàn
     # viên" is growth, not a part of the recruits; "… cho 497 đoàn viên, người lao động" mixes in workers).
