@@ -45,3 +45,12 @@ def test_folding_a_batch_places_new_pages_by_hash_and_skips_known_ones(tmp_path)
     assert "x-2" in placed
     everything = (tmp_path / "dev.jsonl").read_text(encoding="utf-8") + (tmp_path / "test.jsonl").read_text(encoding="utf-8")
     assert everything.count('"x-1"') == 1
+
+
+def test_the_fresh_set_shares_no_page_with_the_split():
+    fresh = REAL / "fresh.jsonl"
+    if not fresh.exists():
+        return  # folded into the split: nothing apart to check
+    split_urls = {r["url"] for part in ("dev", "test") for r in _records(part)}
+    shared = [r["id"] for r in _records("fresh") if r["url"] in split_urls]
+    assert shared == []
