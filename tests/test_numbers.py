@@ -127,6 +127,8 @@ POSITIVE: list[tuple[str, list[E]]] = [
      [R("từ 700.000 - 3 triệu đồng", 700000, 3000000, VND, kind="rate", per="người")]),
     ("kết nạp 500 đoàn viên/năm", [E("500", 500, kind="rate", per="năm")]),
     ("15.000đ/suất", [E("15.000đ", 15000, VND, kind="rate", per="suất")]),
+    # a part of a whole is no rate: members among the workforce
+    ("Công đoàn cơ sở này có 166 đoàn viên/199 người lao động.", [E("166", 166), E("199", 199)]),
     # numbers in words
     ("một trăm hai mươi lăm người", [E("một trăm hai mươi lăm", 125, kind="words")]),
     ("mười người", [E("mười", 10, kind="words")]),
