@@ -86,7 +86,8 @@ def test_offsets_point_into_the_text_as_given() -> None:
 
 
 # A page that names no union body, member or worker anywhere: its money is not a union's (GUIDELINE §10,
-# who gives). Money on a page that names workers or staff but no union body keeps a lower confidence.
+# who gives), nor is money on a page that names only an employer's staff ("cán bộ, nhân viên Tập đoàn …").
+# Money on a page that names workers but no union body keeps a lower confidence.
 _NO_UNION_PAGE = (
     "Hội Khuyến học huyện tổng kết năm học\n"
     "Năm 2024, các cấp hội khuyến học trong huyện đã huy động được hơn 3 tỷ đồng xây dựng Quỹ Khuyến học. "
@@ -110,3 +111,11 @@ def test_money_given_by_staff_with_no_union_named_is_less_certain() -> None:
     c_staff = [c for c in extract_claims(staff) if c.value == 420_000_000]
     c_union = [c for c in extract_claims(union) if c.value == 420_000_000]
     assert c_staff and c_union and c_staff[0].confidence < c_union[0].confidence
+
+
+def test_money_given_by_an_employers_staff_with_no_union_named_is_not_claimed() -> None:
+    staff = ("Tập đoàn Than Khoáng sản chung tay ủng hộ đồng bào vùng lũ\n"
+             "Trong 10 ngày, cán bộ, nhân viên Tập đoàn đã quyên góp được 420 triệu đồng ủng hộ đồng bào vùng lũ.")
+    assert [c for c in extract_claims(staff) if c.unit == "VND"] == []
+    union = staff.replace("cán bộ, nhân viên Tập đoàn đã", "Công đoàn Tập đoàn đã")
+    assert 420_000_000 in {c.value for c in extract_claims(union)}

@@ -191,17 +191,21 @@ def _best_rule_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
 
 def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
     """What the page names of the union: "bodies" (a union body or its members: "công đoàn", "LĐLĐ", "đoàn
-    viên"), "actors" (only workers or staff: "người lao động", "cán bộ"), or "none". A headline alone
-    (one sentence) is not judged: "bodies"."""
+    viên"), "actors" (only workers: "người lao động", "công nhân"), or "none". A page that names an
+    employer's staff and no union body ("cán bộ, nhân viên Tập đoàn … quyên góp", "viên chức, người lao
+    động Bệnh viện X đóng góp") reports the employer's money (GUIDELINE §10, who gives): "none" too. A
+    headline alone (one sentence) is not judged: "bodies"."""
     c = rs.common
     low = fold(norm)
     if n_sentences < 2 or c.union_bodies is None or c.union_bodies.search(low):
         return "bodies"
-    return "actors" if c.union_actors is not None and c.union_actors.search(low) else "none"
+    if c.union_actors is None or not c.union_actors.search(low):
+        return "none"
+    return "none" if c.company_staff is not None and c.company_staff.search(low) else "actors"
 
 
-# Confidence lost by money on a page that names workers or staff but no union body: whose money it is
-# ("cán bộ, nhân viên Tập đoàn …") is often not the union's.
+# Confidence lost by money on a page that names workers but no union body: whose money it is
+# ("người lao động Công ty …") is often not the union's.
 UNNAMED_UNION_PENALTY = 0.15
 
 

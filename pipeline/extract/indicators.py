@@ -124,6 +124,7 @@ class Common:
     non_union_givers: re.Pattern[str] | None
     union_actors: re.Pattern[str] | None
     union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
+    company_staff: re.Pattern[str] | None  # an employer's staff, leadership included ("cán bộ, nhân viên")
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None
