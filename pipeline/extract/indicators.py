@@ -125,6 +125,7 @@ class Common:
     union_actors: re.Pattern[str] | None
     union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
     company_staff: re.Pattern[str] | None  # an employer's staff, leadership included ("cán bộ, nhân viên")
+    employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
     rate_cues: re.Pattern[str] | None

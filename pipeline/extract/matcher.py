@@ -90,6 +90,21 @@ _OBJECT_POSITION = re.compile(
     r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
 
 
+def _employer_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
+    """The givers are a business's staff, its leadership included ("toàn thể cán bộ công nhân viên Tập đoàn
+    X", "CBCNV trong Công ty Y"), and the sentence names no union body: the employer's money (GUIDELINE §10)."""
+    c = rs.common
+    if c.company_staff is None or c.employers is None or c.union_bodies is None or _sentence_has(s, c.union_bodies):
+        return False
+    for m in c.company_staff.finditer(before):
+        if c.employers.search(before, m.end(), m.end() + 60) is None:
+            continue
+        # "LĐLĐ huyện vận động CBCNV các công ty ủng hộ …": staff a union mobilised
+        mobilised = c.mobilising_verbs.search(before, 0, m.start()) if c.mobilising_verbs is not None else None
+        return mobilised is None
+    return False
+
+
 def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
     """The money's giver is not a union: a company, a ministry or the Fatherland Front is the subject
     before the verb and no union body or member is ("Bộ Y tế đã hỗ trợ 5 tỷ đồng", "các doanh nghiệp
@@ -99,6 +114,8 @@ def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> 
     if c.non_union_givers is None:
         return False
     before = s.low[lo:trigger_start]
+    if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
+        return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
     givers = [
         m for m in c.non_union_givers.finditer(before)
         # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
@@ -355,6 +372,16 @@ def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | N
     return q.start, after_lo + ta.end(), after_words
 
 
+def _giver_start(s: _Sentence, clause_lo: int, t_start: int) -> int:
+    """Where the giver of a verb is looked for: its comma segment ("Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng
+    công ty X ủng hộ 5 tỷ đồng": each item its own giver), or the clause when the segment holds no word
+    before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng")."""
+    lo = max(clause_lo, _segment_start(s, t_start))
+    if _words(s.low[lo:t_start]) or not _GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
+        return lo
+    return clause_lo
+
+
 def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: int, evidence_end: int,
                  clause_lo: int, clause_hi: int) -> bool:
     """The rule's own vetoes and recipient conditions, once its trigger has been found."""
@@ -380,7 +407,7 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
         return True
     if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
         return True
-    if rule.unit == VND and _non_union_giver(s, rs, max(clause_lo, _segment_start(s, t_start)), t_start):
+    if rule.unit == VND and _non_union_giver(s, rs, _giver_start(s, clause_lo, t_start), t_start):
         return True
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
