@@ -65,17 +65,28 @@ def _next_same_class(s: _Sentence, q: Quantity, limit: int) -> int:
 # Quoted programme names ("chương trình “Mỗi đoàn viên 10.000 đồng vì …”") are not rates.
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _TOTAL_CUE = re.compile(r"(?<!\w)tổng(?!\w)")
+_AMOUNT_END = re.compile(r"(?:\d|đồng|đ)\s*$")
 
 
 def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     """A per-unit cue ("mỗi suất", "/người") before the number, not overridden by a later "tổng"
     ("mỗi trường 1.000 cuốn vở, với tổng giá trị là 10.000.000 đồng" is a total)."""
     text = _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi])
-    hits = [m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)]
+    hits = [
+        m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)
+        # "(500.000/suất)": a slash rate belongs to the amount right before it, not to a later one
+        if not (m.group().startswith("/") and _AMOUNT_END.search(text, 0, m.start()))
+    ]
     if not hits:
         return False
     last_end = max(m.end() for m in hits)
-    return _TOTAL_CUE.search(s.low[lo + last_end : hi]) is None
+    after = s.low[lo + last_end : hi]
+    if _TOTAL_CUE.search(after) is not None:
+        return False
+    # "mỗi suất 500.000 đồng cho nhà giáo … và trao số tiền 5.000.000 đồng cho …": the rate took its own
+    # amount, and a new giving verb after it governs the number.
+    own = next((o for o in s.quantities if o.start >= lo + last_end and o.end <= hi and _money(o)), None)
+    return own is None or _GIVING.search(s.low, own.end, hi) is None
 
 
 def _segment_start(s: _Sentence, pos: int) -> int:
@@ -183,9 +194,11 @@ _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
 
 
 def _same_class_between(
-    s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False, rule: Rule | None = None
+    s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False, rule: Rule | None = None,
+    rs: RuleSet | None = None,
 ) -> bool:
     """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it.
+    With `rs` (a rule whose amount words name a sum), per-unit amounts do not interrupt either.
     With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt; with
     a counting rule, neither does a count of another kind of thing joined by "và" ("phát triển mới 4
     CĐCS và 186 đoàn viên": the verb governs both)."""
@@ -195,11 +208,20 @@ def _same_class_between(
         if other.start >= lo and other.end <= hi and _money(other) == _money(q):
             if allow_genitive and _GENITIVE.search(s.low[max(0, other.start - 8) : other.start]):
                 continue
+            if rs is not None and _per_unit(s, other, rs):
+                continue  # "tặng 29 suất quà (mỗi suất 500.000 đồng) … với tổng kinh phí 20 triệu đồng"
             if (rule is not None and rule.objects is not None and not _money(q)
                     and _object_after(rule, s, other) is None and _COORDINATED.match(s.low[other.end : q.start])):
                 continue
             return True
     return False
+
+
+def _per_unit(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """A per-unit amount: "2 triệu đồng/suất", "mỗi suất 500.000 đồng", "(500.000 đồng/người)"."""
+    if q.per is not None or s.low[q.end : q.end + 12].lstrip().startswith("/"):
+        return True
+    return _rate_before(s, rs, _before_words(s, q.start, 4), q.start)
 
 
 _PHRASES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
@@ -278,9 +300,13 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     clause_lo = s.clause_start(q.start)
     clause_hi = s.clause_end(q.end)
+    if rule.amount_cue is not None:
+        if not _amount_named(rule, s, q):
+            return None
+        # The words naming the sum tie it to its verb across a list's ";" or ":" ("trao quà hỗ trợ đoàn
+        # viên … ở các tỉnh: Quảng Nam, Huế … với tổng số tiền 350 triệu đồng").
+        clause_lo = 0
     if rule.triggers is not None and _search_last(rule.triggers, s.low[clause_lo : q.start]) is None:
-        return None
-    if rule.amount_cue is not None and not _amount_named(rule, s, q):
         return None
 
     obj = None
@@ -341,7 +367,7 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
         return None
     if _rate_before(s, rs, clause_lo, q.start):
         return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
-    if _same_class_between(s, q, t_end, q.start, rule=rule):
+    if _same_class_between(s, q, t_end, q.start, rule=rule, rs=rs if rule.amount_cue is not None else None):
         return None
     return t_start, gap
 
