@@ -119,3 +119,23 @@ def test_money_given_by_an_employers_staff_with_no_union_named_is_not_claimed() 
     assert [c for c in extract_claims(staff) if c.unit == "VND"] == []
     union = staff.replace("cán bộ, nhân viên Tập đoàn đã", "Công đoàn Tập đoàn đã")
     assert 420_000_000 in {c.value for c in extract_claims(union)}
+
+
+def _readings(text: str) -> set[tuple[str, float]]:
+    return {(c.indicator, c.value) for c in extract_claims(text)}
+
+
+def test_a_trong_do_part_belongs_to_the_latest_claim_counting_the_same_thing() -> None:
+    # The unions total (76) stands between the members total and the part "387 đoàn viên".
+    text = ("Công ty được thành lập nâng tổng số đoàn viên công đoàn của huyện lên 2.140 đoàn viên với 76 tổ chức "
+            "CĐCS. Trong đó, khu vực ngoài Nhà nước 387 đoàn viên và 18 tổ chức CĐCS.")
+    got = _readings(text)
+    assert {("members_total", 2140), ("unions_total", 76), ("members_total", 387), ("unions_total", 18)} <= got
+
+
+def test_members_of_the_unions_founded_are_no_part_of_the_recruits() -> None:
+    text = ("Kết quả, các cấp công đoàn đã thành lập 450 CĐ cơ sở, kết nạp 33.111 đoàn viên. Trong đó, thành lập "
+            "CĐ cơ sở ở doanh nghiệp ngoài nhà nước là 423 CĐ cơ sở với 29.845 đoàn viên.")
+    got = _readings(text)
+    assert ("members_recruited", 33111) in got and ("unions_founded", 450) in got
+    assert ("members_recruited", 29845) not in got

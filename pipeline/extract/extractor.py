@@ -144,7 +144,7 @@ def extract_mentions(
                     _component_match(s, q, found, rs)
                     or _list_header_match(norm, s_start, s, q, rs)
                     or _label_match(s, q, rs)
-                    or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs)
+                    or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs, found)
                     or _inline_item_match(s, q, rs)
                 )
             if best is None:

@@ -174,7 +174,8 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
                  inherited=True)
 
 
-def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet) -> Match | None:
+def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet,
+                    here: list[tuple[Quantity, Match]] = ()) -> Match | None:
     """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
     2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng"). `previous` holds
     the latest claims, most recent last; the part belongs to the latest one of its kind (money or a count
@@ -183,6 +184,10 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     if not (_OF_WHICH.match(s.low[lo:]) or _OF_WHICH.match(s.low)):
         return None
     money = _money(q)
+    # "Trong đó, thành lập … 423 CĐ cơ sở với 29.845 đoàn viên": a number after another claim of its clause
+    # describes that claim (the members of the unions founded), it is no part of the earlier total.
+    if not money and any(lo <= fq.start < q.start and not _counts_same_thing(fm.rule, s, q, rs) for fq, fm in here):
+        return None
     same_kind = [m for m in previous if (m.rule.unit == VND) == money]
     if not same_kind or (money and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
         return None
