@@ -139,3 +139,17 @@ def test_members_of_the_unions_founded_are_no_part_of_the_recruits() -> None:
     got = _readings(text)
     assert ("members_recruited", 33111) in got and ("unions_founded", 450) in got
     assert ("members_recruited", 29845) not in got
+
+
+def _targets(text: str) -> dict[float, bool]:
+    return {c.value: c.is_target for c in extract_claims(text)}
+
+
+def test_a_plan_named_before_a_semicolon_does_not_make_the_result_after_it_a_target() -> None:
+    got = _targets("Chỉ tiêu năm 2024 kết nạp 4.000 đoàn viên; đến nay đã kết nạp 4.350 đoàn viên, đạt 108,7%.")
+    assert got == {4000: True, 4350: False}
+
+
+def test_a_list_of_plans_stays_a_list_of_targets() -> None:
+    got = _targets("Năm 2025, LĐLĐ tỉnh phấn đấu kết nạp 5.000 đoàn viên, thành lập 40 công đoàn cơ sở.")
+    assert got == {5000: True, 40: True}

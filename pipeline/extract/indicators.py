@@ -119,6 +119,7 @@ class Common:
     target_cue_negations: re.Pattern[str] | None
     directive_cues: re.Pattern[str] | None
     future_cues: re.Pattern[str] | None
+    result_cues: re.Pattern[str] | None  # a result reported after a plan in the same sentence
     blocking_verbs: re.Pattern[str] | None
     non_union_donors: re.Pattern[str] | None
     non_union_givers: re.Pattern[str] | None

@@ -506,6 +506,12 @@ def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
     # A parenthesis closed before the number is an aside: its quota ("(đạt 147% so với chỉ tiêu giao là
     # 6.000 đoàn viên), thành lập mới 26 CĐCS") does not frame what follows it.
     left = _CLOSED_PARENS.sub(lambda m: " " * len(m.group()), s.low[:pos])
+    # A result reported in a later part of the sentence is not framed by a plan named before it: "Chỉ tiêu
+    # … 4.000 đoàn viên; đến nay đã kết nạp 4.350". The part starts after the last ";" or ","; a result
+    # cue in it ("đã", "đến nay", "kết quả") cuts the plan's cues off (the part's own cues still count).
+    cut = max(left.rfind(";"), left.rfind(","))
+    if cut >= 0 and c.result_cues is not None and c.result_cues.search(left, cut):
+        left = " " * (cut + 1) + left[cut + 1 :]
     negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
     if c.target_cues is not None:
         for m in c.target_cues.finditer(left):
