@@ -170,7 +170,7 @@ _QUANTITY_COLUMNS = _cols(
     ("value_min", FLOAT, "lower bound of a range, else null"),
     ("value_max", FLOAT, "upper bound of a range, else null"),
     ("denominator", FLOAT, "for a fraction \"76/50\": 50 (`value` is 76), else null"),
-    ("unit", TEXT, "`VND`, `percent`, or null for a bare count"),
+    ("unit", TEXT, "`VND`, `USD`, `percent`, or null for a bare count"),
     ("qualifier", TEXT, "`exact`, `at_least`, `at_most`, `approx_below` or `approx` (the hedge word)"),
     ("kind", TEXT, "`number`, `range`, `fraction`, `percent`, `words` (spelled out) or `rate`"),
     ("per", TEXT, "for a rate: what the amount is per (\"người\", \"kỳ/quý\"), else null"),
