@@ -12,11 +12,11 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .io import InputError
-from .records import Article, Claim
+from .records import Article, Claim, Quantity
 from .sites import SiteRules
 
 log = logging.getLogger(__name__)
@@ -26,11 +26,13 @@ ENGINES = ("local", "dask")
 
 @dataclass
 class FileResult:
-    """The articles of one input file with their claims (listing pages already dropped), or its error."""
+    """The articles of one input file with their claims (listing pages already dropped), or its error;
+    `quantities[i]`: every number of `docs[i]`'s text (pipeline.quantities), found once here."""
 
     path: str
     docs: list[tuple[Article, list[Claim]]]
     error: str | None = None
+    quantities: list[list[Quantity]] = field(default_factory=list)
 
 
 def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None, prefilter: bool = False) -> FileResult:
@@ -39,9 +41,11 @@ def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None, prefilt
     import hashlib
 
     from .extract.extractor import extract_article
+    from .quantities import article_quantities
     from .runner import _articles_from_file
 
     docs: list[tuple[Article, list[Claim]]] = []
+    quantities: list[list[Quantity]] = []
     try:
         for art in _articles_from_file(Path(path), sites, prefilter):
             # Listing pages of a known site are not articles: their teasers would repeat other pages' figures.
@@ -50,9 +54,10 @@ def process_file(path: Path, sites: tuple[SiteRules, ...] | None = None, prefilt
                 continue
             art.content_hash = art.content_hash or hashlib.sha256(art.text.encode("utf-8")).hexdigest()
             docs.append((art, extract_article(art) if art.text else []))  # off-topic pages have no text
+            quantities.append(article_quantities(art.text))
     except InputError as exc:
         return FileResult(str(path), [], str(exc))
-    return FileResult(str(path), docs)
+    return FileResult(str(path), docs, quantities=quantities)
 
 
 def default_workers() -> int:

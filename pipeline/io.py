@@ -291,7 +291,8 @@ class TableWriter:
     jsonl) and/or a SQLite table, fed rows one at a time and written in batches. The one writer of every
     output table: the streaming run, `write_table` and `write_sqlite` all use it."""
 
-    def __init__(self, name: str, targets: dict[str, Path], con: sqlite3.Connection | None = None):
+    def __init__(self, name: str, targets: dict[str, Path], con: sqlite3.Connection | None = None,
+                 metadata: dict[bytes, bytes] | None = None):
         from .schema import TABLES, sqlite_ddl
 
         unknown = set(targets) - {"parquet", "csv", "jsonl"}
@@ -299,6 +300,7 @@ class TableWriter:
             raise ValueError(f"unknown output format(s) {sorted(unknown)}")
         self.name, self.table, self.con, self.targets = name, TABLES[name], con, targets
         self.buf: list[dict] = []
+        self.metadata = metadata  # key-value metadata of the Parquet file
         self.parquet: Any = None
         self.fh: dict[str, Any] = {}
         if "csv" in targets:
@@ -312,9 +314,10 @@ class TableWriter:
             con.execute(self.ddl[0])
 
     @classmethod
-    def into(cls, out: Path, name: str, formats: tuple[str, ...], con: sqlite3.Connection | None) -> TableWriter:
+    def into(cls, out: Path, name: str, formats: tuple[str, ...], con: sqlite3.Connection | None,
+             metadata: dict[bytes, bytes] | None = None) -> TableWriter:
         """A writer of `out/<name>.<format>` for each format (and the SQLite table when `con` is given)."""
-        return cls(name, {fmt: out / f"{name}.{fmt}" for fmt in formats}, con)
+        return cls(name, {fmt: out / f"{name}.{fmt}" for fmt in formats}, con, metadata)
 
     def add(self, row: dict) -> None:
         self.buf.append(row)
@@ -330,7 +333,9 @@ class TableWriter:
             import pyarrow.parquet as pq
 
             if self.parquet is None:
-                self.parquet = pq.ParquetWriter(self.targets["parquet"], arrow_schema(self.table))
+                schema = arrow_schema(self.table)
+                self.parquet = pq.ParquetWriter(self.targets["parquet"],
+                                                schema.with_metadata(self.metadata) if self.metadata else schema)
             if rows:
                 self.parquet.write_table(to_arrow(rows, self.table))
         if "csv" in self.fh:

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,8 @@ from .audit import (
 )
 from .dataset import build_facts, build_panel, claim_records, clean, parse_date, to_bool
 from .io import OutputsError, write_text_atomic
-from .records import VND
+from .quantities import load_quantities
+from .records import VND, Quantity
 
 log = logging.getLogger(__name__)
 
@@ -334,9 +336,28 @@ def findings_table(audit: pd.DataFrame, doc_anchor: dict[str, str]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _claim_block(c: dict, text: str, find_quantities) -> str:
+def stored_quantities_finder(c: dict, text: str, quantities: list[Quantity]):
+    """A stand-in for `find_quantities` over the claim's sentence: the article's stored quantities
+    (table `quantities`) that lie in the sentence, with offsets relative to it; None when the sentence is
+    not placed in the text (then the claim span is highlighted)."""
+    s, t = c.get("sentence_start"), c.get("sentence_end")
+    if s is None or t is None or not 0 <= int(s) <= int(t) <= len(text):
+        return None
+    s, t = int(s), int(t)
+
+    def shifted(_sentence: str) -> list[Quantity]:
+        return [replace(q, start=q.start - s, end=q.end - s,
+                        number_start=q.number_start - s if q.number_start >= 0 else -1,
+                        number_end=q.number_end - s if q.number_end >= 0 else -1)
+                for q in quantities if s <= q.start and q.end <= t]
+    return shifted
+
+
+def _claim_block(c: dict, text: str, find_quantities, quantities: list[Quantity] | None = None) -> str:
     sentence, rs, re_ = claim_sentence(c, text)
     stored = stored_number_span(c, sentence) if rs >= 0 else None
+    if stored is None and rs >= 0 and quantities is not None:  # numbers stored by `run`: no parsing here
+        find_quantities = stored_quantities_finder(c, text, quantities)
     hs, he = stored or (highlight_span(sentence, rs, re_, clean(c.get("value")) if c.get("value") is not None
                                        else clean(c.get("value_min")), find_quantities) if rs >= 0 else (-1, -1))
     markup = render_sentence(sentence, hs, he, c["indicator"])
@@ -357,7 +378,8 @@ def _claim_block(c: dict, text: str, find_quantities) -> str:
             f'<div class="facts">{" · ".join(f for f in facts if f.strip())}</div></div>')
 
 
-def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find_quantities) -> str:
+def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find_quantities,
+                   quantities: dict[str, list[Quantity]] | None = None) -> str:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in claims:
         by_doc[c["doc_id"]].append(c)
@@ -378,7 +400,8 @@ def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find
         flags = "".join(f'<span class="flag">{e(f)}</span>' for f in a.get("flags") or [])
         meta = " · ".join(x for x in (e(a.get("site")), e(a.get("published")) or "không rõ ngày",
                                       e(a.get("author"))) if x)
-        body = "".join(_claim_block(c, a.get("text") or "", find_quantities) for c in cs) or \
+        doc_qs = None if quantities is None else quantities.get(a["doc_id"], [])
+        body = "".join(_claim_block(c, a.get("text") or "", find_quantities, doc_qs) for c in cs) or \
             '<p class="muted">Không có số liệu nào được trích. <span class="en">No claims extracted.</span></p>'
         parts.append(
             f'<article class="doc" id="doc-{e(a["doc_id"])}" data-doc-id="{e(a["doc_id"])}">'
@@ -406,8 +429,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFrame, audit: pd.DataFrame,
-                 out_dir: Path, *, find_quantities=None, generated: date | None = None) -> str:
-    """The whole page as one string (pure: no file is read or written)."""
+                 out_dir: Path, *, find_quantities=None, quantities: dict[str, list[Quantity]] | None = None,
+                 generated: date | None = None) -> str:
+    """The whole page as one string (pure: no file is read or written). Numbers a claim does not carry
+    are looked up in `quantities` (doc_id → the quantities `run` stored) when given, else found with
+    `find_quantities`."""
     cl = claim_records(claims)
     arts = sorted(_records(articles), key=lambda a: (a.get("site") or "", a.get("published") or "", a["doc_id"]))
     doc_anchor = {a["doc_id"]: f"doc-{a['doc_id']}" for a in arts}
@@ -451,7 +477,7 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
 <section id="audit"><h2>Kết quả kiểm tra <span class="en">/ audit findings</span></h2>
 {findings_table(audit, doc_anchor)}</section>
 <section id="articles"><h2>Bài viết và số liệu <span class="en">/ articles and claims</span></h2>
-{article_blocks(arts, cl, out_dir, find_quantities)}</section>
+{article_blocks(arts, cl, out_dir, find_quantities, quantities)}</section>
 </body>
 </html>
 """
@@ -460,7 +486,14 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
 def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """claims, articles, panel (facts count in attrs) and audit findings from DIR; the panel and the
     findings are computed in memory when `run`/`audit` have not written them."""
+    return _load_report_inputs(out_dir)[:4]
+
+
+def _load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                                dict[str, list[Quantity]] | None]:
+    """load_report_inputs, and the quantities `run` stored (None for an output set without them)."""
     claims, articles, versions = load_outputs(out_dir)
+    quantities = load_quantities(out_dir, articles)
     try:
         facts = pd.read_parquet(out_dir / "facts.parquet") if (out_dir / "facts.parquet").exists() else None
         panel = pd.read_parquet(out_dir / "panel.parquet") if (out_dir / "panel.parquet").exists() else None
@@ -481,14 +514,16 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
             raise OutputsError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
     else:
         log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)", audit_csv)
-        audit = audit_tables(claims, articles, versions, find_quantities=default_quantity_finder())
-    return claims, articles, panel, audit
+        audit = audit_tables(claims, articles, versions, quantities=quantities,
+                             find_quantities=default_quantity_finder() if quantities is None else None)
+    return claims, articles, panel, audit, quantities
 
 
 def write_report(out_dir: Path) -> Path:
     out_dir = Path(out_dir)
-    claims, articles, panel, audit = load_report_inputs(out_dir)
-    page = build_report(claims, articles, panel, audit, out_dir, find_quantities=default_quantity_finder())
+    claims, articles, panel, audit, quantities = _load_report_inputs(out_dir)
+    page = build_report(claims, articles, panel, audit, out_dir, quantities=quantities,
+                        find_quantities=default_quantity_finder() if quantities is None else None)
     target = out_dir / "report.html"
     write_text_atomic(target, page)
     return target

@@ -115,6 +115,7 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
     from tqdm import tqdm
 
     from .engine import map_files, process_file
+    from .quantities import article_quantities
     from .runcache import CACHE_FILE, RunCache, file_digest, rules_version
     from .stream import Spool, write_streamed
 
@@ -141,8 +142,9 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
                         store.put(path, digests[path], r)
                     if r.error is not None:
                         summary.errors.append(r.error)
-                    for art, claims in r.docs:
-                        spool.add(art, claims)
+                    found = getattr(r, "quantities", None) or []  # a result pickled without them: parse here
+                    for i, (art, claims) in enumerate(r.docs):
+                        spool.add(art, claims, found[i] if i < len(found) else article_quantities(art.text))
                 if not spool.docs:
                     raise _NothingRead  # leaves the block with an exception: the staging folder is dropped
                 written, summary.dataset, counts = write_streamed(spool, staging)

@@ -158,6 +158,24 @@ _AUDIT_COLUMNS = _cols(
     ("message_en", TEXT, "the same in English"),
 )
 
+_QUANTITY_COLUMNS = _cols(
+    ("doc_id", TEXT, "the article (→ `articles.doc_id`)"),
+    ("n", INT, "position of the quantity in its article (0, 1, …), in text order"),
+    ("start", INT, "offset of the whole quantity, hedge word included (\"gần 23.000 tỷ đồng\"), in `articles.text`"),
+    ("end", INT, "end offset of the quantity"),
+    ("number_start", INT, "offset of the number itself, without hedge word (-1 if unknown)"),
+    ("number_end", INT, "end offset of the number"),
+    ("text", TEXT, "the quantity as written (`articles.text` from `start` to `end`)"),
+    ("value", FLOAT, "the number, normalised (VND in dong); null for a range"),
+    ("value_min", FLOAT, "lower bound of a range, else null"),
+    ("value_max", FLOAT, "upper bound of a range, else null"),
+    ("denominator", FLOAT, "for a fraction \"76/50\": 50 (`value` is 76), else null"),
+    ("unit", TEXT, "`VND`, `USD`, `percent`, or null for a bare count"),
+    ("qualifier", TEXT, "`exact`, `at_least`, `at_most`, `approx_below` or `approx` (the hedge word)"),
+    ("kind", TEXT, "`number`, `range`, `fraction`, `percent`, `words` (spelled out) or `rate`"),
+    ("per", TEXT, "for a rate: what the amount is per (\"người\", \"kỳ/quý\"), else null"),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("articles", _ARTICLE_COLUMNS, primary_key=("doc_id",), full_text=("title", "text"),
           doc="One row per cleaned article (latest crawl version)."),
@@ -167,6 +185,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("claim_versions", (*_CLAIM_COLUMNS, Column("version", INT, "crawl version of the article")),
           primary_key=("claim_id", "version"), foreign_keys=(("doc_id", "articles", "doc_id"),),
           doc="The claims of every crawl version of each article, so `audit` sees a figure that changed."),
+    Table("quantities", _QUANTITY_COLUMNS, primary_key=("doc_id", "n"), foreign_keys=(("doc_id", "articles", "doc_id"),),
+          doc="Every number the grammar finds in each article's text (latest crawl version), with its span: "
+              "found once by `run`, read by `audit` and `report`."),
     Table("facts", _FACT_COLUMNS, primary_key=("fact_id",),
           doc="One row per distinct reported figure, with all its sources."),
     Table("panel", _PANEL_COLUMNS, doc="Province × period × indicator; achievements and targets apart."),

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .io import TableWriter, replacing_tables
-from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim
+from .quantities import DIGEST_KEY, ArticlesDigest, quantity_rows
+from .records import ARTICLE_FIELDS, CLAIM_FIELDS, Article, Claim, Quantity
 
 
 @dataclass(slots=True)  # one per article for the whole run: no per-instance dict
@@ -41,7 +42,7 @@ class StreamCounts:
 
 
 class Spool:
-    """Articles with their claims, in arrival order, on disk."""
+    """Articles with their claims and quantities, in arrival order, on disk."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -53,13 +54,15 @@ class Spool:
         self.con.execute("BEGIN")
         self.docs: list[_Doc] = []
 
-    def add(self, art: Article, claims: list[Claim]) -> None:
+    def add(self, art: Article, claims: list[Claim], quantities: list[Quantity] | None = None) -> None:
         seq = len(self.docs)
         self.docs.append(_Doc(seq, art.doc_id, art.fetched_at or "", art.content_hash or "", art.source or ""))
-        blob = pickle.dumps((art.to_dict(), [c.to_dict() for c in claims]), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps((art.to_dict(), [c.to_dict() for c in claims], quantity_rows(art.doc_id, quantities or [])),
+                            protocol=pickle.HIGHEST_PROTOCOL)
         self.con.execute("INSERT INTO docs VALUES (?, ?)", (seq, blob))
 
-    def get(self, seq: int) -> tuple[dict, list[dict]]:
+    def get(self, seq: int) -> tuple[dict, list[dict], list[dict]]:
+        """The article, its claims and its quantities (rows of the `quantities` table)."""
         (blob,) = self.con.execute("SELECT blob FROM docs WHERE seq = ?", (seq,)).fetchone()
         return pickle.loads(blob)
 
@@ -109,28 +112,35 @@ def write_streamed(spool: Spool, out: Path) -> tuple[list[Path], dict, StreamCou
     counts = StreamCounts(articles=len(latest))
     db = out / "unionclaims.sqlite"
     written: list[Path] = []
-    with replacing_tables(db, ["articles", "claims", "claim_versions", "facts", "panel"]) as con:
+    with replacing_tables(db, ["articles", "claims", "quantities", "claim_versions", "facts", "panel"]) as con:
         # The fact table needs the latest claims together; the articles' texts only to tell copies apart,
         # for which their hashes do (dataset.story_ids).
         latest_claims: list[dict] = []
         stories: list[dict] = []
         arts = TableWriter.into(out, "articles", ("parquet",), con)
         version_of = dict(versions)
+        digest = ArticlesDigest()  # which articles the quantities belong to (pipeline.quantities)
         for seq in latest:
-            art, _claims = spool.get(seq)
+            art, _claims, _qs = spool.get(seq)
             art["version"] = version_of[seq]
+            digest.add(art["doc_id"], art["content_hash"])
             arts.add(art)
             counts.flags.update(art["flags"])
             stories.append({"doc_id": art["doc_id"], "text": art["content_hash"] if art["text"].strip() else ""})
         art_paths = arts.close()
         claims = TableWriter.into(out, "claims", ("parquet", "csv", "jsonl"), con)
+        quantities = TableWriter.into(out, "quantities", ("parquet",), con,
+                                      metadata={DIGEST_KEY: digest.hexdigest().encode("ascii")})
         for seq in latest:
-            for c in spool.get(seq)[1]:
+            _art, doc_claims, doc_quantities = spool.get(seq)
+            for c in doc_claims:
                 claims.add(c)
                 latest_claims.append(c)
                 counts.claims += 1
                 counts.per_indicator[c["indicator"]] += 1
-        written += claims.close() + art_paths
+            for q in doc_quantities:
+                quantities.add(q)
+        written += claims.close() + art_paths + quantities.close()
         cv = TableWriter.into(out, "claim_versions", (), con)
         for seq, version in versions:
             for c in spool.get(seq)[1]:

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.engine import process_file
 from pipeline.io import corpus_files, write_sqlite, write_table
+from pipeline.quantities import quantity_rows
 from pipeline.records import ARTICLE_FIELDS, CLAIM_FIELDS
 from pipeline.runcache import CACHE_FILE
 from pipeline.runner import run_corpus
@@ -50,7 +51,9 @@ def _all_at_once(corpus: Path, out: Path) -> None:
     from pipeline.dataset import build_dataset
 
     sites = corpus_sites(corpus)
-    docs = [d for f in corpus_files(corpus) for d in process_file(f, sites).docs]
+    results = [process_file(f, sites) for f in corpus_files(corpus)]
+    docs = [d for r in results for d in r.docs]
+    found = {id(art): qs for r in results for (art, _c), qs in zip(r.docs, r.quantities, strict=True)}
     by_doc: dict[str, list] = {}
     for art, claims in docs:
         by_doc.setdefault(art.doc_id, []).append((art, claims))
@@ -71,15 +74,17 @@ def _all_at_once(corpus: Path, out: Path) -> None:
     claims = [c.to_dict() for _a, cs in latest for c in cs]
     articles = [a.to_dict() for a, _cs in latest]
     versions = [{**c.to_dict(), "version": a.version} for a, cs in kept for c in cs]
+    quantities = [row for a, _cs in latest for row in quantity_rows(a.doc_id, found[id(a)])]
     facts, panel, _ = build_dataset(pd.DataFrame(claims, columns=list(CLAIM_FIELDS)),
                                     pd.DataFrame(articles, columns=list(ARTICLE_FIELDS)))
     out.mkdir()
     write_table(out, "claims", claims, ("parquet", "csv", "jsonl"))
     write_table(out, "articles", articles, ("parquet",))
+    write_table(out, "quantities", quantities, ("parquet",))
     write_table(out, "facts", facts)
     write_table(out, "panel", panel)
-    write_sqlite(out / "unionclaims.sqlite", {"articles": articles, "claims": claims, "claim_versions": versions,
-                                              "facts": facts, "panel": panel})
+    write_sqlite(out / "unionclaims.sqlite", {"articles": articles, "claims": claims, "quantities": quantities,
+                                              "claim_versions": versions, "facts": facts, "panel": panel})
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import math
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..dataset import (
     norm_name,
@@ -64,7 +64,7 @@ _PERSON_NOUNS = re.compile(
 
 
 def _recipient_count(c: dict, claims_by_doc: dict[str, list[dict]], texts: dict[str, str],
-                     quantities: dict[str, Sequence[Quantity]]) -> tuple[float, dict | None] | None:
+                     quantities: Mapping[str, Sequence[Quantity]]) -> tuple[float, dict | None] | None:
     """A head-count in the money claim's sentence: a beneficiaries claim, else a number of people."""
     s, e = c.get("sentence_start"), c.get("sentence_end")
     if s is None or e is None or int(s) < 0:
@@ -85,7 +85,7 @@ def _recipient_count(c: dict, claims_by_doc: dict[str, list[dict]], texts: dict[
     return None
 
 
-def check_outliers(claims: list[dict], texts: dict[str, str], quantities: dict[str, Sequence[Quantity]],
+def check_outliers(claims: list[dict], texts: dict[str, str], quantities: Mapping[str, Sequence[Quantity]],
                    settings: AuditSettings | None = None) -> list[Finding]:
     cfg = settings or AuditSettings()
     results = [c for c in claims if not c["is_target"] and c.get("value") and c.get("value") > 0]
@@ -95,7 +95,7 @@ def check_outliers(claims: list[dict], texts: dict[str, str], quantities: dict[s
 
 
 def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str, str],
-                       quantities: dict[str, Sequence[Quantity]], cfg: AuditSettings) -> list[Finding]:
+                       quantities: Mapping[str, Sequence[Quantity]], cfg: AuditSettings) -> list[Finding]:
     """Money per recipient in one sentence."""
     findings: list[Finding] = []
     by_doc: dict[str, list[dict]] = defaultdict(list)

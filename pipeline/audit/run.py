@@ -7,7 +7,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from ..dataset import (
     clean,
 )
 from ..io import OutputsError, read_table, write_sqlite, write_table
+from ..quantities import load_quantities
 from ..records import Quantity
 from ..settings import AuditSettings
 from .arithmetic import QuantityFinder, check_arithmetic, default_quantity_finder
@@ -83,6 +84,36 @@ def _with_copies(f: Finding, copies: dict[str, list[str]], arts: list[dict], cla
     return f
 
 
+class ArticleQuantities(Mapping[str, Sequence[Quantity]]):
+    """doc_id → the quantities of that article's text (every article with a text): the ones `run` stored
+    (table `quantities`) when given, else found by parsing the text, once, when a check first asks."""
+
+    def __init__(self, texts: Mapping[str, str], stored: Mapping[str, Sequence[Quantity]] | None,
+                 finder: QuantityFinder | None):
+        self.texts, self.stored, self.finder = texts, stored, finder
+        self._parsed: dict[str, Sequence[Quantity]] = {}
+
+    @property
+    def available(self) -> bool:
+        """False when there is neither a stored table nor a grammar to parse with."""
+        return self.stored is not None or self.finder is not None
+
+    def __getitem__(self, doc_id: str) -> Sequence[Quantity]:
+        if not self.texts.get(doc_id) or not self.available:
+            raise KeyError(doc_id)
+        if self.stored is not None:
+            return self.stored.get(doc_id, [])  # a text with no number has no rows
+        if doc_id not in self._parsed:
+            self._parsed[doc_id] = self.finder(self.texts[doc_id])
+        return self._parsed[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return (d for d, t in self.texts.items() if t) if self.available else iter(())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class AuditInput:
     """What every check sees: the tables as records, indexed once."""
@@ -91,10 +122,9 @@ class AuditInput:
     articles: list[dict]
     texts: dict[str, str]
     claims_by_doc: dict[str, list[dict]]
-    quantities: dict[str, Sequence[Quantity]]
+    quantities: ArticleQuantities
     versions: list[dict]
     activity: Sequence[SiteActivity]
-    find_quantities: QuantityFinder | None
     as_of: date | None
     settings: AuditSettings
 
@@ -105,17 +135,15 @@ class AuditInput:
 
 def _arithmetic(inp: AuditInput) -> list[Finding]:
     findings: list[Finding] = []
-    if inp.find_quantities is None:
+    if not inp.quantities.available:
         return findings
     for a in inp.articles:
         if inp.texts[a["doc_id"]]:
-            inp.quantities[a["doc_id"]] = inp.find_quantities(inp.texts[a["doc_id"]])
             findings += check_arithmetic(a, inp.claims_by_doc.get(a["doc_id"], []), inp.quantities[a["doc_id"]])
     return findings
 
 
-# The checks, in the order they run (later checks may use what earlier ones computed, e.g. the quantities
-# the arithmetic check found). `unionclaims audit --check NAME` / `--skip NAME` choose among them.
+# The checks, in the order they run. `unionclaims audit --check NAME` / `--skip NAME` choose among them.
 CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
     "arithmetic": _arithmetic,
     "conflicts": lambda inp: check_conflicts(inp.claims),
@@ -144,13 +172,16 @@ def audit_tables(
     activity: Sequence[SiteActivity] | None = None,
     *,
     find_quantities: QuantityFinder | None = None,
+    quantities: Mapping[str, Sequence[Quantity]] | None = None,
     as_of: date | None = None,
     quiet_days: int | None = None,
     checks: Sequence[str] | None = None,
     settings: AuditSettings | None = None,
 ) -> pd.DataFrame:
     """The checks named in `checks` (default: every one of CHECKS) over the given tables, with the
-    thresholds of `settings` (`quiet_days` overrides its own); one row per finding (columns AUDIT_COLUMNS)."""
+    thresholds of `settings` (`quiet_days` overrides its own); one row per finding (columns AUDIT_COLUMNS).
+    The numbers of each article's text are `quantities` (doc_id → its quantities, as `run` stored them)
+    when given, and `find_quantities` is then never called; else `find_quantities` parses the texts."""
     cfg = settings or AuditSettings()
     if quiet_days is not None:
         cfg = replace(cfg, quiet_days=quiet_days)
@@ -167,11 +198,12 @@ def audit_tables(
     claims_by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in cl:
         claims_by_doc[c["doc_id"]].append(c)
+    texts = {a["doc_id"]: a.get("text") or "" for a in arts}
     inp = AuditInput(
-        claims=cl, articles=arts, texts={a["doc_id"]: a.get("text") or "" for a in arts},
-        claims_by_doc=claims_by_doc, quantities={}, versions=_version_records(versions),
+        claims=cl, articles=arts, texts=texts, claims_by_doc=claims_by_doc,
+        quantities=ArticleQuantities(texts, quantities, find_quantities), versions=_version_records(versions),
         activity=activity if activity is not None else activity_from_articles(arts),
-        find_quantities=find_quantities, as_of=as_of, settings=cfg,
+        as_of=as_of, settings=cfg,
     )
     findings: list[Finding] = []
     for name, check in CHECKS.items():
@@ -232,13 +264,14 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
               settings: AuditSettings | None = None) -> pd.DataFrame:
     out_dir = Path(out_dir)
     claims, articles, versions = load_outputs(out_dir)
-    finder = default_quantity_finder()
-    if finder is None:
+    stored = load_quantities(out_dir, articles)  # the numbers `run` found; None for an older output set
+    finder = default_quantity_finder() if stored is None else None
+    if stored is None and finder is None:
         log.warning("pipeline.text.numbers.grammar is not available: arithmetic checks skipped")
     state = crawl_state if crawl_state is not None else out_dir / "crawl.sqlite"
     activity = activity_from_crawl_state(state)
     try:
-        df = audit_tables(claims, articles, versions, activity, find_quantities=finder, as_of=as_of,
+        df = audit_tables(claims, articles, versions, activity, find_quantities=finder, quantities=stored, as_of=as_of,
                           quiet_days=quiet_days, checks=checks, settings=settings)
     except ValueError as exc:
         raise OutputsError(f"{out_dir}: {exc}") from exc
