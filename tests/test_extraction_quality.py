@@ -153,3 +153,11 @@ def test_a_plan_named_before_a_semicolon_does_not_make_the_result_after_it_a_tar
 def test_a_list_of_plans_stays_a_list_of_targets() -> None:
     got = _targets("Năm 2025, LĐLĐ tỉnh phấn đấu kết nạp 5.000 đoàn viên, thành lập 40 công đoàn cơ sở.")
     assert got == {5000: True, 40: True}
+
+
+def test_a_number_another_verb_governs_is_no_part_of_the_total() -> None:
+    text = ("Năm 2023, toàn tỉnh thành lập 22 CĐCS. Trong đó, thành lập 14 CĐCS doanh nghiệp ngoài nhà nước; "
+            "7 CĐCS trong các cơ quan hành chính sự nghiệp; chuyển giao 13 CĐCS về công đoàn ngành.")
+    got = _readings(text)
+    assert ("unions_founded", 22) in got and ("unions_founded", 14) in got and ("unions_founded", 7) in got
+    assert ("unions_founded", 13) not in got

@@ -188,6 +188,10 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     # describes that claim (the members of the unions founded), it is no part of the earlier total.
     if not money and any(lo <= fq.start < q.start and not _counts_same_thing(fm.rule, s, q, rs) for fq, fm in here):
         return None
+    # "…; chuyển giao 13 CĐCS …": a verb of another action governs the number, it is no part of the total.
+    blocking = rs.common.blocking_verbs
+    if blocking is not None and blocking.search(s.low, max(lo, _segment_start(s, q.start)), q.start):
+        return None
     same_kind = [m for m in previous if (m.rule.unit == VND) == money]
     if not same_kind or (money and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
         return None
