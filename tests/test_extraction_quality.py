@@ -161,3 +161,14 @@ def test_a_number_another_verb_governs_is_no_part_of_the_total() -> None:
     got = _readings(text)
     assert ("unions_founded", 22) in got and ("unions_founded", 14) in got and ("unions_founded", 7) in got
     assert ("unions_founded", 13) not in got
+
+
+def test_a_line_wrapped_inside_a_sentence_is_read_as_one_sentence() -> None:
+    from pipeline.extract.sentences import split_sentences
+
+    text = ("Năm 2021, công đoàn ngành phấn đấu kết nạp thêm 100 đoàn\nviên công đoàn; thành lập 2 công đoàn cơ sở.\n"
+            "Kết quả năm 2020\nNăm 2020 đã kết nạp 90 đoàn viên.")
+    spans = [text[a:b] for a, b in split_sentences(text)]
+    assert spans[0].endswith("thành lập 2 công đoàn cơ sở.") and "\n" in spans[0]
+    assert "Kết quả năm 2020" in spans  # a headline line before a capitalised line stays apart
+    assert _targets(text) == {100: True, 2: True, 90: False}

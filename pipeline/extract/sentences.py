@@ -48,14 +48,39 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's lines, a line hard-wrapped inside a sentence joined to the next (the break stays
+    in the text: a span may hold a newline)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer("\n", text):
+        if not _soft(text, m.start()):
+            spans.append((start, m.start()))
+            start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _soft(text: str, newline: int) -> bool:
+    """The line break at `newline` continues a sentence: its line does not end a sentence or a label, and
+    the next line goes on in lower case ("phấn đấu kết nạp thêm 100 đoàn\nviên công đoàn; thành lập 2 …")."""
+    lo = newline
+    while lo > 0 and text[lo - 1] in " \t":
+        lo -= 1
+    if lo == 0 or text[lo - 1] in "\n.!?:;…\"”)]":
+        return False
+    hi = newline + 1
+    while hi < len(text) and text[hi] in " \t":
+        hi += 1
+    return hi < len(text) and (text[hi].islower())
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of `text`: lines first, then underthesea's sentence splitter inside lines that
     hold a number (the only ones the extractor reads further)."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
+    for start, end in _logical_lines(text):
+        line = text[start:end]
         if not line.strip():
             continue
         if not _DIGIT_OR_WORD.search(line) or len(line) < 40:
