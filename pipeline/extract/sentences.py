@@ -125,9 +125,10 @@ class _Sentence:
 
     def __init__(self, text: str, quantities: list[Quantity]):
         self.text = text
-        self.low = fold(text)
+        # A line wrapped inside the sentence (split_sentences keeps no other line break in one) reads as a space.
+        self.low = fold(text).replace("\n", " ")
         self.quantities = quantities
-        bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
+        bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text.replace("\n", " "))]
         self.bounds = bounds
         self._words: list[tuple[int, int]] | None = None
 
