@@ -133,6 +133,7 @@ class Common:
     youth_union_cues: re.Pattern[str] | None
     youth_union_patterns: re.Pattern[str] | None  # regular expressions ("Đoàn trường", not "Công đoàn trường")
     party_cues: re.Pattern[str] | None
+    counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
 
 
 @dataclass(frozen=True)

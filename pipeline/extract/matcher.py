@@ -76,6 +76,8 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
         m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)
         # "(500.000/suất)": a slash rate belongs to the amount right before it, not to a later one
         if not (m.group().startswith("/") and _AMOUNT_END.search(text, 0, m.start()))
+        # "53 CNVC-LĐ … được hỗ trợ 185 triệu đồng": a passive with a counted subject states the group's total
+        and not (_PASSIVE.match(m.group()) and _counted_subject(s, rs, lo + m.start()))
     ]
     if not hits:
         return False
@@ -87,6 +89,25 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     # amount, and a new giving verb after it governs the number.
     own = next((o for o in s.quantities if o.start >= lo + last_end and o.end <= hi and _money(o)), None)
     return own is None or _GIVING.search(s.low, own.end, hi) is None
+
+
+_PASSIVE = re.compile(r"(?:sẽ\s+)?được(?!\w)")
+_COUNT_NOUN_GAP = re.compile(r"\s*(?:lượt\s+)?")
+
+
+def _counted_subject(s: _Sentence, rs: RuleSet, pos: int) -> bool:
+    """A count of people or households (`counted_recipients`, _common.toml) before `pos` in its clause: the
+    subject of a passive ("53 CNVC-LĐ bị tai nạn được hỗ trợ 185 triệu đồng", "126 hộ nghèo được nhận …")."""
+    nouns = rs.common.counted_recipients
+    if nouns is None:
+        return False
+    lo = s.clause_start(pos)
+    for o in s.quantities:
+        if o.start >= lo and o.end <= pos and not _money(o) and o.kind not in ("percent", "rate", "fraction"):
+            at = _COUNT_NOUN_GAP.match(s.low, o.end).end()
+            if nouns.match(s.low, at) is not None:
+                return True
+    return False
 
 
 def _segment_start(s: _Sentence, pos: int) -> int:
