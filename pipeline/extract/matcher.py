@@ -454,8 +454,13 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
         return True
     if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
         return True
-    if rule.unit == VND and _non_union_giver(s, rs, _giver_start(s, clause_lo, t_start), t_start):
+    # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
+    # nhà, tổng trị giá …").
+    giver_lo = clause_lo if rule.recipients_before else _giver_start(s, clause_lo, t_start)
+    if rule.unit == VND and _non_union_giver(s, rs, giver_lo, t_start):
         return True
+    if rule.recipients_before:
+        return not _recipient_nearest(rule, s, q)
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
     around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
@@ -465,6 +470,29 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     return rule.not_recipients is not None and rule.not_recipients.search(
         s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
     ) is not None
+
+
+def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
+    """The nearest text that names a recipient decides: the money's own destination after the number, then
+    the sentence before it, then up to `recipients_before` sentences back ("… trao 800 túi quà cho đoàn viên.
+    Tổng giá trị các túi quà là 160 triệu đồng."). It must name one of the rule's `recipients` and none of
+    its `not_recipients`: one that names both is a mix of workers and outside people, left out (GUIDELINE
+    §10). `exclude_before` anywhere in those sentences vetoes. Quoted names ("Quỹ “Vì người nghèo”") name
+    no recipient."""
+    before = s.before[max(0, len(s.before) - rule.recipients_before) :]
+    own = s.low[q.end : _next_same_class(s, q, s.clause_end(q.end))]
+    if rule.exclude_before is not None and any(
+        rule.exclude_before.search(t) for t in (*before, s.low[: q.start], own)
+    ):
+        return False
+    for text in (own, s.low[: q.start], *reversed(before)):
+        text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
+        against = rule.not_recipients is not None and rule.not_recipients.search(text) is not None
+        if rule.recipients.search(text) is not None:
+            return not against
+        if against:
+            return False
+    return False
 
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
