@@ -139,3 +139,14 @@ def test_members_of_the_unions_founded_are_no_part_of_the_recruits() -> None:
     got = _readings(text)
     assert ("members_recruited", 33111) in got and ("unions_founded", 450) in got
     assert ("members_recruited", 29845) not in got
+
+
+def test_equal_amounts_of_one_list_are_two_items() -> None:
+    # In the lead, but two items of one list (";" between them): two claims, not one repeated.
+    text = ("LĐLĐ huyện đã trao 50 triệu đồng cho anh Nguyễn Văn Tâm, đoàn viên Công ty May Hòa Bình; 50 triệu "
+            "đồng cho chị Trần Thị Thu, đoàn viên Trường Tiểu học Tân Lập; 30 triệu đồng cho chị Lê Thị Mai.")
+    values = sorted(c.value for c in extract_claims(text) if c.indicator == "funds_disbursed")
+    assert values == [30_000_000, 50_000_000, 50_000_000]
+    # A headline previewing the body stays one fact.
+    repeated = "Trao 50 triệu đồng cho đoàn viên khó khăn\nLĐLĐ huyện đã trao 50 triệu đồng cho đoàn viên khó khăn."
+    assert [c.value for c in extract_claims(repeated) if c.indicator == "funds_disbursed"] == [50_000_000]
