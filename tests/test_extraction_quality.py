@@ -172,3 +172,13 @@ def test_a_line_wrapped_inside_a_sentence_is_read_as_one_sentence() -> None:
     assert spans[0].endswith("thành lập 2 công đoàn cơ sở.") and "\n" in spans[0]
     assert "Kết quả năm 2020" in spans  # a headline line before a capitalised line stays apart
     assert _targets(text) == {100: True, 2: True, 90: False}
+
+def test_equal_amounts_of_one_list_are_two_items() -> None:
+    # In the lead, but two items of one list (";" between them): two claims, not one repeated.
+    text = ("LĐLĐ huyện đã trao 50 triệu đồng cho anh Nguyễn Văn Tâm, đoàn viên Công ty May Hòa Bình; 50 triệu "
+            "đồng cho chị Trần Thị Thu, đoàn viên Trường Tiểu học Tân Lập; 30 triệu đồng cho chị Lê Thị Mai.")
+    values = sorted(c.value for c in extract_claims(text) if c.indicator == "funds_disbursed")
+    assert values == [30_000_000, 50_000_000, 50_000_000]
+    # A headline previewing the body stays one fact.
+    repeated = "Trao 50 triệu đồng cho đoàn viên khó khăn\nLĐLĐ huyện đã trao 50 triệu đồng cho đoàn viên khó khăn."
+    assert [c.value for c in extract_claims(repeated) if c.indicator == "funds_disbursed"] == [50_000_000]

@@ -132,6 +132,7 @@ def extract_mentions(
             prev_sentences.append(s)
             continue
         s = _Sentence(raw, _quantities(raw))
+        s.before = tuple(p.low for p in prev_sentences[-rs.look_back :]) if rs.look_back else ()
         vetoes = _sentence_vetoes(s, rs)
         sentence_rules = rules_for_sentence(rs.rules, s)
         found: list[tuple[Quantity, Match]] = []

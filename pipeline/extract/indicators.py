@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,11 @@ class Rule:
     # lets a rule reach a governing verb far before it ("trao quà cho 28 đoàn viên … với tổng số tiền 70 triệu").
     amount_cue: re.Pattern[str] | None = None
     after_comma: bool = True  # a comma may stand between the amount and its after_link words
+    # Recipients may be named in up to this many sentences before the number ("… trao 800 túi quà cho đoàn
+    # viên. Tổng giá trị các túi quà là 160 triệu đồng."): the nearest of `recipients` and `not_recipients`,
+    # counting back from the number, decides.
+    recipients_before: int = 0
+    exclude_before: re.Pattern[str] | None = None  # vetoes in those sentences and the number's own before it
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -134,6 +139,7 @@ class Common:
     youth_union_cues: re.Pattern[str] | None
     youth_union_patterns: re.Pattern[str] | None  # regular expressions ("Đoàn trường", not "Công đoàn trường")
     party_cues: re.Pattern[str] | None
+    counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,11 @@ class RuleSet:
     @property
     def rules(self) -> list[Rule]:
         return [r for ind in self.indicators for r in ind.rules]
+
+    @cached_property
+    def look_back(self) -> int:
+        """How many sentences before a number any rule reads its recipients in (`recipients_before`)."""
+        return max((r.recipients_before for r in self.rules), default=0)
 
     def indicator(self, name: str) -> Indicator:
         for ind in self.indicators:
@@ -174,7 +185,8 @@ _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
-              "fractions", "lead", "amount_cue", "after_comma"}
+              "fractions", "lead", "amount_cue", "after_comma", "recipients_before",
+              "exclude_before"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -227,6 +239,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 lead=bool(r.get("lead", False)),
                 amount_cue=phrase_pattern(_list(r, "amount_cue", path)),
                 after_comma=bool(r.get("after_comma", True)),
+                recipients_before=int(r.get("recipients_before", 0)),
+                exclude_before=phrase_pattern(_list(r, "exclude_before", path)),
             )
         )
     if not rules:

@@ -76,6 +76,8 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
         m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)
         # "(500.000/suất)": a slash rate belongs to the amount right before it, not to a later one
         if not (m.group().startswith("/") and _AMOUNT_END.search(text, 0, m.start()))
+        # "53 CNVC-LĐ … được hỗ trợ 185 triệu đồng": a passive with a counted subject states the group's total
+        and not (_PASSIVE.match(m.group()) and _counted_subject(s, rs, lo + m.start()))
     ]
     if not hits:
         return False
@@ -87,6 +89,25 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     # amount, and a new giving verb after it governs the number.
     own = next((o for o in s.quantities if o.start >= lo + last_end and o.end <= hi and _money(o)), None)
     return own is None or _GIVING.search(s.low, own.end, hi) is None
+
+
+_PASSIVE = re.compile(r"(?:sẽ\s+)?được(?!\w)")
+_COUNT_NOUN_GAP = re.compile(r"\s*(?:lượt\s+)?")
+
+
+def _counted_subject(s: _Sentence, rs: RuleSet, pos: int) -> bool:
+    """A count of people or households (`counted_recipients`, _common.toml) before `pos` in its clause: the
+    subject of a passive ("53 CNVC-LĐ bị tai nạn được hỗ trợ 185 triệu đồng", "126 hộ nghèo được nhận …")."""
+    nouns = rs.common.counted_recipients
+    if nouns is None:
+        return False
+    lo = s.clause_start(pos)
+    for o in s.quantities:
+        if o.start >= lo and o.end <= pos and not _money(o) and o.kind not in ("percent", "rate", "fraction"):
+            at = _COUNT_NOUN_GAP.match(s.low, o.end).end()
+            if nouns.match(s.low, at) is not None:
+                return True
+    return False
 
 
 def _segment_start(s: _Sentence, pos: int) -> int:
@@ -433,8 +454,13 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
         return True
     if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
         return True
-    if rule.unit == VND and _non_union_giver(s, rs, _giver_start(s, clause_lo, t_start), t_start):
+    # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
+    # nhà, tổng trị giá …").
+    giver_lo = clause_lo if rule.recipients_before else _giver_start(s, clause_lo, t_start)
+    if rule.unit == VND and _non_union_giver(s, rs, giver_lo, t_start):
         return True
+    if rule.recipients_before:
+        return not _recipient_nearest(rule, s, q)
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
     around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
@@ -444,6 +470,29 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     return rule.not_recipients is not None and rule.not_recipients.search(
         s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
     ) is not None
+
+
+def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
+    """The nearest text that names a recipient decides: the money's own destination after the number, then
+    the sentence before it, then up to `recipients_before` sentences back ("… trao 800 túi quà cho đoàn viên.
+    Tổng giá trị các túi quà là 160 triệu đồng."). It must name one of the rule's `recipients` and none of
+    its `not_recipients`: one that names both is a mix of workers and outside people, left out (GUIDELINE
+    §10). `exclude_before` anywhere in those sentences vetoes. Quoted names ("Quỹ “Vì người nghèo”") name
+    no recipient."""
+    before = s.before[max(0, len(s.before) - rule.recipients_before) :]
+    own = s.low[q.end : _next_same_class(s, q, s.clause_end(q.end))]
+    if rule.exclude_before is not None and any(
+        rule.exclude_before.search(t) for t in (*before, s.low[: q.start], own)
+    ):
+        return False
+    for text in (own, s.low[: q.start], *reversed(before)):
+        text = _QUOTED.sub(lambda m: " " * len(m.group()), text)
+        against = rule.not_recipients is not None and rule.not_recipients.search(text) is not None
+        if rule.recipients.search(text) is not None:
+            return not against
+        if against:
+            return False
+    return False
 
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:

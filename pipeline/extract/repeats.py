@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..records import Claim
+from ..records import VND, Claim
 from .indicators import fold
 
 LEAD_CHARS = 300  # the headline/lead region, where a figure is usually a preview of the body
@@ -17,9 +17,11 @@ def _evidence_words(text: str, c: Claim) -> set[str]:
 
 def same_fact(a: Claim, b: Claim, text: str) -> bool:
     """Two mentions with the same indicator, value, qualifier and target flag are one fact (GUIDELINE §7)
-    when one previews the other in the headline/lead, or they are worded alike; not when they name
-    different organisations ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng" vs "… Ninh Bình: …")."""
+    when one previews the other in the headline/lead, or they are worded alike; not when they are two
+    items of one list, nor when they name different organisations ("Liên đoàn Lao động tỉnh Thái Bình: 2.000.000 đồng" vs "… Ninh Bình: …")."""
     if claim_key(a) != claim_key(b):
+        return False
+    if _list_items(a, b, text):
         return False
     if min(a.start, b.start) < LEAD_CHARS:
         return True  # a headline names its subject its own way ("LĐLĐ tỉnh Bắc Kạn: Thành lập mới 4 …")
@@ -27,6 +29,15 @@ def same_fact(a: Claim, b: Claim, text: str) -> bool:
         return False
     wa, wb = _evidence_words(text, a), _evidence_words(text, b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def _list_items(a: Claim, b: Claim, text: str) -> bool:
+    """Two amounts of one sentence with a ";" between them are two items of a list, even in the lead ("trao
+    45 triệu đồng cho chị A; 45 triệu đồng cho chị B"): a headline previews the body from a sentence of its own."""
+    if a.unit != VND or a.sentence_start < 0 or a.sentence_start != b.sentence_start:
+        return False
+    lo, hi = sorted((a.number_start, b.number_start))
+    return lo >= 0 and ";" in text[lo:hi]
 
 
 def group_repeats(claims: Iterable[Claim], text: str) -> list[list[Claim]]:

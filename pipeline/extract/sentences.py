@@ -131,6 +131,7 @@ class _Sentence:
         bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text.replace("\n", " "))]
         self.bounds = bounds
         self._words: list[tuple[int, int]] | None = None
+        self.before: tuple[str, ...] = ()  # folded text of the sentences before it (set by the extractor)
 
     # Period, organisation and province mentions: found once per sentence, however many claims it has.
     @cached_property
