@@ -6,7 +6,7 @@ of a folder of news pages it leaves unread.
 
 An excerpt is judged with its own text and URL. It is only part of its page, so this is a lower bound
 of the page-level recall: the page holds the excerpt's words and more. Required: no gold claim dropped.
-Sets: bench/data/real (real pages annotated blind; dev and test), tests/data (claims_dev, challenge) and
+Sets: bench/data/real (real pages annotated blind; dev, test and a fresh set when one is apart), tests/data (claims_dev, challenge) and
 the self-written sets of bench/data.
 """
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.clean.relevance import is_relevant  # noqa: E402
 
-SETS = [ROOT / "bench/data/real/dev.jsonl", ROOT / "bench/data/real/test.jsonl",
+SETS = [*(p for p in (ROOT / "bench/data/real" / f"{part}.jsonl" for part in ("dev", "test", "fresh")) if p.exists()),
         ROOT / "tests/data/claims_dev.jsonl",
         ROOT / "tests/data/challenge.jsonl", *sorted((ROOT / "bench/data").glob("*.jsonl"))]
 

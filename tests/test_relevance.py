@@ -16,7 +16,7 @@ from pipeline.cli import main
 from pipeline.rules import RulesError
 
 ROOT = Path(__file__).resolve().parent.parent
-ANNOTATED = [ROOT / "bench/data/real/dev.jsonl", ROOT / "bench/data/real/test.jsonl",
+ANNOTATED = [*(p for p in (ROOT / "bench/data/real" / f"{part}.jsonl" for part in ("dev", "test", "fresh")) if p.exists()),
              ROOT / "tests/data/claims_dev.jsonl", ROOT / "tests/data/challenge.jsonl",
              *sorted((ROOT / "bench/data").glob("*.jsonl"))]
 
