@@ -182,3 +182,10 @@ def test_equal_amounts_of_one_list_are_two_items() -> None:
     # A headline previewing the body stays one fact.
     repeated = "Trao 50 triệu đồng cho đoàn viên khó khăn\nLĐLĐ huyện đã trao 50 triệu đồng cho đoàn viên khó khăn."
     assert [c.value for c in extract_claims(repeated) if c.indicator == "funds_disbursed"] == [50_000_000]
+
+
+def test_members_named_with_the_word_for_union_are_no_unions() -> None:
+    got = _readings("Kể từ ngày đầu thành lập năm 2002, với 56 công đoàn viên, đến nay Công đoàn Trường đã có hơn "
+                    "330 công đoàn viên.")
+    assert ("unions_founded", 56) not in got
+    assert ("members_total", 330) in got

@@ -129,6 +129,7 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("15.000đ/suất", [E("15.000đ", 15000, VND, kind="rate", per="suất")]),
     # a part of a whole is no rate: members among the workforce
     ("Công đoàn cơ sở này có 166 đoàn viên/199 người lao động.", [E("166", 166), E("199", 199)]),
+    ("có 1.021 CĐCS với 15.237 đoàn viên/tổng số 78.426 công nhân", [E("1.021", 1021), E("15.237", 15237), E("78.426", 78426)]),
     # numbers in words
     ("một trăm hai mươi lăm người", [E("một trăm hai mươi lăm", 125, kind="words")]),
     ("mười người", [E("mười", 10, kind="words")]),

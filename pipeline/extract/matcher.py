@@ -190,6 +190,9 @@ def _money(q: Quantity) -> bool:
 
 
 
+_PERSON_TAIL = re.compile(r"\s+viên(?!\w)")
+
+
 def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None:
     if rule.objects is None:
         return None
@@ -197,6 +200,8 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     m = rule.objects.search(rest)
     if m is None:
         return None
+    if rule.unit == "organization" and _PERSON_TAIL.match(rest, m.end()):
+        return None  # "56 công đoàn viên" counts members, not unions ("công đoàn" + "viên")
     before_obj = _PARENTHETICAL.sub("", rest[: m.start()])  # "1.020 (một nghìn không trăm hai mươi) đoàn viên"
     if _words(before_obj) > rule.object_gap:
         return None

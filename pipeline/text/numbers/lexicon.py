@@ -96,8 +96,9 @@ _RANGE_SEP = re.compile(rf"{_H}*(?:[{_DASH}~]|(?:đến|tới)(?!\w)){_H}*", re.
 _PER_WORD = rf"(?:[0-9]+{_H}*)?{_L}+(?:{_H}*/{_H}*{_L}+)*"
 _RATE_AFTER_UNIT = re.compile(rf"{_H}*/{_H}*({_PER_WORD})")
 # After a counted noun the rate's denominator holds at most "1": "01 ngày lương/01 đoàn viên" is a rate, "166
-# đoàn viên/199 người lao động" is a part of a whole (members among the workforce), a count.
-_PER_ONE_WORD = rf"(?:0*1{_H}+)?{_L}+(?:{_H}*/{_H}*{_L}+)*"
+# đoàn viên/199 người lao động" and "15.237 đoàn viên/tổng số 78.426 công nhân" are parts of a whole (members
+# among the workforce), counts.
+_PER_ONE_WORD = rf"(?:0*1{_H}+)?(?!tổng{_H}+số(?!\w)){_L}+(?:{_H}*/{_H}*{_L}+)*"
 _RATE_AFTER_NOUN = re.compile(rf"{_H}+({_L}+(?:{_H}+{_L}+)?){_H}*/{_H}*({_PER_ONE_WORD})")
 _NEXT_WORD = re.compile(rf"{_H}+({_L}+)")
 _TU_BEFORE = re.compile(rf"(?<!\w)từ{_H}*$", re.I)
