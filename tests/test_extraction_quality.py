@@ -189,3 +189,11 @@ def test_members_named_with_the_word_for_union_are_no_unions() -> None:
                     "330 công đoàn viên.")
     assert ("unions_founded", 56) not in got
     assert ("members_total", 330) in got
+
+
+def test_value_an_initiative_saved_is_no_money_given() -> None:
+    text = ("Phong trào thi đua lao động sáng tạo có 1.200 sáng kiến được công nhận, có người đóng góp sáng kiến "
+            "làm lợi đến 130 tỷ đồng. Công đoàn Tổng công ty đã vận động được 2,1 tỷ đồng ủng hộ đồng bào vùng lũ.")
+    got = _readings(text)
+    assert ("funds_raised", 2_100_000_000) in got
+    assert not any(v == 130_000_000_000 for _, v in got)

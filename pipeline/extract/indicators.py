@@ -134,6 +134,7 @@ class Common:
     employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
+    saving_cues: re.Pattern[str] | None  # value an initiative saved or earned ("làm lợi")
     rate_cues: re.Pattern[str] | None
     rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
     youth_union_cues: re.Pattern[str] | None

@@ -509,9 +509,10 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
         return True
     if _rate_before(s, rs, _before_words(s, q.start, 4), q.start):
         return True
-    if _money(q) and c.loan_cues is not None:
+    if _money(q):
         lo = s.clause_start(q.start)
-        if c.loan_cues.search(s.low[lo : s.clause_end(q.end)]):
+        clause = s.low[lo : s.clause_end(q.end)]
+        if any(p is not None and p.search(clause) for p in (c.loan_cues, c.saving_cues)):
             return True
     return False
 
