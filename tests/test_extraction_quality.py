@@ -197,3 +197,17 @@ def test_value_an_initiative_saved_is_no_money_given() -> None:
     got = _readings(text)
     assert ("funds_raised", 2_100_000_000) in got
     assert not any(v == 130_000_000_000 for _, v in got)
+
+
+def test_a_comma_separated_list_of_recipients_after_its_header() -> None:
+    text = ("LĐLĐ tỉnh trao tiền hỗ trợ cho các đơn vị gồm: CNVCLĐ huyện Hương Khê: 182 triệu đồng, Thạch Hà: "
+            "77,5 triệu, Vũ Quang: 66,5 triệu, Khu kinh tế tỉnh 54 triệu.")
+    got = _readings(text)
+    assert {("funds_disbursed", v) for v in (182_000_000, 77_500_000, 66_500_000, 54_000_000)} <= got
+
+
+def test_amounts_after_a_colon_in_running_text_are_no_list() -> None:
+    text = "Kết quả: Công đoàn vận động được 2 tỷ đồng, đoàn viên góp thêm 300 triệu đồng, trao 500 suất quà."
+    got = _readings(text)
+    assert ("funds_raised", 2_000_000_000) in got
+    assert all(ind != "funds_disbursed" for ind, _ in got)

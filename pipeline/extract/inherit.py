@@ -227,14 +227,22 @@ def _inline_item_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
     colon = s.text.rfind(":", 0, q.start)
     if colon < 0:
         return None
-    seg_lo = max(s.text.rfind(";", 0, q.start), colon) + 1
-    seg_hi = s.text.find(";", q.end)
+    # Items are split by ";", or by "," when the list after its header has no ";" and holds several amounts
+    # ("… gồm: CNVCLĐ huyện Hương Khê: 182 triệu đồng, Thạch Hà: 77,5 triệu, Vũ Quang: 66,5 triệu"); an
+    # item may name itself with a colon of its own, so such a list's header ends at the sentence's first colon.
+    sep = ";"
+    first = s.text.find(":")
+    if ";" not in s.text[first:] and sum(
+            1 for o in s.quantities if o.start > first and (_money(o) or bare_money(o))) >= 2:
+        sep, colon = ",", first
+    seg_lo = max(s.text.rfind(sep, colon, q.start), colon) + 1
+    seg_hi = s.text.find(sep, q.end)
     after = s.text[q.end : seg_hi if seg_hi >= 0 else len(s.text)]
     if _words(re.sub(r"\b(?:đồng|đ)\b", "", after)) > 3:
         return None
     if "(" in s.text[seg_lo : q.start]:
         return None  # "Quảng Bình (500 triệu đồng), Hà Tĩnh (…)": amounts in parentheses are asides
-    label = _ROUNDS.sub("", s.text[seg_lo : q.start]).strip(" -•*+\t,")
+    label = _ROUNDS.sub("", s.text[seg_lo : q.start]).strip(" -•*+\t,:")
     if not label or not label[0].isupper() or _words(label) > 14:
         return None
     if any(o is not q and o.start >= seg_lo and o.end <= q.start and (_money(o) or bare_money(o))
