@@ -211,3 +211,11 @@ def test_amounts_after_a_colon_in_running_text_are_no_list() -> None:
     got = _readings(text)
     assert ("funds_raised", 2_000_000_000) in got
     assert all(ind != "funds_disbursed" for ind, _ in got)
+
+
+def test_bodies_enumerated_after_a_totals_cue() -> None:
+    got = _readings("Hiện toàn tỉnh có 12 Liên đoàn Lao động huyện, thị xã, 5 công đoàn ngành, 1.204 công đoàn cơ sở, "
+                    "91.300 đoàn viên.")
+    assert {("unions_total", 1204), ("members_total", 91300)} <= got
+    other_kind = _readings("Công đoàn ngành hiện có 38 công đoàn cơ sở trực thuộc, 12 công đoàn cơ sở thành viên.")
+    assert ("unions_total", 38) in other_kind and ("unions_total", 12) not in other_kind
