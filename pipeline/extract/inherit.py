@@ -4,6 +4,7 @@ components of a total ("trong đó"), breakdowns in parentheses."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..records import VND, Quantity
@@ -175,7 +176,7 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
 
 
 def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet,
-                    here: list[tuple[Quantity, Match]] = ()) -> Match | None:
+                    here: Sequence[tuple[Quantity, Match]] = ()) -> Match | None:
     """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
     2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng"). `previous` holds
     the latest claims, most recent last; the part belongs to the latest one of its kind (money or a count

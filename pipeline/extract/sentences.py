@@ -14,7 +14,8 @@ _DIGIT_OR_WORD = re.compile(
     r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", re.I
 )
 _WORD = re.compile(r"[^\s]+")
-_HARD_BOUNDARY = re.compile(r"[;\n]|:(?=\s)")
+# Clause boundaries inside a sentence (a line break in one is a wrapped line, not a boundary).
+_HARD_BOUNDARY = re.compile(r";|:(?=\s)")
 
 
 # --------------------------------------------------------------------------- sentences
@@ -72,7 +73,7 @@ def _soft(text: str, newline: int) -> bool:
     hi = newline + 1
     while hi < len(text) and text[hi] in " \t":
         hi += 1
-    return hi < len(text) and (text[hi].islower())
+    return hi < len(text) and text[hi].islower()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -128,7 +129,7 @@ class _Sentence:
         # A line wrapped inside the sentence (split_sentences keeps no other line break in one) reads as a space.
         self.low = fold(text).replace("\n", " ")
         self.quantities = quantities
-        bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text.replace("\n", " "))]
+        bounds = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
         self.bounds = bounds
         self._words: list[tuple[int, int]] | None = None
         self.before: tuple[str, ...] = ()  # folded text of the sentences before it (set by the extractor)
