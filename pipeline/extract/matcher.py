@@ -502,12 +502,7 @@ def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
-    if q.kind in ("percent", "rate"):
-        return True
-    after = s.low[q.end : q.end + 12]
-    if q.per is not None or after.lstrip().startswith("/"):
-        return True
-    if _rate_before(s, rs, _before_words(s, q.start, 4), q.start):
+    if q.kind in ("percent", "rate") or _per_unit(s, q, rs):
         return True
     if _money(q):
         lo = s.clause_start(q.start)
