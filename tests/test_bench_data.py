@@ -56,3 +56,17 @@ def test_the_fresh_set_shares_no_page_with_the_split():
     split_urls = {r["url"] for part in ("dev", "test") for r in _records(part)}
     shared = [r["id"] for r in _records("fresh") if r["url"] in split_urls]
     assert shared == []
+
+
+def test_folding_a_bad_batch_says_which_line_and_changes_nothing(tmp_path, capsys):
+    record = {"id": "x-1", "url": "https://congdoan.example.vn/a.html", "text": "Kết nạp 120 đoàn viên.", "claims": []}
+    dev = json.dumps(record, ensure_ascii=False) + "\n"
+    (tmp_path / "dev.jsonl").write_text(dev, encoding="utf-8")
+    (tmp_path / "test.jsonl").write_text("", encoding="utf-8")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"id": "x-2", "url": "https://ldld.example.vn/b.html"\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"batch\.jsonl:1: not JSON"):
+        split_real.main([str(batch), "--into", str(tmp_path)])
+    assert (tmp_path / "dev.jsonl").read_text(encoding="utf-8") == dev
+    assert split_real.main([str(tmp_path / "missing.jsonl"), "--into", str(tmp_path)]) == 2
+    assert "missing.jsonl: no such file" in capsys.readouterr().err
