@@ -184,10 +184,11 @@ def test_clean_html_never_raises_on_mutated_pages(page: int, mutations: list[tup
     APPLIED["full"] += len(mutations)
 
 
-def _whole_text(html: str, *args: object, **kwargs: object) -> list[str]:
+def _whole_text(page, *args: object, **kwargs: object) -> list[str]:
+    """The page's paragraphs; `page` is the HTML or its parsed tree, as trafilatura_paragraphs takes it."""
     from pipeline.clean.dom import paragraphs, parse_html
 
-    return paragraphs(parse_html(html))
+    return paragraphs(parse_html(page) if isinstance(page, str) else page)
 
 
 @pytest.fixture(scope="module")

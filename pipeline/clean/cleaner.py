@@ -378,8 +378,7 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
 
 def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
     """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
-    html = lxml_html.tostring(root, encoding="unicode")
-    paras = generic_paragraphs(html, paragraph_chars(root), reference or None)
+    paras = generic_paragraphs(root, paragraph_chars(root), reference or None)
     paras = recover_lead(root, paras) if paras else whole_text(root)
     teasers = link_teasers(root)
     paras = [p for p in paras if p not in teasers] or paras

@@ -7,6 +7,7 @@ jusText takes over. Our line post-filters (rules/boilerplate.txt) run afterwards
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -39,10 +40,13 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 
-def trafilatura_paragraphs(html: str, *, precision: bool = True) -> list[str]:
+def trafilatura_paragraphs(page: str | lxml_html.HtmlElement, *, precision: bool = True) -> list[str]:
+    """`page`: the HTML, or its parsed tree (given a copy: trafilatura prunes the tree it reads)."""
+    if not isinstance(page, str):
+        page = copy.deepcopy(page)
     try:
         text = trafilatura.extract(
-            html,
+            page,
             output_format="txt",
             favor_precision=precision,
             include_tables=True,
@@ -112,7 +116,7 @@ def paragraph_chars(root: lxml_html.HtmlElement) -> int:
     return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
 
 
-def generic_paragraphs(html: str, p_chars: int | None = None, reference: int | None = None) -> list[str]:
+def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, reference: int | None = None) -> list[str]:
     """Main-text paragraphs of a page without rules, chosen by how much of the page's text they cover.
 
     `reference` is the size of the text the page says its article holds: the JSON-LD articleBody when
@@ -121,17 +125,17 @@ def generic_paragraphs(html: str, p_chars: int | None = None, reference: int | N
     over several containers): then the default settings or readability-lxml, when they cover
     clearly more of the reference without overshooting it (see choose_by_coverage).
     """
-    paras = trafilatura_paragraphs(html)
+    paras = trafilatura_paragraphs(root)  # the parsed tree: no second parse of the page
     target = reference or p_chars or 0
     low = target and _chars(paras) < COVERED * target
     if _chars(paras) < SHORT_CHARS or low:
-        broad = trafilatura_paragraphs(html, precision=False)
+        broad = trafilatura_paragraphs(root, precision=False)
         if _chars(paras) < BROAD_RATIO * _chars(broad) or (low and _covers_more(broad, paras, target, BROAD_GAIN)):
             paras = broad
     low = target and _chars(paras) < COVERED * target
     if p_chars is not None and _chars(paras) >= MIN_CHARS and not low and SPLIT_RATIO * _chars(paras) > SKIP_MARGIN * p_chars:
         return paras  # readability could not find twice as much article text: skip it (it is slow)
-    other = readability_paragraphs(html)
+    other = readability_paragraphs(lxml_html.tostring(root, encoding="unicode"))
     if _chars(paras) < MIN_CHARS:
         return other if _chars(other) > _chars(paras) else paras
     if _chars(other) >= SPLIT_RATIO * _chars(paras) and _contains(other, paras):
