@@ -115,7 +115,6 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
     from tqdm import tqdm
 
     from .engine import map_files, process_file
-    from .quantities import article_quantities
     from .runcache import CACHE_FILE, RunCache, file_digest, rules_version
     from .stream import Spool, write_streamed
 
@@ -142,9 +141,10 @@ def run_corpus(corpus: Path, out: Path, progress: bool = False, workers: int | N
                         store.put(path, digests[path], r)
                     if r.error is not None:
                         summary.errors.append(r.error)
-                    found = getattr(r, "quantities", None) or []  # a result pickled without them: parse here
-                    for i, (art, claims) in enumerate(r.docs):
-                        spool.add(art, claims, found[i] if i < len(found) else article_quantities(art.text))
+                    # process_file finds every article's quantities; a cached result is this code's own (the
+                    # cache's version hashes the code), so it carries them too.
+                    for (art, claims), quantities in zip(r.docs, r.quantities, strict=True):
+                        spool.add(art, claims, quantities)
                 if not spool.docs:
                     raise _NothingRead  # leaves the block with an exception: the staging folder is dropped
                 written, summary.dataset, counts = write_streamed(spool, staging)
