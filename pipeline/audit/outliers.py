@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import statistics
@@ -41,6 +42,41 @@ def robust_z(x: float, reference: Sequence[float], mad_floor: float = AuditSetti
     med = statistics.median(logs)
     mad = max(statistics.median([abs(v - med) for v in logs]), mad_floor)
     return 0.6745 * (math.log10(x) - med) / mad, 10**med, mad
+
+
+def _median_without(ordered: Sequence[float], skip: int) -> float:
+    """statistics.median of `ordered` (sorted) with the item at index `skip` left out."""
+    m = len(ordered) - 1
+    def at(j: int) -> float:
+        return ordered[j if j < skip else j + 1]
+    return at(m // 2) if m % 2 else (at(m // 2 - 1) + at(m // 2)) / 2
+
+
+def robust_z_each(values: Sequence[float], mad_floor: float = AuditSettings.outlier_mad_floor,
+                  ) -> list[tuple[float, float, float]]:
+    """`robust_z(values[k], values without item k)` for every k, the same floats, in O(n log n) instead
+    of a median of the other n - 1 per item: leaving one item out moves the median to one of a few
+    neighbouring order statistics, and each of those medians needs one sorted list of deviations."""
+    n = len(values)
+    if n < 2:
+        raise ValueError("robust_z_each needs at least two values")
+    logs = [math.log10(v) for v in values]
+    order = sorted(range(n), key=logs.__getitem__)
+    ordered = [logs[i] for i in order]
+    rank = [0] * n
+    for r, i in enumerate(order):
+        rank[i] = r
+    deviations: dict[float, list[float]] = {}  # median of the others -> sorted |log - median| of all n
+    out = []
+    for k in range(n):
+        med = _median_without(ordered, rank[k])
+        devs = deviations.get(med)
+        if devs is None:
+            devs = deviations[med] = sorted(abs(v - med) for v in ordered)
+        # Leave out item k's own deviation: any copy of an equal value leaves the same multiset.
+        mad = max(_median_without(devs, bisect.bisect_left(devs, abs(logs[k] - med))), mad_floor)
+        out.append((0.6745 * (logs[k] - med) / mad, 10**med, mad))
+    return out
 
 
 def annual_rate(c: dict) -> float | None:
@@ -109,18 +145,20 @@ def _per_head_outliers(claims: list[dict], results: list[dict], texts: dict[str,
         rc = _recipient_count(c, by_doc, texts, quantities)
         if rc is not None and rc[0] > 0:
             per_head.append((c, c["value"] / rc[0], rc[0], rc[1]))
+    others = len(per_head) - 1  # each figure is judged against all the others
+    stats = (robust_z_each([p for _c, p, _n, _h in per_head], cfg.outlier_mad_floor)
+             if others >= cfg.outlier_min_reference else None)
     for k, (c, ph, n, head_claim) in enumerate(per_head):
-        ref = [p for j, (_c, p, _n, _h) in enumerate(per_head) if j != k]
         z = med = None
-        if len(ref) >= cfg.outlier_min_reference:
-            z, med, _mad = robust_z(ph, ref, cfg.outlier_mad_floor)
+        if stats is not None:
+            z, med, _mad = stats[k]
         if ph <= cfg.per_head_ceiling_vnd and (z is None or z <= cfg.outlier_z_limit):
             continue
         stats_vi = stats_en = ""
         if z is not None:
-            stats_vi = (f" Trung vị của {len(ref)} bài khác là {fmt_vi(med, VND)}/người; điểm z bền vững (trung vị/MAD "
+            stats_vi = (f" Trung vị của {others} bài khác là {fmt_vi(med, VND)}/người; điểm z bền vững (trung vị/MAD "
                         f"trên thang log) là {z:.1f}, vượt ngưỡng {cfg.outlier_z_limit}.")
-            stats_en = (f" The median over {len(ref)} other articles is {fmt_en(med, VND)} per person; the robust z-score "
+            stats_en = (f" The median over {others} other articles is {fmt_en(med, VND)} per person; the robust z-score "
                         f"(median/MAD on a log scale) is {z:.1f}, above the {cfg.outlier_z_limit} limit.")
         findings.append(Finding(
             check="outlier", severity="warning",
@@ -153,11 +191,10 @@ def _history_outliers(results: list[dict], cfg: AuditSettings) -> tuple[list[Fin
         for c, rate in pts:
             uniq.setdefault((c.get("period_start"), c.get("period_end"), num_key(c["value"])), (c, rate))
         pts = list(uniq.values())
-        for k, (c, rate) in enumerate(pts):
-            ref = [r for j, (_c, r) in enumerate(pts) if j != k]
-            if len(ref) < cfg.outlier_min_reference:
-                continue
-            z, med, mad = robust_z(rate, ref, cfg.outlier_mad_floor)
+        others = len(pts) - 1
+        if others < cfg.outlier_min_reference:
+            continue
+        for (c, rate), (z, med, _mad) in zip(pts, robust_z_each([r for _c, r in pts], cfg.outlier_mad_floor), strict=True):
             if abs(z) <= cfg.outlier_z_limit:
                 continue
             flagged.add(c["claim_id"])
@@ -167,11 +204,11 @@ def _history_outliers(results: list[dict], cfg: AuditSettings) -> tuple[list[Fin
                 check="outlier", severity="warning",
                 message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {_who(c)}, {_period_vi(c)}) ≈ "
                            f"{fmt_vi(rate, c.get('unit'))}{per_vi}, {'cao' if z > 0 else 'thấp'} bất thường so với "
-                           f"{len(ref)} số liệu khác của chính đơn vị này (trung vị {fmt_vi(med, c.get('unit'))}{per_vi}; "
+                           f"{others} số liệu khác của chính đơn vị này (trung vị {fmt_vi(med, c.get('unit'))}{per_vi}; "
                            f"điểm z bền vững = 0,6745·(log x − trung vị)/MAD = {z:.1f}, ngưỡng ±{cfg.outlier_z_limit}).",
                 message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {_who(c)}, {_period_en(c)}) ≈ "
                            f"{fmt_en(rate, c.get('unit'))}{per_en}, unusually {'high' if z > 0 else 'low'} against "
-                           f"{len(ref)} other figures of the same body (median {fmt_en(med, c.get('unit'))}{per_en}; "
+                           f"{others} other figures of the same body (median {fmt_en(med, c.get('unit'))}{per_en}; "
                            f"robust z = 0.6745·(log x − median)/MAD = {z:.1f}, limit ±{cfg.outlier_z_limit}).",
                 doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
                 values=[_claim_num(c), _num(round(rate, 2)), _num(round(med, 2))],
@@ -202,21 +239,23 @@ def _province_outliers(results: list[dict], flagged: set[str], cfg: AuditSetting
             by_ind[c["indicator"]][p] = (c, intensity)
     for indicator, per_prov in sorted(by_ind.items()):
         items = sorted(per_prov.items())
-        for p, (c, x) in items:
-            ref = [v for q, (_c, v) in items if q != p]
-            if len(ref) < cfg.outlier_min_reference or c["claim_id"] in flagged:
+        others = len(items) - 1
+        if others < cfg.outlier_min_reference:
+            continue
+        for (_p, (c, x)), (z, med, _mad) in zip(items, robust_z_each([x for _p, (_c, x) in items], cfg.outlier_mad_floor),
+                                                 strict=True):
+            if c["claim_id"] in flagged:
                 continue
-            z, med, _mad = robust_z(x, ref, cfg.outlier_mad_floor)
             if abs(z) <= cfg.outlier_z_limit:
                 continue
             findings.append(Finding(
                 check="outlier", severity="warning",
                 message_vi=f"{_claim_value_vi(c)} ({indicator_label(indicator)}, {c.get('province')}) ≈ {fmt_vi(x)} trên "
-                           f"1.000 đoàn viên mỗi năm, {'cao' if z > 0 else 'thấp'} bất thường so với {len(ref)} tỉnh khác "
+                           f"1.000 đoàn viên mỗi năm, {'cao' if z > 0 else 'thấp'} bất thường so với {others} tỉnh khác "
                            f"khi đã chia theo quy mô đoàn viên (trung vị {fmt_vi(med)}; điểm z bền vững {z:.1f}, "
                            f"ngưỡng ±{cfg.outlier_z_limit}).",
                 message_en=f"{_claim_value_en(c)} ({indicator_label(indicator, 'en')}, {c.get('province')}) ≈ {fmt_en(x)} "
-                           f"per 1,000 members a year, unusually {'high' if z > 0 else 'low'} against {len(ref)} other "
+                           f"per 1,000 members a year, unusually {'high' if z > 0 else 'low'} against {others} other "
                            f"provinces once scaled by membership (median {fmt_en(med)}; robust z {z:.1f}, "
                            f"limit ±{cfg.outlier_z_limit}).",
                 doc_ids=[c["doc_id"]], urls=[c["url"]] if c.get("url") else [], claim_ids=[c["claim_id"]],
