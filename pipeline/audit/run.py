@@ -69,19 +69,40 @@ def _copies(arts: list[dict]) -> dict[str, list[str]]:
     return out
 
 
-def _with_copies(f: Finding, copies: dict[str, list[str]], arts: list[dict], claims: list[dict]) -> Finding:
-    extra_docs = [d for doc in f.doc_ids for d in copies.get(doc, [])]
-    if not extra_docs:
+class _CopyNamer:
+    """Names every copy of a checked article in a finding about it: their doc_ids, URLs and the claims at
+    the same spans. The lookups are built once, at the first finding about an article with copies (built
+    per finding, they made the audit quadratic in the corpus)."""
+
+    def __init__(self, copies: dict[str, list[str]], arts: list[dict], claims: list[dict]):
+        self.copies, self.arts, self.claims = copies, arts, claims
+        self._indexed = False
+        self._url_of: dict[str, str | None] = {}
+        self._span_of: dict[str, tuple] = {}
+        self._claims_of: dict[str, list[tuple[int, dict]]] = defaultdict(list)  # copies only, in table order
+
+    def _index(self) -> None:
+        copied = {d for extra in self.copies.values() for d in extra}
+        self._url_of = {a["doc_id"]: a.get("url") for a in self.arts}
+        for pos, c in enumerate(self.claims):
+            self._span_of[c["claim_id"]] = (c.get("start"), c.get("end"), c["indicator"])
+            if c["doc_id"] in copied:
+                self._claims_of[c["doc_id"]].append((pos, c))
+        self._indexed = True
+
+    def __call__(self, f: Finding) -> Finding:
+        extra_docs = [d for doc in f.doc_ids for d in self.copies.get(doc, [])]
+        if not extra_docs:
+            return f
+        if not self._indexed:
+            self._index()
+        wanted = {self._span_of[cid] for cid in f.claim_ids if cid in self._span_of}
+        extra_claims = sorted((pos, c["claim_id"]) for d in set(extra_docs) for pos, c in self._claims_of.get(d, ())
+                              if self._span_of[c["claim_id"]] in wanted)
+        f.doc_ids = f.doc_ids + extra_docs
+        f.urls = f.urls + [u for d in extra_docs if (u := self._url_of.get(d))]
+        f.claim_ids = f.claim_ids + [cid for _pos, cid in extra_claims]
         return f
-    url_of = {a["doc_id"]: a.get("url") for a in arts}
-    spans = {c["claim_id"]: (c.get("start"), c.get("end"), c["indicator"]) for c in claims}
-    wanted = {spans[cid] for cid in f.claim_ids if cid in spans}
-    extra_claims = [c["claim_id"] for c in claims if c["doc_id"] in extra_docs
-                    and (c.get("start"), c.get("end"), c["indicator"]) in wanted]
-    f.doc_ids = f.doc_ids + extra_docs
-    f.urls = f.urls + [u for d in extra_docs if (u := url_of.get(d))]
-    f.claim_ids = f.claim_ids + extra_claims
-    return f
 
 
 class ArticleQuantities(Mapping[str, Sequence[Quantity]]):
@@ -209,7 +230,8 @@ def audit_tables(
     for name, check in CHECKS.items():
         if checks is None or name in checks:
             findings += check(inp)
-    return _findings_frame([_with_copies(f, copies, all_arts, all_claims) for f in findings])
+    name_copies = _CopyNamer(copies, all_arts, all_claims)
+    return _findings_frame([name_copies(f) for f in findings])
 
 
 def _findings_frame(findings: list[Finding]) -> pd.DataFrame:
