@@ -386,6 +386,68 @@ def read_table(path: Path) -> Any:
     return from_arrow(pq.read_table(path))
 
 
+
+def iter_table(path: Path, columns: list[str] | None = None, rows: int = 10 * BATCH) -> Iterator[Any]:
+    """A Parquet output as DataFrames of at most `rows` rows each (converted as read_table converts the
+    whole table): a reader that goes through the rows once never holds the whole table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .schema import from_arrow
+
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=rows, columns=columns):
+        yield from_arrow(pa.Table.from_batches([batch]))
+
+
+class ParquetByDoc:
+    """The rows of an output table by doc_id, read one row group at a time (the outputs are written in
+    row groups of BATCH rows, in article order). Only where each document's rows lie is kept; the last
+    few row groups read stay cached, so a pass over the documents in table order reads each group once."""
+
+    def __init__(self, path: Path, columns: list[str], cache_groups: int = 2):
+        import pyarrow.parquet as pq
+
+        self.file = pq.ParquetFile(path)
+        self.columns, self.cache_groups = columns, cache_groups
+        self._where: dict[str, list[tuple[int, int, int]]] = {}  # doc_id -> (row group, first row, end)
+        for g in range(self.file.num_row_groups):
+            ids = self.file.read_row_group(g, columns=["doc_id"]).column(0).to_pylist()
+            start = 0
+            for i in range(1, len(ids) + 1):
+                if i == len(ids) or ids[i] != ids[start]:
+                    self._where.setdefault(ids[start], []).append((g, start, i))
+                    start = i
+        self._groups: dict[int, list[list]] = {}  # insertion order = least recently read first
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def rows(self, doc_id: str) -> list[tuple]:
+        """The document's rows (values of `columns`, in that order), in table order; [] when it has none."""
+        out: list[tuple] = []
+        for g, lo, hi in self._where.get(doc_id, ()):
+            cols = self._group(g)
+            out.extend(zip(*(c[lo:hi] for c in cols), strict=True))
+        return out
+
+    def _group(self, g: int) -> list[list]:
+        cols = self._groups.pop(g, None)
+        if cols is None:
+            table = self.file.read_row_group(g, columns=self.columns)
+            cols = [table.column(name).to_pylist() for name in self.columns]
+            while len(self._groups) >= self.cache_groups:
+                del self._groups[next(iter(self._groups))]
+        self._groups[g] = cols
+        return cols
+
+
 @contextmanager
 def replacing_tables(db: Path, names: list[str]) -> Iterator[sqlite3.Connection]:
     """A connection to `db` inside one transaction in which the tables `names` (and their full-text

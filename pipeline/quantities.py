@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -66,35 +66,66 @@ class ArticlesDigest:
         return d.hexdigest()
 
 
-def load_quantities(out_dir: Path, articles: Any) -> dict[str, list[Quantity]] | None:
-    """doc_id → its quantities in text order, from `out_dir/quantities.parquet`; None when the file is
-    missing, unreadable or was not written with these `articles` (a DataFrame of the articles table):
-    then the caller parses the texts."""
+class StoredQuantities(Mapping[str, list[Quantity]]):
+    """doc_id → its quantities in text order, read from the `quantities` table one row group at a time as
+    documents are asked for (pipeline.io.ParquetByDoc): a pass over the articles in table order reads the
+    file once and never holds all of it."""
+
+    def __init__(self, path: Path):
+        from .io import ParquetByDoc
+
+        self.path = path
+        self.rows = ParquetByDoc(path, ["n", *_FIELDS])
+        self._recent: dict[str, list[Quantity]] = {}  # checks ask for one article several times in a row
+
+    def __getitem__(self, doc_id: str) -> list[Quantity]:
+        if doc_id not in self.rows:
+            raise KeyError(doc_id)
+        found = self._recent.get(doc_id)
+        if found is None:
+            found = self._recent[doc_id] = self._read(doc_id)
+            if len(self._recent) > 64:
+                del self._recent[next(iter(self._recent))]
+        return found
+
+    def _read(self, doc_id: str) -> list[Quantity]:
+        try:
+            rows = self.rows.rows(doc_id)
+        except Exception as exc:  # noqa: BLE001 - a row group damaged after its doc_ids were read
+            from .io import OutputsError
+
+            raise OutputsError(f"{self.path}: not readable ({exc.__class__.__name__})") from exc
+        if not all(a[0] < b[0] for a, b in zip(rows, rows[1:], strict=False)):
+            rows = sorted(rows, key=lambda r: r[0])  # written in text order; sorted only if something reordered them
+        return [Quantity(*values) for _n, *values in rows]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def load_quantities(out_dir: Path, articles: Any = None, *, digest: str | None = None) -> StoredQuantities | None:
+    """The quantities `run` stored in `out_dir/quantities.parquet`, by doc_id; None when the file is missing,
+    unreadable or was not written with these articles (`articles`: a DataFrame of the articles table, or
+    `digest`: their ArticlesDigest): then the caller parses the texts."""
     import pyarrow.parquet as pq
 
     path = Path(out_dir) / FILE
     if not path.exists():
         return None
-    want = ArticlesDigest.of(zip(articles["doc_id"].tolist(), _column(articles, "content_hash"), strict=True))
+    want = digest if digest is not None else ArticlesDigest.of(
+        zip(articles["doc_id"].tolist(), _column(articles, "content_hash"), strict=True))
     try:
         meta = pq.read_schema(path).metadata or {}
         if meta.get(DIGEST_KEY) != want.encode("ascii"):
             log.warning("%s: not written with these articles (an older run?): the texts are parsed instead", path)
             return None
-        cols = pq.read_table(path, columns=["doc_id", "n", *_FIELDS]).to_pydict()
+        return StoredQuantities(path)
     except Exception as exc:  # noqa: BLE001 - a damaged file costs only the time it would have saved
         log.warning("%s: not readable (%s): the texts are parsed instead", path, exc.__class__.__name__)
         return None
-    out: dict[str, list[tuple[int, Quantity]]] = {}
-    for doc_id, n, *values in zip(cols["doc_id"], cols["n"], *(cols[f] for f in _FIELDS), strict=True):
-        out.setdefault(doc_id, []).append((n, Quantity(*values)))
-    # Rows are written in text order; sort (stably, by `n`) only in case something reordered them.
-    return {doc_id: [q for _n, q in (rows if _ordered(rows) else sorted(rows, key=lambda r: r[0]))]
-            for doc_id, rows in out.items()}
-
-
-def _ordered(rows: list[tuple[int, Quantity]]) -> bool:
-    return all(a[0] < b[0] for a, b in zip(rows, rows[1:], strict=False))
 
 
 def _column(frame: Any, name: str) -> list:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,8 @@ from ..dataset import (
     claim_records,
     clean,
 )
-from ..io import OutputsError, read_table, write_sqlite, write_table
-from ..quantities import load_quantities
+from ..io import BATCH, OutputsError, ParquetByDoc, iter_table, read_table, write_sqlite, write_table
+from ..quantities import ArticlesDigest, load_quantities
 from ..records import Quantity
 from ..settings import AuditSettings
 from .arithmetic import QuantityFinder, check_arithmetic, default_quantity_finder
@@ -54,14 +55,17 @@ def _articles_records(articles: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _copies(arts: list[dict]) -> dict[str, list[str]]:
+def _text_key(doc_id: str, text: str) -> str:
+    """What tells copies apart: the text's hash; an article without text is a copy of nothing."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text.strip() else f"doc:{doc_id}"
+
+
+def _copies(arts: list[dict], texts: Mapping[str, str]) -> dict[str, list[str]]:
     """Canonical doc_id → doc_ids of the other articles with exactly the same text. The canonical one
     is the copy with a URL (a page rather than a file), then the smallest doc_id."""
     by_text: dict[str, list[dict]] = defaultdict(list)
     for a in arts:
-        text = a.get("text") or ""
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest() if text.strip() else f"doc:{a['doc_id']}"
-        by_text[key].append(a)
+        by_text[_text_key(a["doc_id"], texts.get(a["doc_id"]) or "")].append(a)
     out = {}
     for group in by_text.values():
         group.sort(key=lambda a: (a.get("url") is None, a["doc_id"]))
@@ -141,10 +145,10 @@ class AuditInput:
 
     claims: list[dict]
     articles: list[dict]
-    texts: dict[str, str]
+    texts: Mapping[str, str]
     claims_by_doc: dict[str, list[dict]]
     quantities: ArticleQuantities
-    versions: list[dict]
+    versions: Iterable[dict]  # the claim_versions rows (a list, or VersionsTable)
     activity: Sequence[SiteActivity]
     as_of: date | None
     settings: AuditSettings
@@ -159,10 +163,22 @@ def _arithmetic(inp: AuditInput) -> list[Finding]:
     if not inp.quantities.available:
         return findings
     for a in inp.articles:
-        if inp.texts[a["doc_id"]]:
-            findings += check_arithmetic(a, inp.claims_by_doc.get(a["doc_id"], []), inp.quantities[a["doc_id"]])
+        text = inp.texts.get(a["doc_id"]) or ""
+        if text:
+            findings += check_arithmetic({**a, "text": text}, inp.claims_by_doc.get(a["doc_id"], []),
+                                         inp.quantities[a["doc_id"]])
     return findings
 
+
+
+def _silent_edits(versions: Iterable[dict]) -> list[Finding]:
+    """check_silent_edits one article at a time (it compares an article's versions only), in doc_id order:
+    the versions read from the database come sorted so, and a list is sorted here (stably)."""
+    rows = versions if isinstance(versions, VersionsTable) else sorted(versions, key=lambda c: c["doc_id"])
+    findings: list[Finding] = []
+    for _doc, group in itertools.groupby(rows, key=lambda c: c["doc_id"]):
+        findings += check_silent_edits(list(group))
+    return findings
 
 # The checks, in the order they run. `unionclaims audit --check NAME` / `--skip NAME` choose among them.
 CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
@@ -170,7 +186,7 @@ CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
     "conflicts": lambda inp: check_conflicts(inp.claims),
     "targets": lambda inp: check_targets(inp.claims, inp.texts),
     "periods": lambda inp: check_missing_periods(inp.claims, inp.article_by_id),
-    "silent_edits": lambda inp: check_silent_edits(inp.versions) if inp.versions else [],
+    "silent_edits": lambda inp: _silent_edits(inp.versions),
     "outliers": lambda inp: check_outliers(inp.claims, inp.texts, inp.quantities, inp.settings),
     "article_flags": lambda inp: check_article_flags(inp.articles),
     "quiet_sites": lambda inp: check_quiet_sites(inp.activity, inp.as_of, inp.settings.quiet_days),
@@ -203,26 +219,37 @@ def audit_tables(
     thresholds of `settings` (`quiet_days` overrides its own); one row per finding (columns AUDIT_COLUMNS).
     The numbers of each article's text are `quantities` (doc_id → its quantities, as `run` stored them)
     when given, and `find_quantities` is then never called; else `find_quantities` parses the texts."""
+    all_arts = _articles_records(articles)
+    texts = {a["doc_id"]: a.get("text") or "" for a in all_arts}
+    return _audit(claim_records(claims), all_arts, texts, _version_records(versions), activity,
+                  find_quantities=find_quantities, quantities=quantities, as_of=as_of, quiet_days=quiet_days,
+                  checks=checks, settings=settings)
+
+
+def _audit(all_claims: list[dict], all_arts: list[dict], texts: Mapping[str, str], versions: Iterable[dict],
+           activity: Sequence[SiteActivity] | None, *, find_quantities: QuantityFinder | None,
+           quantities: Mapping[str, Sequence[Quantity]] | None, as_of: date | None, quiet_days: int | None,
+           checks: Sequence[str] | None, settings: AuditSettings | None) -> pd.DataFrame:
+    """audit_tables over records: `all_arts` need not carry their texts, which `texts` gives by doc_id
+    (a dict, or the articles table read as the checks go: see run_audit)."""
     cfg = settings or AuditSettings()
     if quiet_days is not None:
         cfg = replace(cfg, quiet_days=quiet_days)
     unknown = sorted(set(checks or ()) - set(CHECKS))
     if unknown:
         raise ValueError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}")
-    all_claims = claim_records(claims)
-    all_arts = _articles_records(articles)
     # The same text reached us more than once (a text dump and its HTML page, a mirror): check it once
     # and name every copy in the finding.
-    copies = _copies(all_arts)
+    copies = _copies(all_arts, texts)
     arts = [a for a in all_arts if a["doc_id"] in copies]
     cl = [c for c in all_claims if c["doc_id"] in copies]
     claims_by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in cl:
         claims_by_doc[c["doc_id"]].append(c)
-    texts = {a["doc_id"]: a.get("text") or "" for a in arts}
+    checked = _CheckedTexts(texts, copies)
     inp = AuditInput(
-        claims=cl, articles=arts, texts=texts, claims_by_doc=claims_by_doc,
-        quantities=ArticleQuantities(texts, quantities, find_quantities), versions=_version_records(versions),
+        claims=cl, articles=arts, texts=checked, claims_by_doc=claims_by_doc,
+        quantities=ArticleQuantities(checked, quantities, find_quantities), versions=versions,
         activity=activity if activity is not None else activity_from_articles(arts),
         as_of=as_of, settings=cfg,
     )
@@ -232,6 +259,24 @@ def audit_tables(
             findings += check(inp)
     name_copies = _CopyNamer(copies, all_arts, all_claims)
     return _findings_frame([name_copies(f) for f in findings])
+
+
+class _CheckedTexts(Mapping[str, str]):
+    """The texts of the articles the checks read (one of each set of copies), from all the texts."""
+
+    def __init__(self, texts: Mapping[str, str], checked: Mapping[str, object]):
+        self.texts, self.checked = texts, checked
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self.checked:
+            raise KeyError(doc_id)
+        return self.texts.get(doc_id) or ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.checked)
+
+    def __len__(self) -> int:
+        return len(self.checked)
 
 
 def _findings_frame(findings: list[Finding]) -> pd.DataFrame:
@@ -281,20 +326,124 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     return frames[0], frames[1], versions
 
 
+class ArticleTexts(Mapping[str, str]):
+    """doc_id → text of the articles table, read one row group at a time (pipeline.io.ParquetByDoc)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.rows = ParquetByDoc(path, ["text"])
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self.rows:
+            raise KeyError(doc_id)
+        try:
+            return "".join(t or "" for (t,) in self.rows.rows(doc_id))
+        except Exception as exc:  # noqa: BLE001 - a row group damaged after its doc_ids were read
+            raise OutputsError(f"{self.path}: not a readable Parquet file ({exc.__class__.__name__})") from exc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class AuditTables:
+    """What `run` wrote, as the audit reads it: claims, articles without their texts, the texts (read from
+    the file as the checks ask, never all at once), the claim versions, and the digest that tells whether
+    the stored quantities belong to these articles."""
+
+    claims: list[dict]
+    articles: list[dict]
+    texts: Mapping[str, str]
+    versions: Iterable[dict]
+    digest: str
+
+
+def load_audit_tables(out_dir: Path) -> AuditTables:
+    """The outputs of `run` in DIR, read a row group at a time; OutputsError when missing or damaged."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not out_dir.is_dir():
+        raise OutputsError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
+    paths = [out_dir / "claims.parquet", out_dir / "articles.parquet"]
+    for path in paths:
+        if not path.exists():
+            raise OutputsError(f"{path}: missing (run `unionclaims run --out {out_dir}` first)")
+    claims: list[dict] = []
+    articles: list[dict] = []
+    digest = ArticlesDigest()
+    path = paths[0]
+    try:
+        for frame in iter_table(path):
+            claims += claim_records(frame)
+        path = paths[1]
+        columns = [c for c in pq.read_schema(path).names if c != "text"]
+        for frame in iter_table(path, columns):
+            for a in _articles_records(frame):
+                digest.add(a["doc_id"], a.get("content_hash"))
+                articles.append(a)
+        texts = ArticleTexts(path)
+    except ValueError as exc:
+        if isinstance(exc, pa.ArrowException):  # pyarrow's own errors are ValueErrors too
+            raise OutputsError(f"{path}: not a readable Parquet file ({exc.__class__.__name__})") from exc
+        raise OutputsError(f"{path}: {exc}") from exc  # a table without the columns the checks need
+    except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
+        raise OutputsError(f"{path}: not a readable Parquet file ({exc.__class__.__name__})") from exc
+    db = out_dir / "unionclaims.sqlite"
+    return AuditTables(claims, articles, texts, VersionsTable(db) if db.exists() else [], digest.hexdigest())
+
+
+class VersionsTable:
+    """The claim_versions rows of an output database, read in batches each time they are iterated, in
+    doc_id order (then table order): an article's versions come together, never the whole table."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            try:
+                self.present = con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='claim_versions'").fetchone() is not None
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise OutputsError(f"{db}: not a readable SQLite database ({exc})") from exc
+
+    def __iter__(self) -> Iterator[dict]:
+        if not self.present:
+            return
+        try:
+            con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+            try:
+                query = "SELECT * FROM claim_versions ORDER BY doc_id, rowid"
+                for frame in pd.read_sql_query(query, con, chunksize=10 * BATCH):
+                    yield from _version_records(frame)
+            finally:
+                con.close()
+        except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+            raise OutputsError(f"{self.db}: not a readable SQLite database ({exc})") from exc
+
+
 def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
               quiet_days: int | None = None, checks: Sequence[str] | None = None,
               settings: AuditSettings | None = None) -> pd.DataFrame:
+    """The audit of what `run` wrote in DIR, written to DIR/audit.csv and the `audit` table. The tables
+    are read a row group at a time and the texts only as the checks reach them, so memory holds the
+    claims and one small record per article, not the corpus."""
     out_dir = Path(out_dir)
-    claims, articles, versions = load_outputs(out_dir)
-    stored = load_quantities(out_dir, articles)  # the numbers `run` found; None for an older output set
+    tables = load_audit_tables(out_dir)
+    stored = load_quantities(out_dir, digest=tables.digest)  # the numbers `run` found; None for an older output set
     finder = default_quantity_finder() if stored is None else None
     if stored is None and finder is None:
         log.warning("pipeline.text.numbers.grammar is not available: arithmetic checks skipped")
     state = crawl_state if crawl_state is not None else out_dir / "crawl.sqlite"
     activity = activity_from_crawl_state(state)
     try:
-        df = audit_tables(claims, articles, versions, activity, find_quantities=finder, quantities=stored, as_of=as_of,
-                          quiet_days=quiet_days, checks=checks, settings=settings)
+        df = _audit(tables.claims, tables.articles, tables.texts, tables.versions, activity, find_quantities=finder,
+                    quantities=stored, as_of=as_of, quiet_days=quiet_days, checks=checks, settings=settings)
     except ValueError as exc:
         raise OutputsError(f"{out_dir}: {exc}") from exc
     write_table(out_dir, "audit", df, ("csv",))
