@@ -18,6 +18,7 @@ import logging
 import os
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -36,7 +37,7 @@ from .audit import (
     load_outputs,
 )
 from .dataset import build_facts, build_panel, claim_records, clean, parse_date, to_bool
-from .io import OutputsError, write_text_atomic
+from .io import OutputsError
 from .quantities import load_quantities
 from .records import VND, Quantity
 
@@ -378,37 +379,52 @@ def _claim_block(c: dict, text: str, find_quantities, quantities: list[Quantity]
             f'<div class="facts">{" · ".join(f for f in facts if f.strip())}</div></div>')
 
 
-def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find_quantities,
-                   quantities: dict[str, list[Quantity]] | None = None) -> str:
+def article_block(a: dict, claims: list[dict], text: str, out_dir: Path, find_quantities,
+                  quantities: list[Quantity] | None = None) -> str:
+    """One article with its claims (`quantities`: the article's stored numbers, None to parse them)."""
+    cs = sorted(claims, key=lambda c: int(c.get("start") or 0))
+    href = safe_href(a.get("url"))
+    arch_href, arch_path, record = archive_link(a.get("source"), out_dir)
+    links = []
+    if href:
+        links.append(f'<a class="source" href="{e(href)}" rel="noreferrer noopener">trang gốc / source page</a>')
+    elif a.get("url"):
+        links.append(f"<span>{e(a.get('url'))}</span>")
+    if arch_href:
+        label = "bản lưu WARC / archived copy" if record else "tệp lưu / archived file"
+        links.append(f'<a class="archive" href="{e(arch_href)}">{label}</a> <code>{e(arch_path)}</code>'
+                     + (f" record <code>{e(record)}</code>" if record else ""))
+    flags = "".join(f'<span class="flag">{e(f)}</span>' for f in a.get("flags") or [])
+    meta = " · ".join(x for x in (e(a.get("site")), e(a.get("published")) or "không rõ ngày",
+                                  e(a.get("author"))) if x)
+    body = "".join(_claim_block(c, text, find_quantities, quantities) for c in cs) or \
+        '<p class="muted">Không có số liệu nào được trích. <span class="en">No claims extracted.</span></p>'
+    return (
+        f'<article class="doc" id="doc-{e(a["doc_id"])}" data-doc-id="{e(a["doc_id"])}">'
+        f"<h3>{e(a.get('title') or a.get('url') or a['doc_id'])}</h3>"
+        f'<div class="meta">{meta} {flags}<br>{" · ".join(links)}</div>{body}</article>'
+    )
+
+
+def _claims_by_doc(claims: list[dict]) -> dict[str, list[dict]]:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for c in claims:
         by_doc[c["doc_id"]].append(c)
-    parts = []
-    for a in articles:
-        cs = sorted(by_doc.get(a["doc_id"], []), key=lambda c: int(c.get("start") or 0))
-        href = safe_href(a.get("url"))
-        arch_href, arch_path, record = archive_link(a.get("source"), out_dir)
-        links = []
-        if href:
-            links.append(f'<a class="source" href="{e(href)}" rel="noreferrer noopener">trang gốc / source page</a>')
-        elif a.get("url"):
-            links.append(f"<span>{e(a.get('url'))}</span>")
-        if arch_href:
-            label = "bản lưu WARC / archived copy" if record else "tệp lưu / archived file"
-            links.append(f'<a class="archive" href="{e(arch_href)}">{label}</a> <code>{e(arch_path)}</code>'
-                         + (f" record <code>{e(record)}</code>" if record else ""))
-        flags = "".join(f'<span class="flag">{e(f)}</span>' for f in a.get("flags") or [])
-        meta = " · ".join(x for x in (e(a.get("site")), e(a.get("published")) or "không rõ ngày",
-                                      e(a.get("author"))) if x)
-        doc_qs = None if quantities is None else quantities.get(a["doc_id"], [])
-        body = "".join(_claim_block(c, a.get("text") or "", find_quantities, doc_qs) for c in cs) or \
-            '<p class="muted">Không có số liệu nào được trích. <span class="en">No claims extracted.</span></p>'
-        parts.append(
-            f'<article class="doc" id="doc-{e(a["doc_id"])}" data-doc-id="{e(a["doc_id"])}">'
-            f"<h3>{e(a.get('title') or a.get('url') or a['doc_id'])}</h3>"
-            f'<div class="meta">{meta} {flags}<br>{" · ".join(links)}</div>{body}</article>'
-        )
-    return "".join(parts)
+    return by_doc
+
+
+def article_blocks(articles: list[dict], claims: list[dict], out_dir: Path, find_quantities,
+                   quantities: Mapping[str, list[Quantity]] | None = None) -> str:
+    by_doc = _claims_by_doc(claims)
+    return "".join(
+        article_block(a, by_doc.get(a["doc_id"], []), a.get("text") or "", out_dir, find_quantities,
+                      None if quantities is None else quantities.get(a["doc_id"], []))
+        for a in articles)
+
+
+def _order_key(a: dict) -> tuple[str, str, str]:
+    """The order of the articles on the page: by site, then date, then doc_id."""
+    return (a.get("site") or "", a.get("published") or "", a["doc_id"])
 
 
 # --------------------------------------------------------------------------- the page
@@ -429,16 +445,30 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFrame, audit: pd.DataFrame,
-                 out_dir: Path, *, find_quantities=None, quantities: dict[str, list[Quantity]] | None = None,
+                 out_dir: Path, *, find_quantities=None, quantities: Mapping[str, list[Quantity]] | None = None,
                  generated: date | None = None) -> str:
     """The whole page as one string (pure: no file is read or written). Numbers a claim does not carry
     are looked up in `quantities` (doc_id → the quantities `run` stored) when given, else found with
-    `find_quantities`."""
+    `find_quantities`. write_report writes the same page from the files without holding it."""
     cl = claim_records(claims)
-    arts = sorted(_records(articles), key=lambda a: (a.get("site") or "", a.get("published") or "", a["doc_id"]))
-    doc_anchor = {a["doc_id"]: f"doc-{a['doc_id']}" for a in arts}
+    arts = sorted(_records(articles), key=_order_key)
+    head = page_head(len(arts), len(cl), [a["doc_id"] for a in arts], panel, audit, out_dir, generated)
+    return head + article_blocks(arts, cl, out_dir, find_quantities, quantities) + PAGE_TAIL
+
+
+PAGE_TAIL = """</section>
+</body>
+</html>
+"""
+
+
+def page_head(n_articles: int, n_claims: int, doc_ids: list[str], panel: pd.DataFrame, audit: pd.DataFrame,
+              out_dir: Path, generated: date | None = None) -> str:
+    """The page up to the article blocks: counts, summary, charts and findings (`doc_ids`: the articles
+    the findings may link to)."""
+    doc_anchor = {d: f"doc-{d}" for d in doc_ids}
     sev_counts = audit["severity"].value_counts().to_dict() if len(audit) else {}
-    counts = [("bài / articles", len(arts)), ("số liệu / claims", len(cl)),
+    counts = [("bài / articles", n_articles), ("số liệu / claims", n_claims),
               ("sự kiện / facts", int(clean(panel.attrs.get("n_facts")) or 0) if panel.attrs else None),
               ("lỗi / errors", sev_counts.get("error", 0)), ("cảnh báo / warnings", sev_counts.get("warning", 0)),
               ("ghi chú / info", sev_counts.get("info", 0))]
@@ -477,9 +507,6 @@ def build_report(claims: pd.DataFrame, articles: pd.DataFrame, panel: pd.DataFra
 <section id="audit"><h2>Kết quả kiểm tra <span class="en">/ audit findings</span></h2>
 {findings_table(audit, doc_anchor)}</section>
 <section id="articles"><h2>Bài viết và số liệu <span class="en">/ articles and claims</span></h2>
-{article_blocks(arts, cl, out_dir, find_quantities, quantities)}</section>
-</body>
-</html>
 """
 
 
@@ -490,40 +517,110 @@ def load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
 
 
 def _load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame,
-                                                dict[str, list[Quantity]] | None]:
+                                                Mapping[str, list[Quantity]] | None]:
     """load_report_inputs, and the quantities `run` stored (None for an output set without them)."""
     claims, articles, versions = load_outputs(out_dir)
     quantities = load_quantities(out_dir, articles)
-    try:
-        facts = pd.read_parquet(out_dir / "facts.parquet") if (out_dir / "facts.parquet").exists() else None
-        panel = pd.read_parquet(out_dir / "panel.parquet") if (out_dir / "panel.parquet").exists() else None
-    except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
-        raise OutputsError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
-    if facts is None or panel is None:
-        facts = build_facts(claims, articles)
-        panel = build_panel(facts)
-    panel.attrs["n_facts"] = len(facts)
-    audit_csv = out_dir / "audit.csv"
-    if audit_csv.exists():
-        try:
-            audit = pd.read_csv(audit_csv, dtype=str, keep_default_na=False)
-        except Exception as exc:  # noqa: BLE001
-            raise OutputsError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
-        missing = [c for c in AUDIT_COLUMNS if c not in audit.columns]
-        if missing:
-            raise OutputsError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
-    else:
-        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)", audit_csv)
+    panel = _stored_panel(out_dir)
+    if panel is None:
+        panel = _built_panel(claims, articles)
+    audit = _stored_audit(out_dir)
+    if audit is None:
+        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)",
+                    out_dir / "audit.csv")
         audit = audit_tables(claims, articles, versions, quantities=quantities,
                              find_quantities=default_quantity_finder() if quantities is None else None)
     return claims, articles, panel, audit, quantities
 
 
-def write_report(out_dir: Path) -> Path:
+def _built_panel(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The panel of an output set without facts/panel files, with the number of facts in its attrs."""
+    facts = build_facts(claims, articles)
+    panel = build_panel(facts)
+    panel.attrs["n_facts"] = len(facts)
+    return panel
+
+
+def write_report(out_dir: Path, *, generated: date | None = None) -> Path:
+    """DIR/report.html from the outputs in DIR, the page build_report makes, written as a stream: the
+    tables are read a row group at a time, each article's block is made as its text is read (in table
+    order) and kept in a temporary SQLite file, and the blocks are copied out in page order. Memory holds
+    the claims and a small record per article, never the texts or the page."""
+    import sqlite3
+    import tempfile
+
+    from .audit.run import audit_outputs, load_audit_tables
+    from .io import atomic_path
+
     out_dir = Path(out_dir)
-    claims, articles, panel, audit, quantities = _load_report_inputs(out_dir)
-    page = build_report(claims, articles, panel, audit, out_dir, quantities=quantities,
-                        find_quantities=default_quantity_finder() if quantities is None else None)
+    tables = load_audit_tables(out_dir, article_records=_records)
+    quantities = load_quantities(out_dir, digest=tables.digest)
+    find_quantities = default_quantity_finder() if quantities is None else None
+    panel = _stored_panel(out_dir)
+    if panel is None:  # an output set without facts/panel files: build them from the tables, in memory
+        claims, articles, _versions = load_outputs(out_dir)
+        panel = _built_panel(claims, articles)
+        del claims, articles
+    audit = _stored_audit(out_dir)
+    if audit is None:
+        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)",
+                    out_dir / "audit.csv")
+        audit = audit_outputs(out_dir)
+    by_doc = _claims_by_doc(tables.claims)
+    order = sorted(range(len(tables.articles)), key=lambda i: _order_key(tables.articles[i]))
+    head = page_head(len(tables.articles), len(tables.claims), [tables.articles[i]["doc_id"] for i in order],
+                     panel, audit, out_dir, generated)
     target = out_dir / "report.html"
-    write_text_atomic(target, page)
+    # In the output folder (not a tmpfs /tmp), named .tmp so that a run never carries a stale one over.
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-", suffix=".tmp") as spool_dir:
+        con = sqlite3.connect(Path(spool_dir) / "blocks.sqlite", isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("CREATE TABLE blocks (place INTEGER PRIMARY KEY, html TEXT)")
+            place = {i: n for n, i in enumerate(order)}
+            con.execute("BEGIN")
+            for i, a in enumerate(tables.articles):  # table order: texts and numbers are read once, in turn
+                doc = a["doc_id"]
+                html_block = article_block(a, by_doc.get(doc, []), tables.texts.get(doc) or "", out_dir,
+                                           find_quantities, None if quantities is None else quantities.get(doc, []))
+                con.execute("INSERT INTO blocks VALUES (?, ?)", (place[i], html_block))
+            con.execute("COMMIT")
+            with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as page:
+                page.write(head)
+                for (html_block,) in con.execute("SELECT html FROM blocks ORDER BY place"):
+                    page.write(html_block)
+                page.write(PAGE_TAIL)
+        finally:
+            con.close()
     return target
+
+
+def _stored_panel(out_dir: Path) -> pd.DataFrame | None:
+    """The panel `run` wrote, with the number of facts in its attrs; None when a file is missing."""
+    facts_path, panel_path = out_dir / "facts.parquet", out_dir / "panel.parquet"
+    if not (facts_path.exists() and panel_path.exists()):
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        n_facts = pq.read_metadata(facts_path).num_rows
+        panel = pd.read_parquet(panel_path)
+    except Exception as exc:  # noqa: BLE001 - a damaged file becomes one line
+        raise OutputsError(f"{out_dir}: facts/panel Parquet not readable ({exc.__class__.__name__})") from exc
+    panel.attrs["n_facts"] = n_facts
+    return panel
+
+
+def _stored_audit(out_dir: Path) -> pd.DataFrame | None:
+    """The findings `audit` wrote; None when it has not run."""
+    audit_csv = out_dir / "audit.csv"
+    if not audit_csv.exists():
+        return None
+    try:
+        audit = pd.read_csv(audit_csv, dtype=str, keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001
+        raise OutputsError(f"{audit_csv}: not a readable CSV file ({exc.__class__.__name__})") from exc
+    missing = [c for c in AUDIT_COLUMNS if c not in audit.columns]
+    if missing:
+        raise OutputsError(f"{audit_csv}: lacks column(s) {', '.join(missing)}")
+    return audit

@@ -596,50 +596,15 @@ def test_a_lower_z_limit_flags_more_outliers() -> None:
 # --------------------------------------------------------------------------- reading the outputs
 
 
-def _page(number: str) -> str:
-    return (
-        '<html lang="vi"><head><title>Kết quả phát triển đoàn viên</title>'
-        '<link rel="canonical" href="https://ldld.example.vn/tin-tuc/phat-trien-doan-vien-2023.html"></head>'
-        "<body><article><h1>Kết quả phát triển đoàn viên năm 2023</h1>"
-        f"<p>Năm 2023, Liên đoàn Lao động tỉnh Cao Bằng đã kết nạp {number} đoàn viên công đoàn, thành lập "
-        "được 12 công đoàn cơ sở tại các doanh nghiệp ngoài nhà nước, vượt chỉ tiêu Tổng Liên đoàn giao.</p>"
-        "<p>Các cấp công đoàn trong tỉnh tiếp tục đẩy mạnh tuyên truyền, vận động người lao động gia nhập tổ "
-        "chức công đoàn, chăm lo đời sống và bảo vệ quyền lợi hợp pháp của đoàn viên.</p></article></body></html>"
-    )
-
-
 def test_the_audit_of_the_files_equals_the_audit_of_the_tables_in_memory(tmp_path: Path, monkeypatch) -> None:
     """run_audit reads the outputs a row group at a time and the texts as the checks reach them; it must
-    find exactly what audit_tables finds over the same tables held whole. Row groups of 4 rows, so that
-    articles, claims and quantities all span many groups, and a page fetched twice with another number."""
-    import json
+    find exactly what audit_tables finds over the same tables held whole."""
+    from manygroups import many_group_outputs
 
-    import pyarrow.parquet as pq
-
-    import pipeline.io
     from pipeline.audit import load_outputs
     from pipeline.quantities import load_quantities
 
-    monkeypatch.setattr(pipeline.io, "BATCH", 4)
-    corpus, out = tmp_path / "corpus", tmp_path / "out"
-    corpus.mkdir()
-    root = Path(__file__).resolve().parent.parent
-    lines = (root / "bench" / "data" / "real" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    excerpts = [json.loads(line) for line in lines if line.strip()]
-    with_claims = [x for x in excerpts if x["claims"]][:160]
-    for i, x in enumerate(with_claims):
-        (corpus / f"a{i:03d}.txt").write_text(x["text"], encoding="utf-8")
-    planted = ["Năm 2022, Liên đoàn Lao động tỉnh Cao Bằng phấn đấu kết nạp 1.500 đoàn viên mới.",
-               "Năm 2022, Liên đoàn Lao động tỉnh Cao Bằng đã kết nạp 1.500 đoàn viên mới.",
-               "Năm 2023, Liên đoàn Lao động huyện Hòa An kết nạp 1.130/1.000 đoàn viên, đạt 112,8% kế hoạch."]
-    for i, text in enumerate(planted):
-        (corpus / f"z{i}.txt").write_text(text, encoding="utf-8")
-    (corpus / "p1.html").write_text(_page("856"), encoding="utf-8")
-    (corpus / "p2.html").write_text(_page("1.856"), encoding="utf-8")  # the same page, edited
-    assert main(["run", "--corpus", str(corpus), "--out", str(out), "--workers", "1", "--no-progress"]) == 0
-    assert pq.ParquetFile(out / "articles.parquet").num_row_groups > 5
-    assert pq.ParquetFile(out / "quantities.parquet").num_row_groups > 20
-
+    out = many_group_outputs(tmp_path, monkeypatch)
     from_files = run_audit(out)
     claims, articles, versions = load_outputs(out)
     in_memory = audit_tables(claims, articles, versions, quantities=load_quantities(out, articles))

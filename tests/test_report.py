@@ -114,6 +114,33 @@ def test_report_command_on_missing_outputs_says_so(tmp_path: Path, capsys) -> No
 # --------------------------------------------------------------------------- real outputs
 
 
+def test_the_streamed_page_equals_the_page_built_in_memory(tmp_path: Path, monkeypatch) -> None:
+    """write_report reads the tables a row group at a time and writes the article blocks through a spool in
+    page order; the page must be byte for byte what build_report makes from the tables held whole, with
+    the findings computed (no audit.csv yet) and then read from audit.csv."""
+    from datetime import date
+
+    from manygroups import many_group_outputs
+
+    from pipeline.audit import run_audit
+    from pipeline.report import load_report_inputs, write_report
+
+    out = many_group_outputs(tmp_path, monkeypatch)
+    for audited in (False, True):
+        if audited:
+            run_audit(out)
+        claims, articles, panel, audit = load_report_inputs(out)
+        from pipeline.quantities import load_quantities
+
+        in_memory = build_report(claims, articles, panel, audit, out, generated=date(2026, 1, 2),
+                                 quantities=load_quantities(out, articles))
+        page = write_report(out, generated=date(2026, 1, 2)).read_text(encoding="utf-8")
+        assert page == in_memory
+        assert page.count('<article class="doc"') == len(articles) > 150
+        assert "1.856" in page and "ratio_mismatch" in page and "silent_edit" in page
+    assert not [p for p in out.iterdir() if p.name.startswith(".report-")]  # the spool is gone
+
+
 @pytest.fixture(scope="module")
 def real_out(tmp_path_factory) -> Path:
     """`run` → `audit` → `report` on the bundled corpus plus one planted hostile article."""

@@ -361,8 +361,10 @@ class AuditTables:
     digest: str
 
 
-def load_audit_tables(out_dir: Path) -> AuditTables:
-    """The outputs of `run` in DIR, read a row group at a time; OutputsError when missing or damaged."""
+def load_audit_tables(out_dir: Path, article_records: Callable[[pd.DataFrame], list[dict]] | None = None,
+                      ) -> AuditTables:
+    """The outputs of `run` in DIR, read a row group at a time; OutputsError when missing or damaged.
+    `article_records` turns a frame of articles into records (default: the audit's own)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -382,7 +384,7 @@ def load_audit_tables(out_dir: Path) -> AuditTables:
         path = paths[1]
         columns = [c for c in pq.read_schema(path).names if c != "text"]
         for frame in iter_table(path, columns):
-            for a in _articles_records(frame):
+            for a in (article_records or _articles_records)(frame):
                 digest.add(a["doc_id"], a.get("content_hash"))
                 articles.append(a)
         texts = ArticleTexts(path)
@@ -427,13 +429,10 @@ class VersionsTable:
             raise OutputsError(f"{self.db}: not a readable SQLite database ({exc})") from exc
 
 
-def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
-              quiet_days: int | None = None, checks: Sequence[str] | None = None,
-              settings: AuditSettings | None = None) -> pd.DataFrame:
-    """The audit of what `run` wrote in DIR, written to DIR/audit.csv and the `audit` table. The tables
-    are read a row group at a time and the texts only as the checks reach them, so memory holds the
-    claims and one small record per article, not the corpus."""
-    out_dir = Path(out_dir)
+def audit_outputs(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
+                  quiet_days: int | None = None, checks: Sequence[str] | None = None,
+                  settings: AuditSettings | None = None) -> pd.DataFrame:
+    """The findings over what `run` wrote in DIR, nothing written (run_audit writes them)."""
     tables = load_audit_tables(out_dir)
     stored = load_quantities(out_dir, digest=tables.digest)  # the numbers `run` found; None for an older output set
     finder = default_quantity_finder() if stored is None else None
@@ -442,10 +441,21 @@ def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | N
     state = crawl_state if crawl_state is not None else out_dir / "crawl.sqlite"
     activity = activity_from_crawl_state(state)
     try:
-        df = _audit(tables.claims, tables.articles, tables.texts, tables.versions, activity, find_quantities=finder,
-                    quantities=stored, as_of=as_of, quiet_days=quiet_days, checks=checks, settings=settings)
+        return _audit(tables.claims, tables.articles, tables.texts, tables.versions, activity, find_quantities=finder,
+                      quantities=stored, as_of=as_of, quiet_days=quiet_days, checks=checks, settings=settings)
     except ValueError as exc:
         raise OutputsError(f"{out_dir}: {exc}") from exc
+
+
+def run_audit(out_dir: Path, *, crawl_state: Path | None = None, as_of: date | None = None,
+              quiet_days: int | None = None, checks: Sequence[str] | None = None,
+              settings: AuditSettings | None = None) -> pd.DataFrame:
+    """The audit of what `run` wrote in DIR, written to DIR/audit.csv and the `audit` table. The tables
+    are read a row group at a time and the texts only as the checks reach them, so memory holds the
+    claims and one small record per article, not the corpus."""
+    out_dir = Path(out_dir)
+    df = audit_outputs(out_dir, crawl_state=crawl_state, as_of=as_of, quiet_days=quiet_days, checks=checks,
+                       settings=settings)
     write_table(out_dir, "audit", df, ("csv",))
     write_sqlite(out_dir / "unionclaims.sqlite", {"audit": df})
     return df
