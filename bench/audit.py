@@ -1,6 +1,7 @@
-"""Audit timing: `audit` reading the quantities `run` stored against `audit` parsing every text again.
+"""Audit and report: time and peak memory, `audit` reading the quantities `run` stored against `audit`
+parsing every text again, and against older code.
 
-    python bench/audit.py [--articles 3000] [--repeat 3] [--baseline DIR]
+    python bench/audit.py [--articles 3000] [--repeat 3] [--baseline DIR] [--report]
 
 The corpus is made here, seeded, with bench/scale.py's generator idea on text dumps: the annotated excerpts
 of bench/data/real (real union news, many numbers a page) copied round-robin in a seeded order to
@@ -8,11 +9,13 @@ of bench/data/real (real union news, many numbers a page) copied round-robin in 
 its own (a text dump's doc_id is its text's hash). `run --workers 2` writes the outputs once; a copy of
 them without `quantities.parquet` stands for an output set of an older version. Then, as whole processes
 in turn (A B A B ...): `audit` on the set with the table (stored quantities) and on the set without it
-(every text parsed, as before the table existed); seconds of each, their ratio per pair and the median,
-and whether the two audit.csv files are equal.
+(every text parsed, as before the table existed); seconds and peak RSS of each, their time ratio per pair
+and the median, and whether the two audit.csv files are equal. `--report` also times `report` on each set
+(after its audit) and compares the report.html files.
 
-`--baseline DIR`: also `run` and `audit` with the code in DIR (e.g. `git archive <commit>` of an older
-commit), its own outputs, timed in the same rounds. Compare within one run, never against a fixed number.
+`--baseline DIR`: also `run`, `audit` (and `report`) with the code in DIR (e.g. `git archive <commit>` of an
+older commit), its own outputs, timed in the same rounds. Compare within one run, never against a fixed
+number; peak memory at two corpus sizes gives the growth per article.
 """
 
 from __future__ import annotations
@@ -54,10 +57,20 @@ def make_corpus(out: Path, n: int, data: Path = ROOT / "bench" / "data" / "real"
 
 
 def cli(code: Path, *args: str) -> float:
+    return measured(code, *args)[0]
+
+
+def measured(code: Path, *args: str) -> tuple[float, int]:
+    """Seconds and peak RSS (KB) of `python -m pipeline.cli ARGS` run with the code in `code`."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=code, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(code)})
-    return time.perf_counter() - start
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=code, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(code)})
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args)
+    return seconds, usage.ru_maxrss  # kilobytes on Linux
 
 
 def main() -> int:
@@ -67,6 +80,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=Path, default=None, help="a checkout of older code to time as well")
     ap.add_argument("--tmp", type=Path, default=None, help="work folder (default: a new temporary folder)")
+    ap.add_argument("--report", action="store_true", help="also time `report` and measure its memory")
     args = ap.parse_args()
     tmp = args.tmp or Path(tempfile.mkdtemp(prefix="audit-bench-"))
     corpus = tmp / "corpus"
@@ -85,17 +99,30 @@ def main() -> int:
         t = cli(code["baseline"], "run", "--corpus", str(corpus), "--out", str(sets["baseline"]), "--no-progress",
                 "--no-cache", "--workers", str(args.workers))
         print(f"baseline run ({args.baseline}) {t:.1f} s")
-    times: dict[str, list[float]] = {k: [] for k in sets}
+    commands = ["audit", "report"] if args.report else ["audit"]
+    times: dict[tuple[str, str], list[float]] = {(c, k): [] for c in commands for k in sets}
+    peaks: dict[tuple[str, str], list[int]] = {(c, k): [] for c in commands for k in sets}
     for _ in range(args.repeat):
         for name, out in sets.items():
-            times[name].append(cli(code[name], "audit", "--out", str(out)))
-    for name, ts in times.items():
-        print(f"audit, {name:8}: " + ", ".join(f"{t:.2f}" for t in ts) + f" s (median {statistics.median(ts):.2f})")
+            for command in commands:
+                seconds, peak = measured(code[name], command, "--out", str(out))
+                times[(command, name)].append(seconds)
+                peaks[(command, name)].append(peak)
+    for (command, name), ts in times.items():
+        print(f"{command}, {name:8}: " + ", ".join(f"{t:.2f}" for t in ts) + f" s (median {statistics.median(ts):.2f}); "
+              f"peak RSS {max(peaks[(command, name)]) / 1024:.0f} MB")
+    for command in commands:
+        for other in [k for k in sets if k != "stored"]:
+            ratios = [o / s for o, s in zip(times[(command, other)], times[(command, "stored")], strict=True)]
+            print(f"{command}: {other} / stored: " + ", ".join(f"{r:.2f}x" for r in ratios)
+                  + f" (median {statistics.median(ratios):.2f}x)")
     for other in [k for k in sets if k != "stored"]:
-        ratios = [o / s for o, s in zip(times[other], times["stored"], strict=True)]
-        print(f"{other} / stored: " + ", ".join(f"{r:.2f}x" for r in ratios) + f" (median {statistics.median(ratios):.2f}x)")
         same = (sets[other] / "audit.csv").read_bytes() == (sets["stored"] / "audit.csv").read_bytes()
         print(f"audit.csv of {other} equal to stored: {same}")
+        if args.report:
+            pages = [(sets[k] / "report.html").read_text(encoding="utf-8").replace(str(sets[k]), "OUT")
+                     for k in (other, "stored")]
+            print(f"report.html of {other} equal to stored: {pages[0] == pages[1]}")
     return 0
 
 
