@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..rules import RulesError, load_toml, rules_dir
+from ..rules import RulesError, load_toml, rules_dir, rules_file
 from ..text.normalize import normalize_text
 
 VALID_UNITS = {"person", "organization", "VND", "percent", "count"}
@@ -335,7 +335,7 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
 
 def default_ruleset(folder: str | None = None) -> RuleSet:
     """The compiled rules of `folder` (default: rules_dir()/indicators), compiled once per folder."""
-    return _ruleset_of(folder or str(rules_dir() / "indicators"))
+    return _ruleset_of(folder or rules_file("indicators"))
 
 
 @lru_cache(maxsize=4)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..rules import RulesError, load_toml, rules_dir
+from ..rules import RulesError, load_toml, rules_file
 from .normalize import normalize_text, normalized_view
 
 MERGER_DATE = "2025-07-01"  # new provincial governments took office (Resolution 202/2025/QH15)
@@ -184,7 +184,7 @@ def _load(path: str) -> _Gazetteer:
 
 
 def _gaz() -> _Gazetteer:
-    return _load(str(rules_dir() / "provinces.toml"))
+    return _load(rules_file("provinces.toml"))
 
 
 def provinces_2024() -> list[str]:

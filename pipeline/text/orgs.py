@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..rules import RulesError, load_toml, rules_dir
+from ..rules import RulesError, load_toml, rules_file
 from . import geo
 from .normalize import normalize_text, normalized_view
 
@@ -158,7 +158,7 @@ def _load(path: str) -> _Rules:
 
 
 def _rules() -> _Rules:
-    return _load(str(rules_dir() / "orgs.toml"))
+    return _load(rules_file("orgs.toml"))
 
 
 # --------------------------------------------------------------------------- parsing
