@@ -1,0 +1,127 @@
+"""Every blind measure of the extractor, again: each fresh set scored with the rules it was scored with.
+
+    python bench/blind_rounds.py [--data bench/data/real] [--git-root .]
+
+A fresh set is a batch of real excerpts annotated blind after the rules it measures were committed, scored
+once, then folded into dev and test (bench/split_real.py; docs/extraction.md). Its records are found again
+in the dev and test parts by their id prefixes. For each set this script exports the commit of its round
+(`git archive`, so the git history of this repository is needed), runs that code's `unionclaims eval` on the
+set, and reads the per-indicator counts it prints. It then pools the counts: over every fresh set, and over
+the sets scored with the rules of rounds 7 and later (round 8 changed no rule that moved them, and round 9
+none at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (name, id prefixes, round, commit whose rules scored it); docs/extraction.md records each one.
+FRESH_SETS = (
+    ("first fresh set", ("real-m-", "real-n-"), 5, "5d10169"),
+    ("second fresh set", ("real-o-", "real-p-"), 7, "8dab36c"),
+    ("third fresh set", ("real-q-", "real-r-"), 8, "e162fb6"),
+    ("fourth fresh set", ("real-s-", "real-t-"), 9, "e162fb6"),
+)
+CORE = ("members_recruited", "unions_founded", "funds_raised")
+ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
+_ROW = re.compile(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s")
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def gather(data: Path, prefixes: tuple[str, ...]) -> list[str]:
+    """The JSON lines of dev and test whose id starts with one of `prefixes`."""
+    lines = []
+    for part in ("dev.jsonl", "test.jsonl"):
+        for line in (data / part).read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line).get("id", "").startswith(prefixes):
+                lines.append(line)
+    return lines
+
+
+def score(git_root: Path, commit: str, gold: Path, work: Path) -> dict[str, Counts]:
+    """Per-indicator counts of `unionclaims eval gold` with the code of `commit`."""
+    code = work / commit
+    if not code.exists():
+        archive = work / f"{commit}.tar"
+        with archive.open("wb") as out:
+            subprocess.run(["git", "-C", str(git_root), "archive", commit], stdout=out, check=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(code, filter="data")
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "eval", str(gold), "--quiet"], cwd=code,
+                          env={**os.environ, "PYTHONPATH": str(code), "UNIONCLAIMS_RULES": str(code / "rules")},
+                          capture_output=True, text=True, check=True)
+    counts = {}
+    for line in done.stdout.splitlines():
+        m = _ROW.match(line)
+        if m and m.group(1) in ALL_SIX:
+            counts[m.group(1)] = Counts(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    return counts
+
+
+def pooled(per_set: list[dict[str, Counts]], names: tuple[str, ...]) -> Counts:
+    total = Counts()
+    for counts in per_set:
+        for name in names:
+            total.add(counts.get(name, Counts()))
+    return total
+
+
+def line(label: str, per_set: list[dict[str, Counts]]) -> str:
+    gold = pooled(per_set, ALL_SIX)
+    core, six = pooled(per_set, CORE).prf(), gold.prf()
+    return (f"| {label} | {gold.tp + gold.fn} | {core[0]:.3f} | {core[1]:.3f} | {core[2]:.3f} | {six[0]:.3f} | "
+            f"{six[1]:.3f} | {six[2]:.3f} |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT / "bench" / "data" / "real")
+    ap.add_argument("--git-root", type=Path, default=ROOT, help="the repository whose history holds the commits")
+    args = ap.parse_args()
+    print("| set (round, rules of) | gold claims | core P | core R | core F1 | all six P | all six R | all six F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    results: list[tuple[int, dict[str, Counts]]] = []
+    with tempfile.TemporaryDirectory(prefix="blind-rounds-") as tmp:
+        work = Path(tmp)
+        for name, prefixes, round_no, commit in FRESH_SETS:
+            lines = gather(args.data, prefixes)
+            if not lines:
+                print(f"| {name}: no records with ids {', '.join(prefixes)} in {args.data} | | | | | | | |")
+                continue
+            gold = work / f"{prefixes[0].rstrip('-')}.jsonl"
+            gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            counts = score(args.git_root, commit, gold, work)
+            results.append((round_no, counts))
+            print(line(f"{name} ({len(lines)} excerpts; round {round_no}, `{commit}`)", [counts]))
+    print(line("**pooled, every fresh set**", [c for _r, c in results]))
+    print(line("**pooled, rules of round 7 and later**", [c for r, c in results if r >= 7]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
