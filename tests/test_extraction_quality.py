@@ -219,3 +219,52 @@ def test_bodies_enumerated_after_a_totals_cue() -> None:
     assert {("unions_total", 1204), ("members_total", 91300)} <= got
     other_kind = _readings("Công đoàn ngành hiện có 38 công đoàn cơ sở trực thuộc, 12 công đoàn cơ sở thành viên.")
     assert ("unions_total", 38) in other_kind and ("unions_total", 12) not in other_kind
+
+
+# --------------------------------------------------------------------------- round 11: general classes of the blind rounds
+
+
+def test_an_amount_per_house_after_the_amount_is_no_total() -> None:
+    per_house = ("Công đoàn Cao su tỉnh đã hỗ trợ 60 triệu đồng mỗi căn nhà cho 3 đoàn viên có hoàn cảnh khó khăn "
+                 "xây dựng nhà ở.")
+    assert ("funds_disbursed", 60_000_000) not in _readings(per_house)
+    total = ("Công đoàn Cao su tỉnh đã hỗ trợ 3 đoàn viên xây dựng nhà ở với tổng số tiền 180 triệu đồng, "
+             "mỗi căn 60 triệu đồng.")
+    assert ("funds_disbursed", 180_000_000) in _readings(total)
+
+
+def test_a_houses_building_cost_is_not_the_unions_grant() -> None:
+    text = ("Căn nhà có diện tích 60 m2, tường xây, mái lợp tôn, tổng kinh phí xây dựng 230 triệu đồng, trong đó "
+            "Quỹ Mái ấm Công đoàn của LĐLĐ tỉnh hỗ trợ 50 triệu đồng, số còn lại do gia đình đoàn viên tự lo.")
+    got = _readings(text)
+    assert ("funds_disbursed", 50_000_000) in got
+    assert not any(v == 230_000_000 for _, v in got)
+    valued = ("Ngôi nhà mới của chị Lan, công nhân Công ty May Hòa Thọ, có tổng trị giá hơn 180 triệu đồng, trong "
+              "đó Công đoàn công ty hỗ trợ 40 triệu đồng.")
+    assert not any(v == 180_000_000 for _, v in _readings(valued))
+    # Paying the building cost is giving: "hỗ trợ kinh phí xây dựng …" stays the union's money.
+    paid = ("Nhân Tháng Công nhân, LĐLĐ tỉnh đã hỗ trợ kinh phí xây dựng 12 Mái ấm Công đoàn cho đoàn viên khó khăn "
+            "với tổng số tiền 600 triệu đồng.")
+    assert ("funds_disbursed", 600_000_000) in _readings(paid)
+
+
+def test_a_shop_named_zero_dong_is_no_amount() -> None:
+    shop = ("Để hỗ trợ người lao động gặp khó khăn, các cấp Công đoàn tỉnh đã tổ chức “Gian hàng 0 đồng” cho công "
+            "nhân các khu công nghiệp.")
+    assert not any(v == 0 for _, v in _readings(shop))
+    market = ("Công đoàn phường tổ chức “Phiên chợ 0 đồng” và trao 200 suất quà, tổng trị giá 100 triệu đồng cho đoàn "
+              "viên có hoàn cảnh khó khăn.")
+    assert ("funds_disbursed", 100_000_000) in _readings(market)
+
+
+def test_a_procedures_condition_is_no_admission() -> None:
+    text = ("Khi có ít nhất 10 người lao động có đơn tự nguyện gia nhập Công đoàn, Ban vận động thành lập công đoàn "
+            "cơ sở đề nghị công đoàn cấp trên xem xét, công nhận.")
+    assert not any(ind == "members_recruited" for ind, _ in _readings(text))
+
+
+def test_the_whole_youth_union_is_no_trade_union() -> None:
+    youth = "Năm 2023, toàn Đoàn đã kết nạp hơn 900 nghìn đoàn viên mới, giới thiệu 120 nghìn đoàn viên ưu tú cho Đảng."
+    assert not any(ind == "members_recruited" for ind, _ in _readings(youth))
+    union = "Năm 2023, LĐLĐ tỉnh đã kết nạp 2.150 đoàn viên mới, vận động toàn đoàn viên tham gia đóng góp."
+    assert ("members_recruited", 2150) in _readings(union)

@@ -139,6 +139,9 @@ class Common:
     rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
     youth_union_cues: re.Pattern[str] | None
     youth_union_patterns: re.Pattern[str] | None  # regular expressions ("Đoàn trường", not "Công đoàn trường")
+    rate_after_patterns: re.Pattern[str] | None  # right after an amount: per unit ("… mỗi căn nhà")
+    building_cost_patterns: re.Pattern[str] | None  # ending the clause before an amount: a building's cost
+    procedure_patterns: re.Pattern[str] | None  # ending the clause before a count: a procedure's condition
     party_cues: re.Pattern[str] | None
     counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
 
@@ -317,7 +320,8 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     common_path = folder / "_common.toml"
     c = load_toml(common_path)
     cp = str(common_path)
-    regex_keys = {"rate_patterns", "youth_union_patterns"}
+    regex_keys = {"rate_patterns", "youth_union_patterns", "rate_after_patterns", "building_cost_patterns",
+                  "procedure_patterns"}
     common = Common(**{
         k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
         for k in Common.__dataclass_fields__

@@ -247,6 +247,9 @@ def _per_unit(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """A per-unit amount: "2 triệu đồng/suất", "mỗi suất 500.000 đồng", "(500.000 đồng/người)"."""
     if q.per is not None or s.low[q.end : q.end + 12].lstrip().startswith("/"):
         return True
+    after = rs.common.rate_after_patterns
+    if after is not None and after.match(s.low, q.end):
+        return True
     return _rate_before(s, rs, _before_words(s, q.start, 4), q.start)
 
 
@@ -502,14 +505,15 @@ def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
-    if q.kind in ("percent", "rate") or _per_unit(s, q, rs):
-        return True
+    if q.kind in ("percent", "rate") or q.value == 0 or _per_unit(s, q, rs):
+        return True  # rates, and zero ("Siêu thị 0 đồng" names a shop; no one reports giving nothing)
+    lo = s.clause_start(q.start)
     if _money(q):
-        lo = s.clause_start(q.start)
         clause = s.low[lo : s.clause_end(q.end)]
         if any(p is not None and p.search(clause) for p in (c.loan_cues, c.saving_cues)):
             return True
-    return False
+        return c.building_cost_patterns is not None and c.building_cost_patterns.search(s.low, lo, q.start) is not None
+    return c.procedure_patterns is not None and c.procedure_patterns.search(s.low, lo, q.start) is not None
 
 
 def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
