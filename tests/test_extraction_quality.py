@@ -268,3 +268,18 @@ def test_the_whole_youth_union_is_no_trade_union() -> None:
     assert not any(ind == "members_recruited" for ind, _ in _readings(youth))
     union = "Năm 2023, LĐLĐ tỉnh đã kết nạp 2.150 đoàn viên mới, vận động toàn đoàn viên tham gia đóng góp."
     assert ("members_recruited", 2150) in _readings(union)
+
+
+def test_a_party_referral_is_no_founding_even_when_inherited() -> None:
+    text = ("Năm 2023, các cấp công đoàn đã phát triển mới 8.120 đoàn viên, thành lập mới 25 CĐCS, giới thiệu 1.450 "
+            "đoàn viên ưu tú cho cấp ủy Đảng xem xét kết nạp (1.020 trường hợp đã được kết nạp).")
+    got = _readings(text)
+    assert {("members_recruited", 8120), ("unions_founded", 25)} <= got
+    assert not any(v == 1020 for _, v in got)
+
+
+def test_a_university_giving_in_its_own_name_is_no_union() -> None:
+    text = "Đại học Kinh tế Đà Nẵng ủng hộ 300 triệu đồng cho đồng bào vùng lũ các tỉnh miền Trung."
+    assert not _readings(text)
+    union = "Công đoàn Đại học Kinh tế Đà Nẵng ủng hộ 300 triệu đồng cho đồng bào vùng lũ các tỉnh miền Trung."
+    assert ("funds_raised", 300_000_000) in _readings(union)

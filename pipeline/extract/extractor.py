@@ -154,7 +154,7 @@ def extract_mentions(
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
             if best.rule.unit == VND and unions == "none":
                 continue  # a page about money that names no union, member or worker: not a union's money
-            if best.rule.unit in ("person",) and _party_veto(s, q, best, rs):
+            if best.rule.unit in ("person", "organization") and _party_veto(s, q, best, rs):
                 continue
             if (best.rule.unit == VND and not best.inherited
                     and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs, best.trigger_start)):

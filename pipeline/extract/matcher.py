@@ -531,7 +531,11 @@ def _party_veto(s: _Sentence, q: Quantity, m: Match, rs: RuleSet) -> bool:
     if pc is None:
         return False
     hi = max(m.evidence_end, _next_same_class(s, q, s.clause_end(q.end)))
-    return pc.search(s.low[min(m.trigger_start, q.start) : hi]) is not None
+    lo = min(m.trigger_start, q.start)
+    if m.inherited:  # no trigger of its own: the words since the number before it say what it counts ("giới
+        # thiệu 1.450 đoàn viên ưu tú cho cấp ủy Đảng xem xét kết nạp (1.020 trường hợp đã được kết nạp)")
+        lo = max((o.end for o in s.quantities if o.end <= q.start), default=s.clause_start(q.start))
+    return pc.search(s.low[lo:hi]) is not None
 
 
 def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
