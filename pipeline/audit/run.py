@@ -170,7 +170,6 @@ def _arithmetic(inp: AuditInput) -> list[Finding]:
     return findings
 
 
-
 def _silent_edits(versions: Iterable[dict]) -> list[Finding]:
     """check_silent_edits one article at a time (it compares an article's versions only), in doc_id order:
     the versions read from the database come sorted so, and a list is sorted here (stably)."""
@@ -179,6 +178,7 @@ def _silent_edits(versions: Iterable[dict]) -> list[Finding]:
     for _doc, group in itertools.groupby(rows, key=lambda c: c["doc_id"]):
         findings += check_silent_edits(list(group))
     return findings
+
 
 # The checks, in the order they run. `unionclaims audit --check NAME` / `--skip NAME` choose among them.
 CHECKS: dict[str, Callable[[AuditInput], list[Finding]]] = {
