@@ -8,7 +8,7 @@ in the dev and test parts by their id prefixes. For each set this script exports
 (`git archive`, so the git history of this repository is needed), runs that code's `unionclaims eval` on the
 set, and reads the per-indicator counts it prints. It then pools the counts: over every fresh set, and over
 the sets scored with the rules of rounds 7 and later (the rules of round 8 and after: round 8 changed no
-rule that moved the second set, rounds 9 and 10 none at all, round 11 a few general vetoes).
+rule that moved the second set, rounds 9, 10 and 12 none at all, round 11 a few general vetoes).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ FRESH_SETS = (
     ("fourth fresh set", ("real-s-", "real-t-"), 9, "e162fb6"),
     ("fifth fresh set", ("real-u-", "real-v-"), 10, "84aa36c"),
     ("sixth fresh set", ("real-w-", "real-x-"), 11, "6f5ddc4"),
+    ("seventh fresh set", ("real-y-", "real-z-"), 12, "ad4b064"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
