@@ -386,7 +386,6 @@ def read_table(path: Path) -> Any:
     return from_arrow(pq.read_table(path))
 
 
-
 def iter_table(path: Path, columns: list[str] | None = None, rows: int = 10 * BATCH) -> Iterator[Any]:
     """A Parquet output as DataFrames of at most `rows` rows each (converted as read_table converts the
     whole table): a reader that goes through the rows once never holds the whole table."""
@@ -408,7 +407,7 @@ class ParquetByDoc:
     def __init__(self, path: Path, columns: list[str], cache_groups: int = 2):
         import pyarrow.parquet as pq
 
-        self.file = pq.ParquetFile(path)
+        self.path, self.file = path, pq.ParquetFile(path)
         self.columns, self.cache_groups = columns, cache_groups
         self._where: dict[str, list[tuple[int, int, int]]] = {}  # doc_id -> (row group, first row, end)
         for g in range(self.file.num_row_groups):
@@ -430,10 +429,14 @@ class ParquetByDoc:
         return len(self._where)
 
     def rows(self, doc_id: str) -> list[tuple]:
-        """The document's rows (values of `columns`, in that order), in table order; [] when it has none."""
+        """The document's rows (values of `columns`, in that order), in table order; [] when it has none.
+        OutputsError when its row group is damaged (the doc_ids, read first, were not)."""
         out: list[tuple] = []
         for g, lo, hi in self._where.get(doc_id, ()):
-            cols = self._group(g)
+            try:
+                cols = self._group(g)
+            except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
+                raise OutputsError(f"{self.path}: not a readable Parquet file ({exc.__class__.__name__})") from exc
             out.extend(zip(*(c[lo:hi] for c in cols), strict=True))
         return out
 

@@ -74,7 +74,6 @@ class StoredQuantities(Mapping[str, list[Quantity]]):
     def __init__(self, path: Path):
         from .io import ParquetByDoc
 
-        self.path = path
         self.rows = ParquetByDoc(path, ["n", *_FIELDS])
         self._recent: dict[str, list[Quantity]] = {}  # checks ask for one article several times in a row
 
@@ -89,12 +88,7 @@ class StoredQuantities(Mapping[str, list[Quantity]]):
         return found
 
     def _read(self, doc_id: str) -> list[Quantity]:
-        try:
-            rows = self.rows.rows(doc_id)
-        except Exception as exc:  # noqa: BLE001 - a row group damaged after its doc_ids were read
-            from .io import OutputsError
-
-            raise OutputsError(f"{self.path}: not readable ({exc.__class__.__name__})") from exc
+        rows = self.rows.rows(doc_id)
         if not all(a[0] < b[0] for a, b in zip(rows, rows[1:], strict=False)):
             rows = sorted(rows, key=lambda r: r[0])  # written in text order; sorted only if something reordered them
         return [Quantity(*values) for _n, *values in rows]

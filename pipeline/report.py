@@ -457,8 +457,6 @@ def _load_report_inputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         panel = _built_panel(claims, articles)
     audit = _stored_audit(out_dir)
     if audit is None:
-        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)",
-                    out_dir / "audit.csv")
         audit = audit_tables(claims, articles, versions, quantities=quantities,
                              find_quantities=default_quantity_finder() if quantities is None else None)
     return claims, articles, panel, audit, quantities
@@ -494,8 +492,6 @@ def write_report(out_dir: Path, *, generated: date | None = None) -> Path:
         del claims, articles
     audit = _stored_audit(out_dir)
     if audit is None:
-        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)",
-                    out_dir / "audit.csv")
         audit = audit_outputs(out_dir)
     by_doc = _claims_by_doc(tables.claims)
     order = sorted(range(len(tables.articles)), key=lambda i: _order_key(tables.articles[i]))
@@ -543,9 +539,10 @@ def _stored_panel(out_dir: Path) -> pd.DataFrame | None:
 
 
 def _stored_audit(out_dir: Path) -> pd.DataFrame | None:
-    """The findings `audit` wrote; None when it has not run."""
+    """The findings `audit` wrote; None when it has not run (the caller computes them)."""
     audit_csv = out_dir / "audit.csv"
     if not audit_csv.exists():
+        log.warning("%s missing: findings computed in memory (run `unionclaims audit` to keep them)", audit_csv)
         return None
     try:
         audit = pd.read_csv(audit_csv, dtype=str, keep_default_na=False)
