@@ -26,3 +26,18 @@ def test_offset_map_points_back_into_the_original() -> None:
     j = i + len("509 đoàn viên")
     back = original[omap.to_original(i) : omap.to_original_end(j)]
     assert unicodedata.normalize("NFC", back) == "509 đoàn viên"
+
+
+def test_whole_text_replacement_equals_the_unit_by_unit_rebuild() -> None:
+    # The shortcut for texts that need only one-for-one replacements must give what the unit-by-unit path gives.
+    from pipeline.text.normalize import _UNIT, _normalize_unit
+
+    texts = [
+        "Ngày\u00a015/3, LĐLĐ tỉnh kết nạp\u00a0856\u00a0đoàn viên",  # no-break spaces only: the shortcut
+        "Ðoàn viên\u202fcông đoàn cơ sở\u3000Hòa Bình",  # look-alike Đ, narrow and ideographic spaces
+        "hoà\u00a0bình",  # a new-style tone as well: the full path
+        "đoàn\u200b viên\u00a0mới",  # a zero-width space as well: the full path
+        unicodedata.normalize("NFD", "Thủy\u00a0lợi"),  # NFD as well: the full path
+    ]
+    for text in texts:
+        assert normalize_text(text) == "".join(_normalize_unit(u) for u in _UNIT.findall(text)), text

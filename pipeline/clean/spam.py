@@ -71,7 +71,11 @@ def is_spam_text(text: str, *, hidden: bool = False, page_vietnamese: bool = Tru
     different spam words are spam. Elsewhere only hidden passages can be (a news story about
     casinos is not spam).
     """
-    strong, weak = spam_terms(text)
+    return _reads_as_spam(text, *spam_terms(text), hidden=hidden, page_vietnamese=page_vietnamese)
+
+
+def _reads_as_spam(text: str, strong: set[str], weak: set[str], *, hidden: bool, page_vietnamese: bool) -> bool:
+    """is_spam_text, given the spam entries found in `text`."""
     if not strong:
         return False
     if hidden:
@@ -91,10 +95,12 @@ def is_spam_text(text: str, *, hidden: bool = False, page_vietnamese: bool = Tru
 def spam_lines(lines: list[str], *, page_vietnamese: bool = True) -> set[int]:
     """Indexes of spam lines: spam on their own, or a run of lines that each carry a spam word
     (a link list flattened one link per line: "bodrum escort", "cesme escort", …)."""
-    found = {i for i, line in enumerate(lines) if is_spam_text(line, page_vietnamese=page_vietnamese)}
+    terms = [spam_terms(line) for line in lines]  # searched once per line: the word list is long
+    found = {i for i, (line, (strong, weak)) in enumerate(zip(lines, terms, strict=True))
+             if _reads_as_spam(line, strong, weak, hidden=False, page_vietnamese=page_vietnamese)}
     if not page_vietnamese:
         return found
-    has_word = [bool(spam_terms(x)[0]) and not _vietnamese_prose(x) for x in lines]
+    has_word = [bool(strong) and not _vietnamese_prose(x) for x, (strong, _) in zip(lines, terms, strict=True)]
     for i, hit in enumerate(has_word):
         if hit and ((i > 0 and has_word[i - 1]) or (i + 1 < len(lines) and has_word[i + 1])):
             found.add(i)

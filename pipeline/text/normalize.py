@@ -76,6 +76,11 @@ def normalize_text(text: str) -> str:
     """NFC text with one tone style, plain spaces for no-break spaces and no zero-width characters."""
     if _is_clean(text):
         return text
+    # Most other pages only need no-break spaces replaced: one-for-one replacements keep every unit's bounds,
+    # so replacing them in the whole text gives what rebuilding it unit by unit gives.
+    replaced = text.translate(_REPLACE)
+    if _is_clean(replaced):
+        return replaced
     return "".join(_normalize_unit(u) for u in _UNIT.findall(text))
 
 
