@@ -66,6 +66,23 @@ def test_a_general_news_page_is_kept_unread_with_its_title() -> None:
     assert edited.content_hash != art.content_hash and edited.doc_id == art.doc_id
 
 
+
+def test_scripts_and_styles_neither_make_a_page_relevant_nor_change_its_hash() -> None:
+    page = NEWS_PAGE.replace("</head>", "<style>.cong-doan{color:red}</style></head>")
+    fetch1 = page.replace("</body>", '<script>var nonce="a1f3"; track("Công đoàn");</script></body>')
+    fetch2 = page.replace("</body>", '<script>var nonce="9c2e"; track("Công đoàn");</script></body>')
+    first, second = (clean_html(p.encode("utf-8"), None, prefilter=True) for p in (fetch1, fetch2))
+    assert OFF_TOPIC in first.flags  # "Công đoàn" only in a script: the page names no union to its readers
+    assert first.content_hash == second.content_hash  # a new nonce is not an edit
+
+
+def test_text_without_code_keeps_the_text_around_scripts() -> None:
+    from pipeline.clean.dom import parse_html, text_without_code
+
+    root = parse_html("<html><body><p>Kết nạp<script>x = 'đoàn viên';</script> 120 đoàn viên</p>"
+                      "<style>p{margin:0}</style><p>mới.</p></body></html>", [])
+    assert text_without_code(root) == "Kết nạp 120 đoàn viênmới."
+
 def test_without_the_prefilter_the_same_page_is_read_in_full() -> None:
     art = clean_html(NEWS_PAGE.encode("utf-8"), None)
     assert OFF_TOPIC not in art.flags

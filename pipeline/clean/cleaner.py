@@ -23,7 +23,16 @@ from ..crawl.urls import safe_host
 from ..records import Article, stable_id
 from ..sites import SiteRules, Template, default_sites, site_for_url
 from . import rescue as clean_rescue
-from .dom import element_text, paragraphs, parse_html, remove, select, select_one, strip_invisible
+from .dom import (
+    element_text,
+    paragraphs,
+    parse_html,
+    remove,
+    select,
+    select_one,
+    strip_invisible,
+    text_without_code,
+)
 from .encoding import LEGACY_VIETNAMESE
 from .generic import generic_paragraphs, link_teasers, paragraph_chars, recover_lead, whole_text
 from .inputs import control_share, decode_page, strip_controls
@@ -87,7 +96,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     canonical = canonical_url(url) if url else _page_url(root)
     site = _site_for(canonical, sites) if site_rules else None
     if prefilter and site is None and LEGACY_VIETNAMESE not in flags:  # a legacy-font page cannot be judged by its words
-        page_text = unicodedata.normalize("NFC", root.text_content())
+        page_text = unicodedata.normalize("NFC", text_without_code(root))
         if not is_relevant(page_text, canonical or url):
             return _off_topic(root, page_text, flags, url=url or canonical, doc_url=canonical)
     page_host = _host(canonical)
