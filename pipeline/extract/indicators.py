@@ -151,9 +151,10 @@ class RuleSet:
     common: Common
     indicators: tuple[Indicator, ...]
 
-    @property
-    def rules(self) -> list[Rule]:
-        return [r for ind in self.indicators for r in ind.rules]
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every indicator's rules, in order: built once (the extractor asks for them once per sentence)."""
+        return tuple(r for ind in self.indicators for r in ind.rules)
 
     @cached_property
     def look_back(self) -> int:

@@ -4,6 +4,7 @@ number vetoed (rates, loans, Party admissions) or a target?"""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import VND, Quantity
@@ -301,19 +302,49 @@ def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     return hit
 
 
-def rules_for_sentence(rules: list[Rule], s: _Sentence) -> list[Rule]:
+@dataclass(frozen=True)
+class _RulePlan:
+    """A rule list laid out for rules_for_sentence: its distinct trigger patterns with their phrases, and each
+    rule with its context and the index of its trigger pattern (-1: none)."""
+
+    rules: Sequence[Rule]
+    triggers: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]
+    steps: tuple[tuple[Rule, re.Pattern[str] | None, int], ...]
+
+
+_PLANS: dict[int, _RulePlan] = {}
+
+
+def _plan(rules: Sequence[Rule]) -> _RulePlan:
+    plan = _PLANS.get(id(rules))
+    if plan is None or plan.rules is not rules:
+        if len(_PLANS) > 32:  # rule sets are few (one per rules folder); tests make many
+            _PLANS.clear()
+        index: dict[re.Pattern[str], int] = {}
+        steps = []
+        for rule in rules:
+            trig = rule.triggers if rule.triggers is not None else rule.triggers_after
+            steps.append((rule, rule.context, -1 if trig is None else index.setdefault(trig, len(index))))
+        plan = _PLANS[id(rules)] = _RulePlan(rules, tuple((t, _phrases(t)) for t in index), tuple(steps))
+    return plan
+
+
+def rules_for_sentence(rules: Sequence[Rule], s: _Sentence) -> list[Rule]:
     """The rules that can match some number of the sentence: their context, when they have one, and one of
     their trigger phrases occur in it. Necessary conditions of _try_rule, checked once per sentence
-    instead of once per number and rule."""
-    out = []
-    for rule in rules:
-        if rule.context is not None and not _sentence_has(s, rule.context):
-            continue
-        trig = rule.triggers if rule.triggers is not None else rule.triggers_after
-        if trig is not None and not _may_trigger(s, trig):
-            continue
-        out.append(rule)
-    return out
+    instead of once per number and rule; each distinct trigger pattern is tested once, in one loop (the
+    phrase tests are cheap, calling per rule was not)."""
+    plan = _plan(rules)
+    memo = s.__dict__.setdefault("_trigger_memo", {})
+    spaced = memo.get("") or memo.setdefault("", _SPACES.sub(" ", s.low))
+    hits = []
+    for pattern, phrases in plan.triggers:
+        hit = memo.get(pattern)
+        if hit is None:
+            hit = memo[pattern] = phrases is None or any(map(spaced.__contains__, phrases))
+        hits.append(hit)
+    return [rule for rule, context, t in plan.steps
+            if (t < 0 or hits[t]) and (context is None or _sentence_has(s, context))]
 
 
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
