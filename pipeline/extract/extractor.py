@@ -133,8 +133,9 @@ def extract_mentions(
             continue
         s = _Sentence(raw, _quantities(raw))
         s.before = tuple(p.low for p in prev_sentences[-rs.look_back :]) if rs.look_back else ()
-        vetoes = _sentence_vetoes(s, rs)
-        sentence_rules = rules_for_sentence(rs.rules, s)
+        # Digits that are no quantity (a date, a year: a third of such sentences) leave nothing to match.
+        vetoes = _sentence_vetoes(s, rs) if s.quantities else set()
+        sentence_rules = rules_for_sentence(rs.rules, s) if s.quantities else []
         found: list[tuple[Quantity, Match]] = []
         for q in s.quantities:
             if "all" in vetoes or _vetoed(s, q, rs):
