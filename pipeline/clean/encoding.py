@@ -203,11 +203,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
                 declared_label = None  # look for the next declaration
     first = bom or declared
 
-    if first in (None, "utf-8") and _is_plain_utf8(body):
+    if first in (None, "utf-8") and (plain := _plain_utf8(body)) is not None:
         # The common case, and the costliest to score: valid UTF-8, declared so or not declared at
         # all. A single-byte charset never wins over it (its decoding would be mojibake), so the
         # candidate scoring and charset detection are skipped.
-        text = unicodedata.normalize("NFC", body.decode("utf-8").removeprefix("\ufeff"))
+        text = unicodedata.normalize("NFC", plain.removeprefix("\ufeff"))
         return _finish(_Trial("utf-8", text, 0, 0.0, False, False), True, flags, declared or bom)
 
     if first is not None:
@@ -237,13 +237,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     return _finish(best, not best.bad and best.score > 0, flags, None)
 
 
-def _is_plain_utf8(body: bytes) -> bool:
-    """Strictly valid UTF-8 without C1 controls (those mean cp1252 text was encoded twice)."""
+def _plain_utf8(body: bytes) -> str | None:
+    """The text of strictly valid UTF-8 without C1 controls (those mean cp1252 text was encoded twice)."""
     try:
-        body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return _C1_UTF8.search(body) is None
+        return None
+    return text if _C1_UTF8.search(body) is None else None
 
 
 def _utf8_fits(body: bytes) -> bool:
