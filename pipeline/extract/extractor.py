@@ -44,12 +44,12 @@ from .matcher import (
     _under_target_header,
     _vetoed,
     giver_in_previous,
-    rules_for_sentence,
 )
 from .repeats import dedupe
 from .rescore import load_rescorer
 from .rescore import rescore as rescore_claims
 from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
+from .triggers import rules_for_sentence
 
 # --------------------------------------------------------------------------- main entry points
 
