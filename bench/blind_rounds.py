@@ -35,6 +35,7 @@ FRESH_SETS = (
     ("fifth fresh set", ("real-u-", "real-v-"), 10, "84aa36c"),
     ("sixth fresh set", ("real-w-", "real-x-"), 11, "6f5ddc4"),
     ("seventh fresh set", ("real-y-", "real-z-"), 12, "ad4b064"),
+    ("eighth fresh set", ("real-aa-", "real-ab-"), 13, "bb4301c"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
