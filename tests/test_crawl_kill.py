@@ -37,9 +37,30 @@ def _kill_after(proc: subprocess.Popen, servers: dict[str, SiteServer], n_articl
         assert proc.poll() is None, f"crawler ended before it could be killed: {proc.communicate()}"
         assert time.monotonic() < deadline, "crawler made no progress"
         time.sleep(0.005)
+    children = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    # Its cleaning processes (and multiprocessing's resource tracker) end with it instead of waiting forever.
+    deadline = time.monotonic() + 15
+    while (alive := [pid for pid in children if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive == [], f"processes of the killed crawl still running: {alive}"
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
 
 
 def _claims(corpus: Path, out: Path) -> list[dict]:

@@ -17,8 +17,10 @@ import fcntl
 import ipaddress
 import json
 import logging
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -46,6 +48,19 @@ from .urls import BadURL, clean_url, prefer_site_form, url_key
 
 log = logging.getLogger(__name__)
 
+
+
+def _end_with_parent(parent: int, every: float = 1.0) -> None:
+    """Initializer of the cleaning processes: end this one when the crawl that started it is gone. A crawl
+    killed with kill -9 (or by the OOM killer) never shuts its pool down, and the workers would wait on their
+    queue forever; a daemon thread notices the new parent process instead."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 class CrawlError(RuntimeError):
     """A problem with the crawl's input or environment (one line for the user)."""
@@ -295,7 +310,8 @@ class Crawler(RobotsMixin, PagesMixin):
             from ..engine import default_workers
 
             self._cleaner = ProcessPoolExecutor(max_workers=min(workers, default_workers()),
-                                                mp_context=mp.get_context("spawn"))
+                                                mp_context=mp.get_context("spawn"), initializer=_end_with_parent,
+                                                initargs=(os.getpid(),))
         try:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
                 futures = [pool.submit(self._crawl_site, name, tick) for name in names]
