@@ -49,7 +49,6 @@ from .urls import BadURL, clean_url, prefer_site_form, url_key
 log = logging.getLogger(__name__)
 
 
-
 def _end_with_parent(parent: int, every: float = 1.0) -> None:
     """Initializer of the cleaning processes: end this one when the crawl that started it is gone. A crawl
     killed with kill -9 (or by the OOM killer) never shuts its pool down, and the workers would wait on their
@@ -61,6 +60,7 @@ def _end_with_parent(parent: int, every: float = 1.0) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
 
 class CrawlError(RuntimeError):
     """A problem with the crawl's input or environment (one line for the user)."""

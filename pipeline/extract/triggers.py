@@ -50,26 +50,23 @@ def _sentence_has(s: _Sentence, pattern: re.Pattern[str]) -> bool:
 
 def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     """Some phrase of `pattern` may occur in the sentence (as plain text): once per sentence."""
-    memo = s.__dict__.setdefault("_trigger_memo", {})
+    memo = s.__dict__.get("_trigger_memo")
+    if memo is None:  # keyed by pattern; "" holds the sentence with its whitespace runs folded
+        memo = s.__dict__["_trigger_memo"] = {"": _SPACES.sub(" ", s.low)}
     hit = memo.get(pattern)
     if hit is None:
         phrases = _phrases(pattern)
-        if phrases is None:
-            hit = True
-        else:
-            spaced = memo.get("") or memo.setdefault("", _SPACES.sub(" ", s.low))
-            hit = any(p in spaced for p in phrases)
-        memo[pattern] = hit
+        hit = memo[pattern] = phrases is None or any(map(memo[""].__contains__, phrases))
     return hit
 
 
 @dataclass(frozen=True)
 class _RulePlan:
-    """A rule list laid out for rules_for_sentence: its distinct trigger patterns with their phrases, and each
+    """A rule list laid out for rules_for_sentence: its distinct trigger patterns, and each
     rule with its context and the index of its trigger pattern (-1: none)."""
 
     rules: Sequence[Rule]
-    triggers: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]
+    triggers: tuple[re.Pattern[str], ...]
     steps: tuple[tuple[Rule, re.Pattern[str] | None, int], ...]
 
 
@@ -86,23 +83,15 @@ def _plan(rules: Sequence[Rule]) -> _RulePlan:
         for rule in rules:
             trig = rule.triggers if rule.triggers is not None else rule.triggers_after
             steps.append((rule, rule.context, -1 if trig is None else index.setdefault(trig, len(index))))
-        plan = _PLANS[id(rules)] = _RulePlan(rules, tuple((t, _phrases(t)) for t in index), tuple(steps))
+        plan = _PLANS[id(rules)] = _RulePlan(rules, tuple(index), tuple(steps))
     return plan
 
 
 def rules_for_sentence(rules: Sequence[Rule], s: _Sentence) -> list[Rule]:
     """The rules that can match some number of the sentence: their context, when they have one, and one of
     their trigger phrases occur in it. Necessary conditions of _try_rule, checked once per sentence
-    instead of once per number and rule; each distinct trigger pattern is tested once, in one loop (the
-    phrase tests are cheap, calling per rule was not)."""
+    instead of once per number and rule; each distinct trigger pattern is tested once."""
     plan = _plan(rules)
-    memo = s.__dict__.setdefault("_trigger_memo", {})
-    spaced = memo.get("") or memo.setdefault("", _SPACES.sub(" ", s.low))
-    hits = []
-    for pattern, phrases in plan.triggers:
-        hit = memo.get(pattern)
-        if hit is None:
-            hit = memo[pattern] = phrases is None or any(map(spaced.__contains__, phrases))
-        hits.append(hit)
+    hits = [_may_trigger(s, pattern) for pattern in plan.triggers]
     return [rule for rule, context, t in plan.steps
             if (t < 0 or hits[t]) and (context is None or _sentence_has(s, context))]
