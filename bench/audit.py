@@ -79,10 +79,17 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=Path, default=None, help="a checkout of older code to time as well")
-    ap.add_argument("--tmp", type=Path, default=None, help="work folder (default: a new temporary folder)")
+    ap.add_argument("--tmp", type=Path, default=None,
+                    help="work folder, kept afterwards (default: a temporary folder, deleted at the end)")
     ap.add_argument("--report", action="store_true", help="also time `report` and measure its memory")
     args = ap.parse_args()
-    tmp = args.tmp or Path(tempfile.mkdtemp(prefix="audit-bench-"))
+    if args.tmp:
+        return measure(args, args.tmp)
+    with tempfile.TemporaryDirectory(prefix="audit-bench-") as tmp:
+        return measure(args, Path(tmp))
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> int:
     corpus = tmp / "corpus"
     make_corpus(corpus, args.articles)
     sets = {"stored": tmp / "out"}

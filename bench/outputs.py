@@ -45,15 +45,16 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=ROOT / "bench" / "data" / "real")
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="outputs-"))
-    n = make_corpus(args.data, tmp / "corpus")
-    if not n:
-        raise SystemExit(f"{args.data}: no excerpts (*.jsonl)")
-    out = str(tmp / "out")
-    t_run = timed(["run", "--corpus", str(tmp / "corpus"), "--out", out, "--no-progress", "--no-cache",
-                   "--workers", str(args.workers)])
-    t_audit = timed(["audit", "--out", out])
-    t_report = timed(["report", "--out", out])
+    with tempfile.TemporaryDirectory(prefix="outputs-") as work:
+        tmp = Path(work)
+        n = make_corpus(args.data, tmp / "corpus")
+        if not n:
+            raise SystemExit(f"{args.data}: no excerpts (*.jsonl)")
+        out = str(tmp / "out")
+        t_run = timed(["run", "--corpus", str(tmp / "corpus"), "--out", out, "--no-progress", "--no-cache",
+                       "--workers", str(args.workers)])
+        t_audit = timed(["audit", "--out", out])
+        t_report = timed(["report", "--out", out])
     print(f"{n} excerpts of {args.data}: run --workers {args.workers} {t_run:.1f} s, audit {t_audit:.1f} s, "
           f"report {t_report:.1f} s")
     return 0

@@ -27,6 +27,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -117,12 +118,24 @@ def main() -> int:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive pass")
     ap.add_argument("--incremental", type=int, default=1000, metavar="N",
                     help="pages of the incremental rerun measure (default 1000; 0 = skip)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the corpora and outputs (by default the work folder is deleted at the end)")
     args = ap.parse_args()
 
     sources = sorted((ROOT / "corpus" / "html").glob("*.html"))
     for d in args.pages_from:
         sources += sorted(Path(d).glob("*.html"))
     tmp = Path(tempfile.mkdtemp(prefix="scale-"))
+    try:  # the corpora are large: 100,000 pages take about 11 GB
+        return measure(args, sources, tmp)
+    finally:
+        if args.keep:
+            print(f"kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, sources: list[Path], tmp: Path) -> int:
     corpus = make_corpus(tmp / f"c{args.pages}", args.pages, sources)
     print(f"corpus: {args.pages} pages from {len(sources)} source pages in {corpus}")
 
@@ -146,9 +159,12 @@ def main() -> int:
             u1 = statistics.median(timed(run_cmd(one, tmp / "o1", 1))[0] for _ in range(3))
             per_n = [(tn - n1) / (args.pages - 1) * 1000 for tn, _ in pairs]
             per_u = [(tu - u1) / (args.pages - 1) * 1000 for _, tu in pairs]
-            print(f"start-up (one union page, median of 3): naive pass {n1:.2f} s, run {u1:.2f} s; per page beyond it: "
-                  f"naive {statistics.median(per_n):.1f} ms, run {statistics.median(per_u):.1f} ms, "
-                  f"ratio {statistics.median(n / u for n, u in zip(per_n, per_u, strict=True)):.2f}x")
+            print(f"start-up (one union page, median of 3): naive pass {n1:.2f} s, run {u1:.2f} s; ", end="")
+            if min(per_n + per_u) <= 0:  # the corpus took no longer than one page: timing noise, not a cost
+                print("too few pages to tell the cost per page from the start-up (try --pages 300 or more)")
+            else:
+                print(f"per page beyond it: naive {statistics.median(per_n):.1f} ms, run {statistics.median(per_u):.1f} ms, "
+                      f"ratio {statistics.median(n / u for n, u in zip(per_n, per_u, strict=True)):.2f}x")
 
     base = None
     for n in [int(x) for x in args.workers.split(",") if x]:
