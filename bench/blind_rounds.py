@@ -36,6 +36,7 @@ FRESH_SETS = (
     ("sixth fresh set", ("real-w-", "real-x-"), 11, "6f5ddc4"),
     ("seventh fresh set", ("real-y-", "real-z-"), 12, "ad4b064"),
     ("eighth fresh set", ("real-aa-", "real-ab-"), 13, "bb4301c"),
+    ("ninth fresh set", ("real-ac-", "real-ad-"), 14, "c687516"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
