@@ -52,7 +52,10 @@ def _children(pid: int) -> list[int]:
     """The child processes of `pid` (Linux /proc)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        found += [int(c) for c in (task / "children").read_text().split()]
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):  # a thread that ended while we listed them
+            continue
     return found
 
 
