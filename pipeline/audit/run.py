@@ -297,15 +297,25 @@ def _findings_frame(findings: list[Finding]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- I/O edge
 
 
-def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """claims, articles and claim versions from what `unionclaims run` wrote; OutputsError if missing."""
+def _output_tables(out_dir: Path) -> list[Path]:
+    """claims.parquet and articles.parquet of an output folder; OutputsError when the folder or one is missing."""
     if not out_dir.is_dir():
         raise OutputsError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
+    paths = [out_dir / "claims.parquet", out_dir / "articles.parquet"]
+    for path in paths:
+        if not path.exists():
+            raise OutputsError(f"{path}: missing (run `unionclaims run --out {out_dir}` first)")
+    return paths
+
+
+def _has_claim_versions(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='claim_versions'").fetchone() is not None
+
+
+def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """claims, articles and claim versions from what `unionclaims run` wrote; OutputsError if missing."""
     frames = []
-    for name in ("claims.parquet", "articles.parquet"):
-        p = out_dir / name
-        if not p.exists():
-            raise OutputsError(f"{p}: missing (run `unionclaims run --out {out_dir}` first)")
+    for p in _output_tables(out_dir):
         try:
             frames.append(read_table(p))
         except Exception as exc:  # noqa: BLE001 - any damage to the file becomes one line
@@ -316,8 +326,7 @@ def load_outputs(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
         try:
             con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
             try:
-                has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='claim_versions'").fetchone()
-                if has:
+                if _has_claim_versions(con):
                     versions = pd.read_sql_query("SELECT * FROM claim_versions", con)
             finally:
                 con.close()
@@ -364,12 +373,7 @@ def load_audit_tables(out_dir: Path, article_records: Callable[[pd.DataFrame], l
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if not out_dir.is_dir():
-        raise OutputsError(f"{out_dir}: no such output folder (run `unionclaims run --out {out_dir}` first)")
-    paths = [out_dir / "claims.parquet", out_dir / "articles.parquet"]
-    for path in paths:
-        if not path.exists():
-            raise OutputsError(f"{path}: missing (run `unionclaims run --out {out_dir}` first)")
+    paths = _output_tables(out_dir)
     claims: list[dict] = []
     articles: list[dict] = []
     digest = ArticlesDigest()
@@ -403,8 +407,7 @@ class VersionsTable:
         try:
             con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
             try:
-                self.present = con.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='claim_versions'").fetchone() is not None
+                self.present = _has_claim_versions(con)
             finally:
                 con.close()
         except sqlite3.DatabaseError as exc:
