@@ -41,3 +41,24 @@ def test_whole_text_replacement_equals_the_unit_by_unit_rebuild() -> None:
     ]
     for text in texts:
         assert normalize_text(text) == "".join(_normalize_unit(u) for u in _UNIT.findall(text)), text
+
+
+def test_text_judged_clean_needs_no_work() -> None:
+    # The fast path returns a text as it is when it looks clean: that must be what the unit-by-unit rebuild
+    # gives, around every tone placement, "qu" and syllable end, and for text that needs work it must not.
+    import random
+
+    from pipeline.text.normalize import _UNIT, _is_clean, _normalize_unit
+
+    alphabet = list("oOuUqQyYaAn ,.1_àáảãạÀÈèéẽẹỳýỷỹỵỲÝ\u00a0\u200bÐ") + [unicodedata.normalize("NFD", "ò")]
+    rng = random.Random(7)
+    judged_clean = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+        rebuilt = "".join(_normalize_unit(u) for u in _UNIT.findall(text))
+        if _is_clean(text):
+            judged_clean += 1
+            assert rebuilt == text, text
+    assert judged_clean > 1_000  # the property was checked on many clean texts, not vacuously
+    assert _is_clean("Công đoàn cơ sở Hòa Bình kết nạp 856 đoàn viên; quý I")
+    assert not _is_clean("hoà bình") and not _is_clean("thuỷ lợi") and not _is_clean("856\u00a0đoàn viên")

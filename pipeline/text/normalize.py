@@ -61,15 +61,22 @@ def _normalize_unit(unit: str) -> str:
 
 
 # Fast path: text that is NFC already, has no character to delete or replace and no new-style tone
-# placement needs no work (most pages); checking is far cheaper than rebuilding it unit by unit.
-_NEEDS_WORK = re.compile(
-    "[" + "".join(sorted({chr(c) for c in _DELETE} | {chr(c) for c in _REPLACE})) + "]"
-    r"|(?<![qQ])[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ](?![^\W\d_])|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])"
+# placement needs no work (most pages); checking is far cheaper than rebuilding it unit by unit. Two
+# searches, each starting with a plain character class that the regex engine skips ahead to: one
+# alternation led by lookbehinds was five times slower on article texts.
+_TO_DELETE_OR_REPLACE = re.compile("[" + "".join(sorted({chr(c) for c in _DELETE} | {chr(c) for c in _REPLACE})) + "]")
+# New-style tone on the last vowel of an open "oa", "oe", "uy" (not "qu" + y): what _fix_tone would move.
+_NEW_STYLE_TONE = re.compile(
+    r"[oOuU](?:(?<=[oO])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|(?<=[uU])[ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])(?<![qQ]..)"
 )
 
 
 def _is_clean(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text) and _NEEDS_WORK.search(text) is None
+    return (
+        unicodedata.is_normalized("NFC", text)
+        and _TO_DELETE_OR_REPLACE.search(text) is None
+        and _NEW_STYLE_TONE.search(text) is None
+    )
 
 
 def normalize_text(text: str) -> str:
