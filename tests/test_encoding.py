@@ -245,3 +245,12 @@ ORDINARY = [
 def test_ordinary_pages_are_never_flagged_legacy(text: str, enc: str) -> None:
     body = page(text, f'<meta charset="{enc}">').encode(enc, "replace")
     assert LEGACY_VIETNAMESE not in decode_html(body, None).flags
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2FF), st.sampled_from(sorted(set(TEXT)))), max_size=300))
+def test_legacy_character_count_equals_the_character_class(s):
+    """The byte-table count behind the legacy check's cheap exit counts what its character class matches."""
+    from pipeline.clean.encoding import _LEGACY_CHARS, _legacy_char_count
+
+    assert _legacy_char_count(s) == len(_LEGACY_CHARS.findall(s))

