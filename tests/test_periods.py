@@ -287,3 +287,33 @@ def test_the_past_term_is_the_five_years_before_publication() -> None:
     assert [(p.text, p.kind) for p in found] == [("Nhiệm kỳ qua", "term")]
     assert resolve_period("Trong nhiệm kỳ vừa qua", "2023-10-10") == ("2018-10-10", "2023-10-10")
     assert resolve_period("nhiệm kỳ qua", None) == (None, None)
+
+
+# --- the required-word gates in front of the period rules ----------------------------------------------
+
+
+def test_required_literals_of_a_pattern() -> None:
+    import re
+
+    from pipeline.text.periods import _required_literals
+
+    assert _required_literals(re.compile(r"(?:tính\s+)?từ\s+\d+")) == ("từ",)  # the optional part is not required
+    assert _required_literals(re.compile(r"(?:quý|tháng)\s+\d")) == ("quý", "tháng")  # one of the branches
+    assert _required_literals(re.compile(r"đợt\s+(?:vận\s+động|quyên\s+góp)")) == ("quyên", "động")  # the longest
+    assert _required_literals(re.compile(r"(?:năm)?\s*\d{4}")) is None  # nothing is required
+    assert _required_literals(re.compile(r"\d+(?:|\s+năm)")) is None  # an empty branch requires nothing
+    assert _required_literals(re.compile(r"(?i:năm)\s+\d{4}")) is None  # a group with flags of its own
+
+
+def test_gated_rules_find_what_every_rule_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gates only skip rules that cannot match: on real union texts every candidate is found with them.
+    from pipeline.text import periods
+
+    texts = [json.loads(line)["text"] for line in (ROOT / "bench" / "data" / "real" / "dev.jsonl").open(encoding="utf-8")]
+    texts = [unicodedata.normalize("NFC", t) for t in texts[:400]]
+    texts.append("Trong Quý II/2024 và dịp TẾT Nguyên đán, từ ngày 01/01 đến 31/3, NHIỆM KỲ 2023-2028")  # upper case
+    gated = [[c[:3] for c in periods._candidates(t)] for t in texts]
+    monkeypatch.setattr(periods, "_GATES", [None] * len(periods._COMPILED))
+    every = [[c[:3] for c in periods._candidates(t)] for t in texts]
+    assert gated == every
+    assert sum(map(len, every)) > 500  # many candidates were compared, not a handful

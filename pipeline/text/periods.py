@@ -477,6 +477,54 @@ _COMPILED: list[tuple[str, re.Pattern[str], _Resolver]] = [
     for kind, pat, res in _RULES
 ]
 
+
+def _required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of `pattern` holds (read from its parse tree), or None when
+    none can be told. A text holding none of them (matched with the pattern's own flags) has no match."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    c = sre_parse  # its constants (LITERAL, BRANCH, …) are re-exported by the parser module
+
+    def of(items) -> set[str] | None:
+        found: list[set[str]] = []
+        run = ""
+        for op, av in list(items) + [(None, None)]:
+            if op is c.LITERAL:
+                run += chr(av)  # consecutive literals must occur together
+                continue
+            if run:
+                found.append({run})
+                run = ""
+            need = None
+            if op is c.SUBPATTERN and not av[1] and not av[2]:  # a group that sets no flags of its own
+                need = of(av[-1])
+            elif op is c.BRANCH:  # one of the branches matches: one of their literals is there
+                branches = [of(b) for b in av[1]]
+                need = set().union(*branches) if all(branches) else None
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                need = of(av[2])
+            if need:
+                found.append(need)
+        # Every item of a sequence must match: any one item's literals will do; the longest are the rarest.
+        return max(found, key=lambda lits: min(map(len, lits))) if found else None
+
+    try:
+        literals = of(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - an unfamiliar parse tree only costs the shortcut
+        return None
+    return tuple(sorted(literals)) if literals else None
+
+
+# One search for a rule's required words (case as the rule has it) before its own search: most sentences
+# hold none of a rule's words ("quý", "tết", "nhiệm kỳ"), and the rules' leading lookbehind makes the
+# regular expression engine try every position of the sentence. Same candidates, found in about half the time.
+_GATES: list[re.Pattern[str] | None] = [
+    re.compile("|".join(map(re.escape, lits)), rx.flags) if (lits := _required_literals(rx)) else None
+    for _kind, rx, _res in _COMPILED
+]
+
 # A date right after a document number ("Kế hoạch số 94-KH/TU ngày 29/11/2021") dates the document;
 # one after a deadline word ("trước ngày 20-11") or a time of day (a page's "Cập nhật lúc 09:50
 # ngày …") is not a period of anything reported.
@@ -489,7 +537,9 @@ _NOT_A_PERIOD_BEFORE = re.compile(
 
 def _candidates(norm: str) -> list[tuple[int, int, str, re.Match[str], _Resolver]]:
     found = []
-    for kind, rx, res in _COMPILED:
+    for (kind, rx, res), gate in zip(_COMPILED, _GATES, strict=True):
+        if gate is not None and gate.search(norm) is None:
+            continue
         for m in rx.finditer(norm):
             s, e = m.span()
             # Trim spaces the optional parts may have swallowed at the end.
