@@ -283,11 +283,14 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
             return None
     evidence_end = q.end + (obj.end() if obj else 0)
 
+    words_from = -1  # where the words to count start when the gap is too long in syllables (below)
     if rule.triggers is not None:
         found = _trigger_before(rule, s, q, rs, clause_lo)
         if found is None:
             return None
-        t_start, gap = found
+        t_start, t_end, gap = found
+        if gap > rule.max_gap:
+            words_from = t_end
         if rule.lead and not _LEAD.match(s.low[:t_start]):
             return None
     elif rule.lead:  # no trigger: the number (and its hedge) opens the sentence
@@ -303,6 +306,13 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
         return None
+    if words_from >= 0:
+        # More syllables than the rule allows between trigger and number, but compound words count as one:
+        # count underthesea's words. Segmenting the sentence is the costliest step of matching, so it comes
+        # after every other condition, and is skipped when one of them already rules the match out.
+        gap = s.words_between(words_from, q.start)
+        if gap > rule.max_gap:
+            return None
     score = rule.confidence - 0.004 * gap
     return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
 
@@ -319,24 +329,23 @@ def _amount_named(rule: Rule, s: _Sentence, q: Quantity) -> bool:
     return cue is not None and _AMOUNT_LINK.match(s.low[lo + cue.end() : q.start]) is not None
 
 
-def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_lo: int) -> tuple[int, int] | None:
-    """The rule's trigger verb a few words before the number: (its start, the words between) or None."""
+def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_lo: int) -> tuple[int, int, int] | None:
+    """The rule's trigger verb before the number: (its start, its end, the syllables between) or None. More
+    syllables than the rule's max_gap may still be few enough words: _try_rule counts those last."""
     left = s.low[clause_lo : q.start]
     trig = _search_last(rule.triggers, left)
     if trig is None:
         return None
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
     gap_text = s.low[t_end : q.start]
-    gap = s.words_between(t_end, q.start) if _words(gap_text) > rule.max_gap else _words(gap_text)
-    if gap > rule.max_gap:
-        return None
+    gap = _words(gap_text)
     if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
         return None
     if _rate_before(s, rs, clause_lo, q.start):
         return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
     if _same_class_between(s, q, t_end, q.start, rule=rule, rs=rs if rule.amount_cue is not None else None):
         return None
-    return t_start, gap
+    return t_start, t_end, gap
 
 
 def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | None,
