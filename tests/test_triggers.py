@@ -54,3 +54,29 @@ def test_the_prefilter_keeps_every_rule_that_can_match(text: str) -> None:
 def test_the_rule_list_is_built_once_per_rule_set() -> None:
     rs = default_ruleset()
     assert rs.rules is rs.rules  # the extractor asks for it once per sentence
+
+
+def test_phrase_tests_never_change_the_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every use of the phrase test (rule triggers, rate cues) is a necessary condition: with it answering
+    # "maybe" everywhere, the claims of real union texts and of sentences with quoted programme names are the same.
+    import json
+    from pathlib import Path
+
+    from pipeline.extract import matcher, triggers
+    from pipeline.extract.extractor import extract_claims
+
+    root = Path(__file__).resolve().parents[1]
+    lines = (root / "bench" / "data" / "real" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:150]] + SENTENCES + [
+        "Hưởng ứng chương trình “Mỗi đoàn viên 10.000 đồng vì người nghèo”, LĐLĐ huyện đã vận động được 215 triệu đồng.",
+        "Công đoàn trao 50 suất quà “Tết sum vầy”suất quà trị giá 500.000 đồng, tổng số tiền 25 triệu đồng.",
+    ]
+
+    def claims() -> list[tuple]:
+        return [(c.indicator, c.value, c.start, c.confidence) for t in texts for c in extract_claims(t)]
+
+    with_tests = claims()
+    monkeypatch.setattr(matcher, "_may_trigger", lambda s, pattern: True)
+    monkeypatch.setattr(triggers, "_may_trigger", lambda s, pattern: True)
+    assert claims() == with_tests
+    assert len(with_tests) > 100

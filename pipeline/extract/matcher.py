@@ -73,8 +73,12 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     """A per-unit cue ("mỗi suất", "/người") before the number, not overridden by a later "tổng"
     ("mỗi trường 1.000 cuốn vở, với tổng giá trị là 10.000.000 đồng" is a total)."""
     text = _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi])
+    # A cue none of whose phrases is in the sentence cannot match (pipeline.extract.triggers), unless blanking
+    # a quotation brought words together: then every cue is searched.
+    unquoted = len(text) == hi - lo and text == s.low[lo:hi]
     hits = [
-        m for p in (rs.common.rate_cues, rs.common.rate_patterns) if p is not None for m in p.finditer(text)
+        m for p in (rs.common.rate_cues, rs.common.rate_patterns)
+        if p is not None and (not unquoted or _may_trigger(s, p)) for m in p.finditer(text)
         # "(500.000/suất)": a slash rate belongs to the amount right before it, not to a later one
         if not (m.group().startswith("/") and _AMOUNT_END.search(text, 0, m.start()))
         # "53 CNVC-LĐ … được hỗ trợ 185 triệu đồng": a passive with a counted subject states the group's total
@@ -273,7 +277,9 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         # The words naming the sum tie it to its verb across a list's ";" or ":" ("trao quà hỗ trợ đoàn
         # viên … ở các tỉnh: Quảng Nam, Huế … với tổng số tiền 350 triệu đồng").
         clause_lo = 0
-    if rule.triggers is not None and _search_last(rule.triggers, s.low[clause_lo : q.start]) is None:
+    # (an existence test: any match, not the last one _trigger_before takes; on the same slice, so that its
+    # word edges are read alike)
+    if rule.triggers is not None and rule.triggers.search(s.low[clause_lo : q.start]) is None:
         return None
 
     obj = None
