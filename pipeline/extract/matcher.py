@@ -75,7 +75,7 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     text = _QUOTED.sub(lambda m: " " * len(m.group()), s.low[lo:hi])
     # A cue none of whose phrases is in the sentence cannot match (pipeline.extract.triggers), unless blanking
     # a quotation brought words together: then every cue is searched.
-    unquoted = len(text) == hi - lo and text == s.low[lo:hi]
+    unquoted = text == s.low[lo:hi]
     hits = [
         m for p in (rs.common.rate_cues, rs.common.rate_patterns)
         if p is not None and (not unquoted or _may_trigger(s, p)) for m in p.finditer(text)
