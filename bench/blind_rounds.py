@@ -38,6 +38,7 @@ FRESH_SETS = (
     ("eighth fresh set", ("real-aa-", "real-ab-"), 13, "bb4301c"),
     ("ninth fresh set", ("real-ac-", "real-ad-"), 14, "c687516"),
     ("tenth fresh set", ("real-ae-", "real-af-"), 15, "65ced2b"),
+    ("eleventh fresh set", ("real-ag-", "real-ah-"), 16, "3ef5450"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
