@@ -17,6 +17,10 @@ Printed, each from whole processes run in turn (A B A B ...) on the same files:
 - the incremental rerun: the corpus grown by 1 % (new copies), `run` again into the same output folder
   (its cache reuses the unchanged files), against a full run of the grown corpus, and whether the two
   output sets are equal.
+- `clean_html` against `trafilatura.extract` (pages/s and F1 of each, in turn from the same bytes, median of
+  `--clean-repeat` passes, bench/clean.py's loaders and metric) on the union pages of corpus/html, on each
+  `--pages-from` folder that has the vi-news `manifest.json`, and on the public article-extraction
+  benchmark when `--article-extraction DIR` is given (its data is not in this repository; see bench/clean.py).
 Every timed run but the incremental one is given `--no-cache`, so that it reads every page.
 Times vary with machine load: compare within one run, never against a fixed number.
 """
@@ -118,6 +122,10 @@ def main() -> int:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive pass")
     ap.add_argument("--incremental", type=int, default=1000, metavar="N",
                     help="pages of the incremental rerun measure (default 1000; 0 = skip)")
+    ap.add_argument("--article-extraction", type=Path, metavar="DIR",
+                    help="folder of the scrapinghub article-extraction-benchmark data, for the clean speed measure")
+    ap.add_argument("--clean-repeat", type=int, default=3, metavar="N",
+                    help="timed passes of each extractor in the clean speed measure (default 3; 0 = skip it)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the corpora and outputs (by default the work folder is deleted at the end)")
     args = ap.parse_args()
@@ -184,7 +192,35 @@ def measure(args: argparse.Namespace, sources: list[Path], tmp: Path) -> int:
         print(f"peak RSS growth: {(r1 - r0) / (n1 - n0):.2f} KB per article from {n0} to {n1} pages")
     if args.incremental:
         incremental(tmp, args.incremental, sources)
+    if args.clean_repeat > 0:
+        clean_speed(args)
     return 0
+
+
+def clean_speed(args: argparse.Namespace) -> None:
+    """`clean_html` against `trafilatura.extract` on each page set at hand, timed in turn (A B A B …)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import clean as clean_bench  # bench/clean.py: the page sets, the extractors and the F1 metric
+
+    sets = [("union pages (corpus/html)", clean_bench.load_expected_pages(ROOT / "corpus" / "html", None))]
+    sets += [(f"vi-news ({d})", clean_bench.load_vi_news(Path(d), None))
+             for d in args.pages_from if (Path(d) / "manifest.json").exists()]
+    if args.article_extraction is not None:
+        if not (args.article_extraction / "ground-truth.json").exists():
+            raise SystemExit(f"{args.article_extraction}: no ground-truth.json (the article-extraction benchmark's folder?)")
+        sets.append(("public article-extraction benchmark", clean_bench.load_article_extraction(args.article_extraction, None)))
+    extractors = {"clean_html": clean_bench.ours, "trafilatura.extract": clean_bench.trafilatura_default}
+    for title, pages in sets:
+        results: dict[str, list] = {name: [] for name in extractors}
+        for _ in range(args.clean_repeat):
+            for name, extractor in extractors.items():
+                results[name].append(clean_bench.run(pages, extractor))
+        speed = {name: statistics.median(r.pages_per_s for r in runs) for name, runs in results.items()}
+        f1 = {name: runs[-1].f1 for name, runs in results.items()}
+        print(f"clean speed on {title}, {len(pages)} pages: clean_html {speed['clean_html']:.1f} pages/s "
+              f"(F1 {f1['clean_html']:.3f}), trafilatura.extract {speed['trafilatura.extract']:.1f} pages/s "
+              f"(F1 {f1['trafilatura.extract']:.3f}): {speed['clean_html'] / speed['trafilatura.extract']:.2f}x "
+              f"its speed (median of {args.clean_repeat})")
 
 
 if __name__ == "__main__":
