@@ -40,6 +40,7 @@ FRESH_SETS = (
     ("tenth fresh set", ("real-ae-", "real-af-"), 15, "65ced2b"),
     ("eleventh fresh set", ("real-ag-", "real-ah-"), 16, "3ef5450"),
     ("twelfth fresh set", ("real-ai-", "real-aj-"), 17, "e5af9c1"),
+    ("thirteenth fresh set", ("real-ak-", "real-al-"), 18, "c429285"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
