@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from pipeline.extract import triggers
 from pipeline.extract.extractor import _quantities
-from pipeline.extract.indicators import default_ruleset
+from pipeline.extract.indicators import default_ruleset, phrase_pattern
 from pipeline.extract.sentences import _Sentence
 from pipeline.extract.triggers import rules_for_sentence
 
@@ -78,5 +79,49 @@ def test_phrase_tests_never_change_the_claims(monkeypatch: pytest.MonkeyPatch) -
     with_tests = claims()
     monkeypatch.setattr(matcher, "_may_trigger", lambda s, pattern: True)
     monkeypatch.setattr(triggers, "_may_trigger", lambda s, pattern: True)
+    # rules_for_sentence reads the phrase index itself: every pattern "present" in every sentence
+    monkeypatch.setattr(triggers, "_present", lambda s: frozenset(range(len(triggers._INDEX.patterns))))
     assert claims() == with_tests
     assert len(with_tests) > 100
+
+
+def _sentence(text: str) -> _Sentence:
+    return _Sentence(text, _quantities(text))
+
+
+def test_the_phrase_index_answers_like_a_substring_test() -> None:
+    # Overlapping and nested phrases, whitespace runs, a phrase that ends where another begins: the one
+    # pass over the sentence finds each pattern exactly when one of its phrases is a substring.
+    from pipeline.extract.triggers import _may_trigger
+
+    patterns = [
+        phrase_pattern(["kết nạp mới", "kết nạp"]),
+        phrase_pattern(["nạp"]),
+        phrase_pattern(["đoàn viên công đoàn", "đoàn viên"]),
+        phrase_pattern(["viên chức"]),
+        phrase_pattern(["quyên góp", "ủng hộ"]),
+        re.compile(r"(?<!\w)(?:tỷ|triệu)\s*đồng"),  # not a plain alternation of phrases: always "maybe"
+    ]
+    assert all(triggers._phrases(p) for p in patterns[:-1]) and triggers._phrases(patterns[-1]) is None
+    texts = [
+        "Năm 2024 đã kết   nạp mới 312 đoàn viên công đoàn, trong đó có 40 viên chức.",
+        "Công đoàn huyện vận động được 1,6 tỷ đồng.",
+        "Kết nạp 15 đoàn viên.",
+    ]
+    for text in texts:
+        s = _sentence(text)
+        folded = re.sub(r"\s+", " ", s.low)
+        for p in patterns:
+            phrases = triggers._phrases(p)
+            expected = phrases is None or any(ph in folded for ph in phrases)
+            assert _may_trigger(s, p) is expected, (text, p.pattern)
+
+
+def test_a_pattern_added_after_a_sentence_was_read_is_still_found() -> None:
+    # The automaton is rebuilt when a new pattern comes; a sentence read before must not keep the old answer.
+    from pipeline.extract.triggers import _may_trigger
+
+    s = _sentence("Công đoàn cơ sở đã trao 120 suất quà Tết cho đoàn viên.")
+    assert _may_trigger(s, phrase_pattern(["trao tặng", "trao"]))
+    assert _may_trigger(s, phrase_pattern(["suất quà tết", "suất quà"]))  # new: the automaton is rebuilt
+    assert not _may_trigger(s, phrase_pattern(["học bổng"]))

@@ -9,13 +9,15 @@ so the claims are the same with or without them.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import ahocorasick
 
 from .indicators import Rule
 from .sentences import _Sentence
 
-_PHRASES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 _WORD_EDGES = re.compile(r"\(\?<!\\w\)|\(\?!\\w\)")
 _SPACES = re.compile(r"\s+")
 _PHRASE_ALT = re.compile(r"(?:\\.|[^\\|()\[\]{}?*+.^$])+")  # escaped or plain characters, \s+ between words
@@ -26,38 +28,96 @@ def _phrases(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     the pattern, in any slice of a text, is one of them once whitespace runs are folded to one space, so
     a sentence holding none of them cannot match. None for a pattern that is not a plain alternation of
     phrases: no prefilter for it."""
-    if pattern not in _PHRASES:
-        firsts: list[str] | None = []
-        for alt in _WORD_EDGES.sub("", pattern.pattern).split("|"):
-            body = alt.replace("\\s+", " ")
-            if not alt or alt.endswith("\\") or not _PHRASE_ALT.fullmatch(body.replace(" ", "")):
-                firsts = None
-                break
-            firsts.append(re.sub(r"\\(.)", r"\1", body))
-        _PHRASES[pattern] = tuple(firsts) if firsts and all(firsts) else None
-    return _PHRASES[pattern]
+    firsts: list[str] = []
+    for alt in _WORD_EDGES.sub("", pattern.pattern).split("|"):
+        body = alt.replace("\\s+", " ")
+        if not alt or alt.endswith("\\") or not _PHRASE_ALT.fullmatch(body.replace(" ", "")):
+            return None
+        firsts.append(re.sub(r"\\(.)", r"\1", body))
+    return tuple(firsts) if firsts and all(firsts) else None
+
+
+class _PhraseIndex:
+    """The phrases of every pattern asked about so far, in one Aho-Corasick automaton (pyahocorasick): a
+    single pass over a sentence tells which of those patterns have a phrase in it, where testing each
+    phrase with `in` took a Python call per pattern and a scan per phrase.
+
+    Patterns are numbered by identity (hashing a compiled pattern hashes its whole program) and kept
+    alive, so the numbers stay valid; a new pattern bumps `version` and the automaton is rebuilt on the
+    next sentence (rules are few: after the first sentences it never changes)."""
+
+    LIMIT = 4096  # patterns kept before starting afresh (tests build many rule sets)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.numbers: dict[int, int] = {}  # id(pattern) → its number; -1: not a phrase pattern (always maybe)
+        self.patterns: list[re.Pattern[str]] = []
+        self.owners: dict[str, list[int]] = {}  # phrase → numbers of the patterns that have it
+        self.automaton: ahocorasick.Automaton | None = None
+        self.version = getattr(self, "version", 0) + 1
+
+    def number(self, pattern: re.Pattern[str]) -> int:
+        n = self.numbers.get(id(pattern))
+        if n is None:
+            with self._lock:
+                if len(self.patterns) >= self.LIMIT:
+                    self._reset()
+                phrases = _phrases(pattern)
+                n = -1 if phrases is None else len(self.patterns)
+                self.patterns.append(pattern)  # kept alive even when -1, so its id is never reused
+                for phrase in phrases or ():
+                    self.owners.setdefault(phrase, []).append(n)
+                if n >= 0:
+                    self.automaton, self.version = None, self.version + 1
+                self.numbers[id(pattern)] = n
+        return n
+
+    def present(self, folded: str) -> frozenset[int]:
+        """Numbers of the patterns with a phrase in `folded` (a lower-cased text, whitespace runs folded)."""
+        automaton = self.automaton
+        if automaton is None:
+            with self._lock:
+                automaton = ahocorasick.Automaton()
+                for phrase, owners in self.owners.items():
+                    automaton.add_word(phrase, tuple(owners))
+                automaton.make_automaton()
+                self.automaton = automaton
+        found: set[int] = set()
+        for _, owners in automaton.iter(folded):
+            found.update(owners)
+        return frozenset(found)
+
+
+_INDEX = _PhraseIndex()
+
+
+def _present(s: _Sentence) -> frozenset[int]:
+    """The patterns of _INDEX with a phrase in the sentence: one pass, redone only if a pattern was added."""
+    memo = s.__dict__.get("_phrase_memo")
+    if memo is None:
+        memo = s.__dict__["_phrase_memo"] = [_SPACES.sub(" ", s.low), -1, frozenset()]
+    if memo[1] != _INDEX.version:
+        memo[1], memo[2] = _INDEX.version, _INDEX.present(memo[0])
+    return memo[2]
 
 
 def _sentence_has(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     """`pattern` occurs in the sentence: searched once per sentence, not once per number and rule, and only
     when one of its phrases is there."""
     memo = s.__dict__.setdefault("_pattern_memo", {})
-    hit = memo.get(pattern)
+    hit = memo.get(id(pattern))
     if hit is None:
-        hit = memo[pattern] = _may_trigger(s, pattern) and pattern.search(s.low) is not None
+        hit = memo[id(pattern)] = _may_trigger(s, pattern) and pattern.search(s.low) is not None
     return hit
 
 
 def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
-    """Some phrase of `pattern` may occur in the sentence (as plain text): once per sentence."""
-    memo = s.__dict__.get("_trigger_memo")
-    if memo is None:  # keyed by pattern; "" holds the sentence with its whitespace runs folded
-        memo = s.__dict__["_trigger_memo"] = {"": _SPACES.sub(" ", s.low)}
-    hit = memo.get(pattern)
-    if hit is None:
-        phrases = _phrases(pattern)
-        hit = memo[pattern] = phrases is None or any(map(memo[""].__contains__, phrases))
-    return hit
+    """Some phrase of `pattern` may occur in the sentence (as plain text)."""
+    n = _INDEX.number(pattern)
+    return n < 0 or n in _present(s)
 
 
 @dataclass(frozen=True)
@@ -92,6 +152,8 @@ def rules_for_sentence(rules: Sequence[Rule], s: _Sentence) -> list[Rule]:
     their trigger phrases occur in it. Necessary conditions of _try_rule, checked once per sentence
     instead of once per number and rule; each distinct trigger pattern is tested once."""
     plan = _plan(rules)
-    hits = [_may_trigger(s, pattern) for pattern in plan.triggers]
+    numbers = [_INDEX.number(pattern) for pattern in plan.triggers]  # before _present: it may add patterns
+    present = _present(s)
+    hits = [n < 0 or n in present for n in numbers]
     return [rule for rule, context, t in plan.steps
             if (t < 0 or hits[t]) and (context is None or _sentence_has(s, context))]
