@@ -32,13 +32,23 @@ def _words(s: str) -> int:
     return len(_WORD.findall(s))
 
 
-def _search_last(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+def _search_last(pattern: re.Pattern[str] | None, text: str, s: _Sentence | None = None) -> re.Match[str] | None:
+    """The last match of `pattern` in `text`; with `s`, `text` is part of that sentence's lower-cased text,
+    and a pattern none of whose phrases is in the sentence is not searched (pipeline.extract.triggers)."""
     last = None
-    if pattern is None:
+    if pattern is None or (s is not None and not _may_trigger(s, pattern)):
         return None
     for m in pattern.finditer(text):
         last = m
     return last
+
+
+def _search_in(s: _Sentence, pattern: re.Pattern[str] | None, text: str, *span: int) -> re.Match[str] | None:
+    """`pattern.search(text, *span)` where `text` is the sentence's lower-cased text or a part of it: a pattern
+    none of whose phrases is in the sentence cannot match, and is not searched (pipeline.extract.triggers)."""
+    if pattern is None or not _may_trigger(s, pattern):
+        return None
+    return pattern.search(text, *span)
 
 
 def _after_words(s: _Sentence, pos: int, n: int, limit: int) -> int:
@@ -153,7 +163,7 @@ def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> 
     before = s.low[lo:trigger_start]
     if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
         return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
-    givers = [
+    givers = [] if not _may_trigger(s, c.non_union_givers) else [
         m for m in c.non_union_givers.finditer(before)
         # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
         if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
@@ -202,7 +212,7 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     if rule.objects is None:
         return None
     rest = s.low[q.end : s.clause_end(q.end)]
-    m = rule.objects.search(rest)
+    m = _search_in(s, rule.objects, rest)
     if m is None:
         return None
     if rule.unit == "organization" and _PERSON_TAIL.match(rest, m.end()):
@@ -331,7 +341,7 @@ def _amount_named(rule: Rule, s: _Sentence, q: Quantity) -> bool:
     """The rule's amount words ("với tổng số tiền", "tổng kinh phí là") end right before the number (its
     hedge included: "với tổng số tiền hơn 20 triệu đồng")."""
     lo = _before_words(s, q.start, 6)
-    cue = _search_last(rule.amount_cue, s.low[lo : q.start])
+    cue = _search_last(rule.amount_cue, s.low[lo : q.start], s)
     return cue is not None and _AMOUNT_LINK.match(s.low[lo + cue.end() : q.start]) is not None
 
 
@@ -339,13 +349,13 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
     """The rule's trigger verb before the number: (its start, its end, the syllables between) or None. More
     syllables than the rule's max_gap may still be few enough words: _try_rule counts those last."""
     left = s.low[clause_lo : q.start]
-    trig = _search_last(rule.triggers, left)
+    trig = _search_last(rule.triggers, left, s)
     if trig is None:
         return None
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
     gap_text = s.low[t_end : q.start]
     gap = _words(gap_text)
-    if rs.common.blocking_verbs is not None and rs.common.blocking_verbs.search(gap_text):
+    if _search_in(s, rs.common.blocking_verbs, gap_text):
         return None
     if _rate_before(s, rs, clause_lo, q.start):
         return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
@@ -399,21 +409,19 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     if turn is not None:  # "…, nhưng số đoàn viên giảm …" is another statement
         tail_hi = turn.start()
     window = s.low[t_start:tail_hi]
-    if rule.exclude is not None and rule.exclude.search(window):
+    if _search_in(s, rule.exclude, window):
         return True
     if rule.exclude_clause is not None:
         # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
-        hit = _search_last(rule.exclude_clause, s.low[:clause_hi])
+        hit = _search_last(rule.exclude_clause, s.low[:clause_hi], s)
         # "tiếp nhận 3 CĐCS …, nâng tổng số CĐCS lên 96 với 63.540 đoàn viên": a totals cue after the
         # vetoing word starts a new statement.
-        reset = rule.exclude_reset is not None and hit is not None and rule.exclude_reset.search(
-            s.low[hit.end() : t_start]
-        )
+        reset = hit is not None and _search_in(s, rule.exclude_reset, s.low[hit.end() : t_start])
         if hit is not None and not reset:
             return True
     if not rule.fractions and q.kind == "fraction":
         return True
-    if rule.exclude_segment is not None and rule.exclude_segment.search(s.low[_segment_start(s, t_start) : q.end]):
+    if _search_in(s, rule.exclude_segment, s.low[_segment_start(s, t_start) : q.end]):
         return True
     # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
     # nhà, tổng trị giá …").
@@ -425,12 +433,10 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     # Who receives the money is named between the trigger and the next amount ("trao 40 triệu đồng …
     # cho đoàn viên"; "hỗ trợ Hội Người cao tuổi 10 triệu đồng").
     around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
-    if rule.recipients is not None and not rule.recipients.search(around):
+    if rule.recipients is not None and not _search_in(s, rule.recipients, around):
         return True
     # Recipients that rule a reading out must be close: the money's own destination, not a later action.
-    return rule.not_recipients is not None and rule.not_recipients.search(
-        s.low[t_start : _after_words(s, q.end, 6, clause_hi)]
-    ) is not None
+    return _search_in(s, rule.not_recipients, s.low[t_start : _after_words(s, q.end, 6, clause_hi)]) is not None
 
 
 def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
@@ -463,10 +469,10 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     lo = s.clause_start(q.start)
     if _money(q):
         clause = s.low[lo : s.clause_end(q.end)]
-        if any(p is not None and p.search(clause) for p in (c.loan_cues, c.saving_cues)):
+        if any(_search_in(s, p, clause) for p in (c.loan_cues, c.saving_cues)):
             return True
-        return c.building_cost_patterns is not None and c.building_cost_patterns.search(s.low, lo, q.start) is not None
-    return c.procedure_patterns is not None and c.procedure_patterns.search(s.low, lo, q.start) is not None
+        return _search_in(s, c.building_cost_patterns, s.low, lo, q.start) is not None
+    return _search_in(s, c.procedure_patterns, s.low, lo, q.start) is not None
 
 
 def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
