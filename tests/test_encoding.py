@@ -254,3 +254,29 @@ def test_legacy_character_count_equals_the_character_class(s):
     from pipeline.clean.encoding import _LEGACY_CHARS, _legacy_char_count
 
     assert _legacy_char_count(s) == len(_LEGACY_CHARS.findall(s))
+
+
+_TCVN3_SYMBOLS = "".join(chr(c) for c in [*range(0xA8, 0xAF), *range(0xB5, 0xBF)])
+_VNI_LETTERS = "øûïåäëüöñØÛÏÅÄËÜÖÑ"
+
+
+def _in_word_positions(s: str, symbols: str, before_letter: str) -> int:
+    """The in-word count by its definition: a symbol right after an ASCII letter, or one of `before_letter`
+    right before one."""
+    ascii_letter = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return sum(
+        1 for i, ch in enumerate(s) if ch in symbols and (
+            (i > 0 and s[i - 1] in ascii_letter) or (ch in before_letter and i + 1 < len(s) and s[i + 1] in ascii_letter))
+    )
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(sorted(set("aZx ®§µ·º½¾¨©ª«øñÑüÖ\n.-đoàn" + _TCVN3_SYMBOLS + _VNI_LETTERS))),
+               max_size=120))
+def test_in_word_legacy_patterns_count_by_their_definition(s):
+    # The patterns open with their character class (the engine skips to those characters); the count must be
+    # the definition's: "®oµn" (TCVN3 "đoàn") and "ñoaøn" (VNI) count, a lone "©" or "½" does not.
+    from pipeline.clean.encoding import _TCVN3_INWORD, _VNI_INWORD
+
+    assert len(_TCVN3_INWORD.findall(s)) == _in_word_positions(s, _TCVN3_SYMBOLS, _TCVN3_SYMBOLS)
+    assert len(_VNI_INWORD.findall(s)) == _in_word_positions(s, _VNI_LETTERS, "ñÑ")
