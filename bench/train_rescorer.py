@@ -1,6 +1,7 @@
 """Train the learned layer (pipeline/extract/rescore.py) on annotated real text, with cross-validation.
 
     python bench/train_rescorer.py bench/data/real/dev.jsonl [--out rules/rescorer.json] [--folds 5] [--dry-run]
+                                   [--compare-on bench/data/real/test.jsonl]
 
 Every candidate the rules find in the excerpts (the learned layer off) is labelled right or wrong by the
 same matching as `unionclaims eval`; a logistic regression (scikit-learn) over claim_features() is fitted.
@@ -12,6 +13,11 @@ subset). The model trained on all excerpts is written as JSON with what it was t
 
 Train only on the dev part: the test part (bench/data/real/test.jsonl) is scored once per round with
 `unionclaims eval` and never fitted. Retrain after changing rules or their calibration.
+
+`--compare-on FILE` applies the model trained on all of the dev part to another annotated file (the test part)
+for the issue's test of keeping it: its precision and recall there, all six and core, against the rules' own
+precision at the same recall (the rules' candidates cut at the confidence where their recall falls to the
+model's), and the confidence >= 0.9 subset of each.
 """
 
 from __future__ import annotations
@@ -33,8 +39,9 @@ from pipeline.extract.rescore import claim_features  # noqa: E402
 from pipeline.text.normalize import normalize_with_map  # noqa: E402
 
 
-def candidates(path: Path) -> tuple[list[dict], list[int], list[str], int]:
-    """Features, labels (1 = matches a gold claim), group (URL) of every candidate, and the gold count."""
+def candidates(path: Path, found: list[tuple[str, float]] | None = None) -> tuple[list[dict], list[int], list[str], int]:
+    """Features, labels (1 = matches a gold claim), group (URL) of every candidate, and the gold count; with
+    `found`, each candidate's indicator and rule confidence are appended to it."""
     rs = default_ruleset()
     excerpts = load_gold(path)
     names = set(scored_indicators(excerpts))
@@ -51,6 +58,8 @@ def candidates(path: Path) -> tuple[list[dict], list[int], list[str], int]:
             feats.append(claim_features(p.claim, page_low, rs, p.claim.confidence))
             labels.append(1 if id(p) in right else 0)
             groups.append(ex.url or ex.id)
+            if found is not None:
+                found.append((p.claim.indicator, p.claim.confidence))
     return feats, labels, groups, gold
 
 
@@ -63,15 +72,55 @@ def scores(probs: list[float], labels: list[int], gold: int, threshold: float) -
     return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "tp": tp, "fp": fp}
 
 
+def at_recall(confidences: list[float], labels: list[int], gold: int, recall: float) -> dict[str, float]:
+    """The candidates cut at the highest confidence that keeps at least `recall` of the gold claims (ties kept
+    together): precision at that recall."""
+    order = sorted(range(len(labels)), key=lambda i: -confidences[i])
+    tp = fp = 0
+    for n, i in enumerate(order):
+        tp += labels[i]
+        fp += 1 - labels[i]
+        if (n + 1 == len(order) or confidences[order[n + 1]] != confidences[i]) and tp >= recall * gold:
+            break
+    return {"precision": round(tp / (tp + fp), 4) if tp + fp else 0.0, "recall": round(tp / gold, 4) if gold else 0.0}
+
+
+def compare_on(path: Path, model, vec, threshold: float) -> None:
+    """The trained model against the rules alone on another annotated file (see the module docstring)."""
+    found: list[tuple[str, float]] = []
+    feats, labels, _groups, _gold = candidates(path, found)
+    probs = [float(p) for p in model.predict_proba(vec.transform(feats))[:, 1]] if feats else []
+    excerpts = load_gold(path)
+    rs = default_ruleset()
+    names = scored_indicators(excerpts, rs)
+    core = {n for n in names if any(i.name == n and i.core for i in rs.indicators)}
+    for label, keep in (("all six" if len(names) == 6 else f"all {len(names)}", set(names)), ("core", core)):
+        idx = [i for i, (ind, _c) in enumerate(found) if ind in keep]
+        ys = [labels[i] for i in idx]
+        gold = sum(1 for ex in excerpts for g in ex.claims if g.get("indicator") in keep)
+        m = scores([probs[i] for i in idx], ys, gold, threshold)
+        r = at_recall([found[i][1] for i in idx], ys, gold, m["recall"])
+        hi_m = scores([probs[i] for i in idx], ys, gold, 0.9)
+        hi_r = scores([found[i][1] for i in idx], ys, gold, 0.9)
+        print(f"{path} {label}: model P {m['precision']:.3f} R {m['recall']:.3f}; rules at the same recall "
+              f"P {r['precision']:.3f} R {r['recall']:.3f}; confidence >= 0.9: model P {hi_m['precision']:.3f} "
+              f"({hi_m['tp']} right of {gold} gold), rules P {hi_r['precision']:.3f} ({hi_r['tp']} right)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", type=Path, help="annotated excerpts (JSON lines), e.g. bench/data/real/dev.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "rules" / "rescorer.json")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--dry-run", action="store_true", help="print the scores, write nothing")
+    ap.add_argument("--compare-on", type=Path, metavar="FILE",
+                    help="apply the model trained on all of GOLD to this annotated file and compare it with the rules alone")
     args = ap.parse_args()
     if "test" in args.gold.name:
         raise SystemExit(f"{args.gold}: the test part is scored, never trained on")
+    for path in (args.gold, args.compare_on):
+        if path is not None and not path.is_file():
+            raise SystemExit(f"{path}: no such annotated file")
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import log_loss
@@ -107,9 +156,11 @@ def main() -> int:
     print(f"out of fold, C={best_c}, drop below {best_t:.2f}: P {cv['precision']:.3f} R {cv['recall']:.3f} "
           f"F1 {cv['f1']:.3f}; confidence >= 0.9: P {hi['precision']:.3f}, {hi['tp']} of {gold} gold claims "
           f"({hi['tp'] / gold:.0%})")
+    model = LogisticRegression(C=best_c, fit_intercept=False, max_iter=2000).fit(x, labels)
+    if args.compare_on is not None:
+        compare_on(args.compare_on, model, vec, best_t)
     if args.dry_run:
         return 0
-    model = LogisticRegression(C=best_c, fit_intercept=False, max_iter=2000).fit(x, labels)
     weights = {name: round(float(w), 6) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
                if abs(w) > 1e-6}
     data = {
