@@ -32,11 +32,11 @@ def _words(s: str) -> int:
     return len(_WORD.findall(s))
 
 
-def _search_last(pattern: re.Pattern[str] | None, text: str, s: _Sentence | None = None) -> re.Match[str] | None:
-    """The last match of `pattern` in `text`; with `s`, `text` is part of that sentence's lower-cased text,
-    and a pattern none of whose phrases is in the sentence is not searched (pipeline.extract.triggers)."""
+def _search_last(s: _Sentence, pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    """The last match of `pattern` in `text`, the sentence's lower-cased text or a part of it (like _search_in,
+    a pattern none of whose phrases is in the sentence is not searched)."""
     last = None
-    if pattern is None or (s is not None and not _may_trigger(s, pattern)):
+    if pattern is None or not _may_trigger(s, pattern):
         return None
     for m in pattern.finditer(text):
         last = m
@@ -341,7 +341,7 @@ def _amount_named(rule: Rule, s: _Sentence, q: Quantity) -> bool:
     """The rule's amount words ("với tổng số tiền", "tổng kinh phí là") end right before the number (its
     hedge included: "với tổng số tiền hơn 20 triệu đồng")."""
     lo = _before_words(s, q.start, 6)
-    cue = _search_last(rule.amount_cue, s.low[lo : q.start], s)
+    cue = _search_last(s, rule.amount_cue, s.low[lo : q.start])
     return cue is not None and _AMOUNT_LINK.match(s.low[lo + cue.end() : q.start]) is not None
 
 
@@ -349,7 +349,7 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
     """The rule's trigger verb before the number: (its start, its end, the syllables between) or None. More
     syllables than the rule's max_gap may still be few enough words: _try_rule counts those last."""
     left = s.low[clause_lo : q.start]
-    trig = _search_last(rule.triggers, left, s)
+    trig = _search_last(s, rule.triggers, left)
     if trig is None:
         return None
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
@@ -413,7 +413,7 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
         return True
     if rule.exclude_clause is not None:
         # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
-        hit = _search_last(rule.exclude_clause, s.low[:clause_hi], s)
+        hit = _search_last(s, rule.exclude_clause, s.low[:clause_hi])
         # "tiếp nhận 3 CĐCS …, nâng tổng số CĐCS lên 96 với 63.540 đoàn viên": a totals cue after the
         # vetoing word starts a new statement.
         reset = hit is not None and _search_in(s, rule.exclude_reset, s.low[hit.end() : t_start])

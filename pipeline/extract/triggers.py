@@ -50,6 +50,7 @@ class _PhraseIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.version = 0  # bumped on every change: a sentence's memo of an older version is recomputed
         self._reset()
 
     def _reset(self) -> None:
@@ -57,7 +58,7 @@ class _PhraseIndex:
         self.patterns: list[re.Pattern[str]] = []
         self.owners: dict[str, list[int]] = {}  # phrase → numbers of the patterns that have it
         self.automaton: ahocorasick.Automaton | None = None
-        self.version = getattr(self, "version", 0) + 1
+        self.version += 1
 
     def number(self, pattern: re.Pattern[str]) -> int:
         n = self.numbers.get(id(pattern))
