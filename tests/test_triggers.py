@@ -125,3 +125,17 @@ def test_a_pattern_added_after_a_sentence_was_read_is_still_found() -> None:
     assert _may_trigger(s, phrase_pattern(["trao tặng", "trao"]))
     assert _may_trigger(s, phrase_pattern(["suất quà tết", "suất quà"]))  # new: the automaton is rebuilt
     assert not _may_trigger(s, phrase_pattern(["học bổng"]))
+
+
+def test_the_phrase_index_starts_afresh_past_its_limit_and_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests and long sessions build many rule sets: past LIMIT patterns the index is emptied and rebuilt
+    # from the patterns asked about next, and a sentence's earlier answers are not reused.
+    from pipeline.extract.triggers import _INDEX, _may_trigger
+
+    monkeypatch.setattr(type(_INDEX), "LIMIT", len(_INDEX.patterns) + 3)
+    s = _sentence("Năm 2024, LĐLĐ huyện đã kết nạp 312 đoàn viên, thành lập mới 4 công đoàn cơ sở.")
+    answers = []
+    for phrases in (["kết nạp"], ["học bổng"], ["thành lập mới"], ["quyên góp"], ["công đoàn cơ sở"], ["mái ấm"]):
+        answers.append(_may_trigger(s, phrase_pattern(phrases)))
+    assert answers == [True, False, True, False, True, False]
+    assert len(_INDEX.patterns) <= 3  # it did start afresh
