@@ -199,3 +199,18 @@ def test_nfd_and_tone_styles_give_the_same_mentions() -> None:
 
 def test_canonical_org_of_other_text_is_normalised_text() -> None:
     assert canonical_org(OrgMention("Quỹ Tấm lòng vàng", 0, 17, "grassroots", None)) == "Quỹ Tấm lòng vàng"
+
+
+@pytest.mark.parametrize("written", [
+    "Công đoàn các Khu công nghiệp – Khu kinh tế tỉnh",  # an en dash where the alias has a hyphen
+    "Công đoàn các Khu công nghiệp  -  Khu kinh tế tỉnh",  # spaces around it as typed
+    "Công đoàn các KCN–KKT tỉnh",
+])
+def test_a_zone_name_written_with_another_dash_is_found_not_a_crash(written: str) -> None:
+    # A real page of the Kon Tum federation ("Công đoàn các Khu công nghiệp – Khu kinh tế tỉnh do Công đoàn
+    # viên chức làm Cụm trưởng") stopped extraction with a KeyError: the pattern let any dash through, the
+    # lookup of the zone did not.
+    sentence = f"Khối thi đua Công đoàn ngành, Công đoàn viên chức và {written} do Công đoàn viên chức làm Cụm trưởng."
+    zone = [m for m in find_orgs(sentence) if m.text.startswith("Công đoàn các")]
+    assert [(m.text, m.level) for m in zone] == [(written, "sector")]
+    assert canonical_org(written, "Kon Tum") == canonical_org("Công đoàn các Khu công nghiệp và Khu kinh tế tỉnh", "Kon Tum")

@@ -60,6 +60,16 @@ def _alt(words: list[str]) -> str:
     return "|".join(parts)
 
 
+_SPACE_RUN = re.compile(r"\s+")
+_DASH_SPACED = re.compile(r"\s*[-–]\s*")
+
+
+def _key(name: str) -> str:
+    """The lookup key of a name as an _alt pattern matches it: lower case, whitespace runs and dashes (with the
+    spaces around them) written one way, so "KCN – KKT" finds the alias "KCN-KKT"."""
+    return _DASH_SPACED.sub("-", _SPACE_RUN.sub(" ", normalize_text(name).lower()))
+
+
 @dataclass(frozen=True)
 class _Sector:
     name: str
@@ -119,12 +129,12 @@ def _load(path: str) -> _Rules:
             provincial=normalize_text(entry.get("provincial", f"Công đoàn ngành {name}")),
         )
         for alias in [name, *entry.get("aliases", [])]:
-            sectors[normalize_text(alias).lower()] = s
+            sectors[_key(alias)] = s
     zones: dict[str, str] = {}
     for entry in data.get("zone", []):
         name = normalize_text(entry["name"])
         for alias in [name, *entry.get("aliases", [])]:
-            zones[normalize_text(alias).lower()] = name
+            zones[_key(alias)] = name
     spelling = [
         (re.compile(rf"(?<!\w)(?:{_alt([k])})(?!\w)", re.I), normalize_text(v))
         for k, v in sorted(data.get("canonical_spelling", {}).items(), key=lambda kv: -len(kv[0]))
@@ -296,14 +306,13 @@ def _union_tail(t: str, a: re.Match[str], pos: int, r: _Rules, p: _Parsed) -> _P
         return p
     if z := r.zone.match(t, pos):
         p.form, p.level, p.end = "zone", SECTOR, z.end()
-        p.zone, p.zone_cac = r.zones[normalize_text(z.group("z")).lower()], bool(z.group("cac"))
+        p.zone, p.zone_cac = r.zones[_key(z.group("z"))], bool(z.group("cac"))
         _place(t, p.end, r, p)
         return p
     ngành = re.match(r"\s+ngành(?!\w)", t[pos:], re.I)
     at = pos + ngành.end() if ngành else pos
     if s := r.sector.match(t, at):
-        key = re.sub(r"\s+", " ", normalize_text(s.group("s"))).lower()
-        sector = r.sectors.get(key) or r.sectors.get(re.sub(r"\s*[-–]\s*", " - ", key))
+        sector = r.sectors.get(_key(s.group("s")))
         nxt = _TOKEN.match(t, s.end())
         is_place = bool(
             r.province_marker.match(t, s.end())
