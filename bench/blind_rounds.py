@@ -41,6 +41,7 @@ FRESH_SETS = (
     ("eleventh fresh set", ("real-ag-", "real-ah-"), 16, "3ef5450"),
     ("twelfth fresh set", ("real-ai-", "real-aj-"), 17, "e5af9c1"),
     ("thirteenth fresh set", ("real-ak-", "real-al-"), 18, "c429285"),
+    ("fourteenth fresh set", ("real-am-", "real-an-"), 19, "ea8d30f"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
