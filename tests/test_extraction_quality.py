@@ -283,3 +283,27 @@ def test_a_university_giving_in_its_own_name_is_no_union() -> None:
     assert not _readings(text)
     union = "Công đoàn Đại học Kinh tế Đà Nẵng ủng hộ 300 triệu đồng cho đồng bào vùng lũ các tỉnh miền Trung."
     assert ("funds_raised", 300_000_000) in _readings(union)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A school union's report lines: "5 năm" is the span of time, not the count (round 19's blind set).
+    ("- Số đoàn viên kết nạp mới trong 5 năm qua: 7\n- Số đoàn viên thuyên chuyển công tác trong 5 năm qua: 10.", []),
+    # and a span of time before the count does not stand between the verb and it
+    ("Kết quả trong 6 tháng đầu năm đã kết nạp 250 đoàn viên, thành lập 3 CĐCS.",
+     [("members_recruited", 250.0), ("unions_founded", 3.0)]),
+    ("Tính đến nay, nâng tổng số đoàn viên mới kết nạp trong 6 tháng đầu năm 2021 là 1.230 đoàn viên.",
+     [("members_recruited", 1230.0)]),
+])
+def test_a_span_of_time_is_never_a_count(text: str, expected: list) -> None:
+    assert [(c.indicator, c.value) for c in extract_claims(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Only a period and "là" between the words and the number: the period does not make it far.
+    ("Số đoàn viên mới kết nạp trong 6 tháng đầu năm 2021 là 1.230 đoàn viên.", [("members_recruited", 1230.0)]),
+    # Other words after the period keep the distance: founded in 2007, it now runs 88 grassroots unions.
+    ("Công đoàn các KCN tỉnh Quảng Nam thành lập năm 2007, đang quản lý 88 Công đoàn cơ sở với 37.050 đoàn viên.",
+     [("unions_total", 88.0), ("members_total", 37050.0)]),
+])
+def test_a_period_between_the_words_and_the_number(text: str, expected: list) -> None:
+    assert [(c.indicator, c.value) for c in extract_claims(text)] == expected

@@ -65,6 +65,8 @@ def _quantities(sentence: str) -> list[Quantity]:
     out: list[Quantity] = []
     spelt_until = -1  # end of the parenthesis that spells out the previous amount
     for q in qs:
+        if q.unit is None and q.kind in ("number", "words") and _DURATION_AFTER.match(sentence, q.end):
+            continue  # "trong 5 năm qua: 7", "6 tháng đầu năm": a span of time, neither a count nor between two
         if q.kind == "words" and q.start < spelt_until:
             continue
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
@@ -76,6 +78,9 @@ def _quantities(sentence: str) -> list[Quantity]:
             spelt_until = _spelling_parenthesis_end(sentence, q.end)
     return out
 
+
+# A unit of time right after a bare number: the number is a duration ("5 năm qua", "6 tháng đầu năm").
+_DURATION_AFTER = re.compile(r"\s*(?:năm|tháng|tuần|ngày|quý|giờ|phút)(?!\w)", re.IGNORECASE)
 
 # Words that name a sum of money right before an amount whose currency is left out ("số tiền 877 triệu").
 _NAMES_MONEY = re.compile(r"(?i)(?:số tiền|kinh phí|trị giá|giá trị|tổng tiền)(?:\s+là)?\s*:?\s*$")

@@ -322,15 +322,33 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
         return None
+    # More syllables than the rule allows between trigger and number, but compound words count as one: count
+    # underthesea's words. Segmenting the sentence is the costliest step of matching, so it comes after every
+    # other condition, and is skipped when one of them already rules the match out.
     if words_from >= 0:
-        # More syllables than the rule allows between trigger and number, but compound words count as one:
-        # count underthesea's words. Segmenting the sentence is the costliest step of matching, so it comes
-        # after every other condition, and is skipped when one of them already rules the match out.
         gap = s.words_between(words_from, q.start)
-        if gap > rule.max_gap:
+        if gap > rule.max_gap and not _period_then_link(s, words_from, q.start):
             return None
     score = rule.confidence - 0.004 * gap
     return Match(rule=rule, score=score, trigger_start=t_start, evidence_end=evidence_end)
+
+
+_LINK_ONLY = re.compile(r"^[\s,:]*(?:(?:là|được|đạt)[\s:]*)?$")
+
+
+def _period_then_link(s: _Sentence, lo: int, hi: int) -> bool:
+    """Nothing but a period and a linking word between the verb and its number ("số đoàn viên mới kết nạp trong
+    6 tháng đầu năm 2021 là 93"): the period says when, it does not put the number further from the verb. Any
+    other word keeps the distance ("thành lập năm 2007, đang quản lý 88 CĐCS" is not a founding)."""
+    spans = [(p.start, p.end) for p in s.periods if p.start >= lo and p.end <= hi]
+    if not spans:
+        return False
+    rest, at = [], lo
+    for a, b in sorted(spans):
+        rest.append(s.low[at:a])
+        at = max(at, b)
+    rest.append(s.low[at:hi])
+    return _LINK_ONLY.match(" ".join(rest)) is not None
 
 
 # What may stand between the words naming an amount and the number: "là", a colon.
