@@ -42,6 +42,7 @@ FRESH_SETS = (
     ("twelfth fresh set", ("real-ai-", "real-aj-"), 17, "e5af9c1"),
     ("thirteenth fresh set", ("real-ak-", "real-al-"), 18, "c429285"),
     ("fourteenth fresh set", ("real-am-", "real-an-"), 19, "ea8d30f"),
+    ("fifteenth fresh set", ("real-ao-", "real-ap-"), 21, "036257d"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
