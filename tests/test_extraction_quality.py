@@ -307,3 +307,17 @@ def test_a_span_of_time_is_never_a_count(text: str, expected: list) -> None:
 ])
 def test_a_period_between_the_words_and_the_number(text: str, expected: list) -> None:
     assert [(c.indicator, c.value) for c in extract_claims(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # Members struck by a disaster are victims, not the membership (rounds 18, 21 and 23 of the blind sets).
+    "Theo đó, tính đến thời điểm hiện tại, có 2 đoàn viên thuộc LĐLĐ quận bị thiệt mạng trong vụ cháy.",
+    "Theo thống kê nhanh, tính đến ngày 9-11, toàn tỉnh có 380 ĐV, NLĐ bị thiệt hại do bão.",
+])
+def test_members_struck_by_a_disaster_are_not_a_total(text: str) -> None:
+    assert [c.indicator for c in extract_claims(text)] == []
+
+
+def test_the_membership_is_still_a_total() -> None:
+    claims = extract_claims("Tính đến nay, toàn tỉnh có 380 đoàn viên công đoàn sinh hoạt tại 12 CĐCS.")
+    assert ("members_total", 380.0) in [(c.indicator, c.value) for c in claims]
