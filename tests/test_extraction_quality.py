@@ -104,13 +104,21 @@ def test_money_on_a_page_that_names_a_union_is_claimed() -> None:
     assert 3_000_000_000 in {c.value for c in extract_claims(text)}
 
 
-def test_money_given_by_staff_with_no_union_named_is_less_certain() -> None:
-    staff = ("Người lao động Công ty Than Hà Tu chung tay ủng hộ đồng bào vùng lũ\n"
-             "Trong 10 ngày, người lao động công ty đã quyên góp được 420 triệu đồng ủng hộ đồng bào vùng lũ.")
-    union = staff.replace("người lao động công ty đã", "Công đoàn công ty đã")
-    c_staff = [c for c in extract_claims(staff) if c.value == 420_000_000]
-    c_union = [c for c in extract_claims(union) if c.value == 420_000_000]
-    assert c_staff and c_union and c_staff[0].confidence < c_union[0].confidence
+def test_money_workers_give_is_claimed_on_a_page_that_names_no_union_body() -> None:
+    # GUIDELINE §4 (dev-039): workers who give are the union's members at work.
+    text = ("Người lao động Công ty Than Hà Tu chung tay ủng hộ đồng bào vùng lũ\n"
+            "Trong 10 ngày, người lao động công ty đã quyên góp được 420 triệu đồng ủng hộ đồng bào vùng lũ.")
+    assert 420_000_000 in {c.value for c in extract_claims(text)}
+
+
+def test_money_for_workers_from_others_is_not_claimed_on_a_page_that_names_no_union_body() -> None:
+    # GUIDELINE §10, who gives: the workers receive it, and the page names no union body that gives it.
+    text = ("Gói hỗ trợ người lao động gặp khó khăn do dịch COVID-19\n"
+            "Khoản trợ cấp 26.000 tỷ đồng được Chính phủ xác định nhằm hỗ trợ cho người lao động gặp khó khăn.\n"
+            "Thành phố dành hơn 3.400 tỷ đồng chăm lo Tết cho công nhân, người có hoàn cảnh khó khăn.")
+    assert [c.value for c in extract_claims(text) if c.unit == "VND"] == []
+    with_union = text.replace("Thành phố dành", "Các cấp công đoàn thành phố dành")
+    assert 3_400_000_000_000 in {c.value for c in extract_claims(with_union)}
 
 
 def test_money_given_by_an_employers_staff_with_no_union_named_is_not_claimed() -> None:

@@ -44,6 +44,7 @@ from .matcher import (
     _under_target_header,
     _vetoed,
     giver_in_previous,
+    workers_give,
 )
 from .repeats import dedupe
 from .rescore import load_rescorer
@@ -158,12 +159,9 @@ def extract_mentions(
                 continue
             if best.rule.unit == VND and bare_money(q):
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
-            if best.rule.unit == VND and unions == "none":
-                continue  # a page about money that names no union, member or worker: not a union's money
-            if best.rule.unit in ("person", "organization") and _party_veto(s, q, best, rs):
+            if best.rule.unit == VND and _not_unions_money(s, best, unions, prev_sentences, rs):
                 continue
-            if (best.rule.unit == VND and not best.inherited
-                    and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs, best.trigger_start)):
+            if best.rule.unit in ("person", "organization") and _party_veto(s, q, best, rs):
                 continue
             found.append((q, best))
         for _, m in found:
@@ -173,7 +171,7 @@ def extract_mentions(
             frame = attribute(s.orgs, q.start, section, running)
             claims.extend(
                 _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site,
-                             doc_id, unnamed=m.rule.unit == VND and unions != "bodies")
+                             doc_id)
             )
         first_number = s.quantities[0].start if s.quantities else len(raw)
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
@@ -196,6 +194,17 @@ def _best_rule_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     return best
 
 
+def _not_unions_money(s: _Sentence, m: Match, unions: str, prev_sentences: list[_Sentence], rs: RuleSet) -> bool:
+    """Money whose giver is not a union (GUIDELINE §10, who gives). On a page that names no union body or
+    member, only workers' own gifts count ("người lao động tại Công ty X đã đóng góp gần 1,2 tỷ đồng", §4
+    dev-039), not a government package, a firm's or co-workers' money. A sentence with no giver of its own
+    continues the previous one's."""
+    if unions == "none" or (unions == "actors" and not workers_give(s, rs, m.trigger_start)):
+        return True
+    return not m.inherited and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs,
+                                                 m.trigger_start)
+
+
 def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
     """What the page names of the union: "bodies" (a union body or its members: "công đoàn", "LĐLĐ", "đoàn
     viên"), "actors" (only workers: "người lao động", "công nhân"), or "none". A page that names an
@@ -211,13 +220,7 @@ def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
     return "none" if c.company_staff is not None and c.company_staff.search(low) else "actors"
 
 
-# Confidence lost by money on a page that names workers but no union body: whose money it is
-# ("người lao động Công ty …") is often not the union's.
-UNNAMED_UNION_PENALTY = 0.15
-
-
-def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site, doc_id,
-                 unnamed=False):
+def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, frame, url, site, doc_id):
     ctx = _context_for(s, q.start, prev_sentences, published, frame)
     province = frame.province
     if rs.indicator(m.rule.indicator).stock and ctx.period_end:
@@ -245,7 +248,7 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, fr
     start, end = omap.to_original(s_start + span_lo), omap.to_original_end(s_start + span_hi)
     # The rule's calibrated confidence, lowered by the same penalties (gap, inheritance) as its score.
     base_conf = m.rule.calibrated_confidence if m.rule.calibrated_confidence is not None else m.rule.confidence
-    confidence = base_conf + m.score - m.rule.confidence - (UNNAMED_UNION_PENALTY if unnamed else 0.0)
+    confidence = base_conf + m.score - m.rule.confidence
     confidence = round(max(0.05, min(0.99, confidence)), 3)
     base = dict(
         doc_id=doc_id, indicator=m.rule.indicator, unit=m.rule.unit, qualifier=qualifier, quote=s.text,

@@ -178,6 +178,22 @@ def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> 
     return not (mobilised is not None and mobilised.start() < givers[0].start())
 
 
+def workers_give(s: _Sentence, rs: RuleSet, trigger_start: int) -> bool:
+    """Workers are named as the givers, before the verb of their clause ("người lao động tại Công ty X đã
+    đóng góp …", "Hơn 30.000 công nhân quyên góp …"), not as its object ("chăm lo Tết cho công nhân")."""
+    c = rs.common
+    if c.union_actors is None:
+        return False
+    before = s.low[s.clause_start(trigger_start) : trigger_start]
+    return any(not _WORKERS_AS_OBJECT.search(before[max(0, m.start() - 12) : m.start()])
+               for m in c.union_actors.finditer(before))
+
+
+# Words that make the workers after them the money's recipients, not its givers. A count before them
+# ("Hơn 30.000 công nhân quyên góp") still names givers.
+_WORKERS_AS_OBJECT = re.compile(r"(?:cho|tặng|trao|thăm|giúp|hỗ trợ|chăm lo|đến|tới|vì)\s*(?:các|những|\d[\d.,]*)?\s*$")
+
+
 _GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|hỗ trợ|góp|dành|trích)(?!\w)")
 
 
