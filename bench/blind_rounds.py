@@ -45,6 +45,7 @@ FRESH_SETS = (
     ("fifteenth fresh set", ("real-ao-", "real-ap-"), 21, "036257d"),
     ("sixteenth fresh set", ("real-aq-", "real-ar-"), 22, "9aa202e"),
     ("seventeenth fresh set", ("real-as-", "real-at-"), 23, "3916239"),
+    ("eighteenth fresh set", ("real-au-", "real-av-"), 26, "217a816"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
