@@ -126,6 +126,7 @@ class Common:
     future_cues: re.Pattern[str] | None
     result_cues: re.Pattern[str] | None  # a result reported after a plan in the same sentence
     blocking_verbs: re.Pattern[str] | None
+    false_triggers: re.Pattern[str] | None  # other words opening with a trigger ("góp phần", "chi phí")
     non_union_donors: re.Pattern[str] | None
     non_union_givers: re.Pattern[str] | None
     union_actors: re.Pattern[str] | None
@@ -134,6 +135,7 @@ class Common:
     employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
+    loan_cue_exceptions: re.Pattern[str] | None  # grants' names that open with a loan cue ("quỹ tương trợ xã hội")
     saving_cues: re.Pattern[str] | None  # value an initiative saved or earned ("làm lợi")
     rate_cues: re.Pattern[str] | None
     rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say

@@ -107,15 +107,22 @@ def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bo
     return rule.unit == VND or any(_object_after(r, s, q) is not None for r in rs.indicator(rule.indicator).rules)
 
 
+_AND_BEFORE = re.compile(r"(?<!\w)và\s+$")
+
+
 def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
     """A number in parentheses or at the head of a list segment with the same kind of noun as a claim
     earlier in the sentence is a component of it ("kết nạp 19 … (16 công đoàn viên) và … (3 công đoàn
-    viên)"; "thành lập 14 CĐCS …; 7 CĐCS trong …")."""
+    viên)"; "thành lập 14 CĐCS …; 7 CĐCS trong …"; "kết nạp 40 đoàn viên … và 97 đoàn viên …")."""
     left = s.text[: q.start]
     in_parens = left.rfind("(") > left.rfind(")")
     seg_start = max(left.rfind(";"), left.rfind("("))
     head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) == 0
-    if not (in_parens or head_of_segment):
+    # "kết nạp 40 đoàn viên … Hồng Nhật và 97 đoàn viên … Clotech Vina": the verb governs both numbers (not
+    # after a comma: "hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên" lists other kinds)
+    # (counts only: amounts joined by "và" often have givers or recipients of their own)
+    coordinated = not _money(q) and _AND_BEFORE.search(left) is not None
+    if not (in_parens or head_of_segment or coordinated):
         return None
     if in_parens and _money(q) and _giver_before_parens(s, left.rfind("("), rs):
         return None  # "… từ Công đoàn (200 triệu đồng) và Tập đoàn X (300 triệu đồng)": X's share is not a union's

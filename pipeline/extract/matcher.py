@@ -131,6 +131,12 @@ def _segment_start(s: _Sentence, pos: int) -> int:
     return cut + 1 if cut >= 0 else 0
 
 
+def _segment_end(s: _Sentence, pos: int, hi: int) -> int:
+    """End of the comma/semicolon-delimited segment holding `pos`, at most `hi`."""
+    cuts = [c for c in (s.low.find(",", pos, hi), s.low.find(";", pos, hi)) if c >= 0]
+    return min(cuts, default=hi)
+
+
 # What makes a giver word an object or part of a name, not the subject: "thăm 200 doanh nghiệp", "Công
 # đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …".
 _OBJECT_POSITION = re.compile(
@@ -384,6 +390,11 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
     syllables than the rule's max_gap may still be few enough words: _try_rule counts those last."""
     left = s.low[clause_lo : q.start]
     trig = _search_last(s, rule.triggers, left)
+    false = rs.common.false_triggers
+    # "góp phần ổn định cuộc sống …", "chi phí": another word that opens with the trigger; look further back
+    while trig is not None and false is not None and false.match(s.low, clause_lo + trig.start()) is not None:
+        left = left[: trig.start()]
+        trig = _search_last(s, rule.triggers, left)
     if trig is None:
         return None
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
@@ -496,14 +507,25 @@ def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
     return False
 
 
+def _loan_in(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
+    """A loan cue between `lo` and `hi` that does not open a grant's name ("Quỹ tương trợ xã hội" gives)."""
+    c = rs.common
+    if c.loan_cues is None or not _may_trigger(s, c.loan_cues):
+        return False
+    grants = c.loan_cue_exceptions
+    return any(grants is None or grants.match(s.low, m.start()) is None for m in c.loan_cues.finditer(s.low, lo, hi))
+
+
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
     if q.kind in ("percent", "rate") or q.value == 0 or _per_unit(s, q, rs):
         return True  # rates, and zero ("Siêu thị 0 đồng" names a shop; no one reports giving nothing)
     lo = s.clause_start(q.start)
     if _money(q):
-        clause = s.low[lo : s.clause_end(q.end)]
-        if any(_search_in(s, p, clause) for p in (c.loan_cues, c.saving_cues)):
+        # Up to the end of the amount's comma segment: "…, số tiền còn lại do gia đình tích góp và vay mượn"
+        # after it is the family's share, not a loan of this amount.
+        hi = _segment_end(s, q.end, s.clause_end(q.end))
+        if _search_in(s, c.saving_cues, s.low, lo, hi) or _loan_in(s, rs, lo, hi):
             return True
         return _search_in(s, c.building_cost_patterns, s.low, lo, q.start) is not None
     return _search_in(s, c.procedure_patterns, s.low, lo, q.start) is not None
