@@ -23,6 +23,7 @@ from pathlib import Path
 from ..records import VND, Claim
 from ..rules import RulesError, rules_dir
 from .indicators import RuleSet, fold
+from .triggers import patterns_in
 
 RESCORER_FILE = "rescorer.json"
 _DIGITS = re.compile(r"\d")
@@ -44,14 +45,18 @@ def _bucket(value: float | None, unit: str) -> str:
     return next((name for edge, name in edges if value < edge), "big")
 
 
-def _has(rs: RuleSet, cue: str, low: str) -> bool:
-    pattern = getattr(rs.common, cue)  # every Common list is one compiled pattern, or None when empty
-    return pattern is not None and pattern.search(low) is not None
+def _cues(rs: RuleSet, names: tuple[str, ...], low: str) -> tuple[str, ...]:
+    found = patterns_in([getattr(rs.common, cue) for cue in names], low)
+    return tuple(cue for cue, hit in zip(names, found, strict=True) if hit)
 
 
-def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float) -> dict[str, float]:
+def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
+                   page_cues: tuple[str, ...] | None = None,
+                   sentence_cues: dict[str, tuple[str, ...]] | None = None) -> dict[str, float]:
     """The features of one candidate: its reading (indicator, rule, qualifier, target, size), its rule's
-    prior confidence, and the cues of its sentence and page. `page_low` is the folded page text."""
+    prior confidence, and the cues of its sentence and page. `page_low` is the folded page text. A caller
+    scoring many claims of one page passes the page's cues, found once, and a dict that keeps each sentence's
+    cues: the cue patterns are long, and a page's claims share their page and often their sentence."""
     rule = claim.rule.split(":")[0]
     low = fold(claim.quote)
     value = claim.value if claim.value is not None else claim.value_max
@@ -71,13 +76,15 @@ def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float) -> di
         "period_named": float(bool(claim.period_text)),
     }
     money = claim.unit == VND
-    for cue in _SENTENCE_CUES:
-        if _has(rs, cue, low):
-            f[f"s:{cue}"] = 1.0
-            f[f"s:{cue}:{'money' if money else 'count'}"] = 1.0
-    for cue in _PAGE_CUES:
-        if _has(rs, cue, page_low):
-            f[f"p:{cue}"] = 1.0
+    if sentence_cues is None:
+        found = _cues(rs, _SENTENCE_CUES, low)
+    elif (found := sentence_cues.get(low)) is None:
+        found = sentence_cues[low] = _cues(rs, _SENTENCE_CUES, low)
+    for cue in found:
+        f[f"s:{cue}"] = 1.0
+        f[f"s:{cue}:{'money' if money else 'count'}"] = 1.0
+    for cue in page_cues if page_cues is not None else _cues(rs, _PAGE_CUES, page_low):
+        f[f"p:{cue}"] = 1.0
     return f
 
 
@@ -123,9 +130,12 @@ def rescore(claims: list[Claim], page_text: str, rs: RuleSet, model: Rescorer | 
     if model is None or not claims:
         return claims
     page_low = fold(page_text)
+    page_cues = _cues(rs, _PAGE_CUES, page_low)
+    sentence_cues: dict[str, tuple[str, ...]] = {}
     kept = []
     for c in claims:
-        p = model.probability(claim_features(c, page_low, rs, c.confidence))
+        p = model.probability(claim_features(c, page_low, rs, c.confidence, page_cues=page_cues,
+                                             sentence_cues=sentence_cues))
         if p < model.drop_below:
             continue
         c.confidence = round(p, 3)

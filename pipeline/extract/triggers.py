@@ -121,6 +121,15 @@ def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     return n < 0 or n in _present(s)
 
 
+def patterns_in(patterns: Sequence[re.Pattern[str] | None], low: str) -> tuple[bool, ...]:
+    """Which of `patterns` occur in `low` (a lower-cased text): one pass of the phrase index over the text,
+    then a search only for the patterns that have a phrase in it."""
+    numbers = [None if p is None else _INDEX.number(p) for p in patterns]
+    present = _INDEX.present(_SPACES.sub(" ", low))
+    return tuple(p is not None and (n < 0 or n in present) and p.search(low) is not None
+                 for p, n in zip(patterns, numbers, strict=True))
+
+
 @dataclass(frozen=True)
 class _RulePlan:
     """A rule list laid out for rules_for_sentence: its distinct trigger patterns, and each
