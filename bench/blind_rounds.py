@@ -47,6 +47,7 @@ FRESH_SETS = (
     ("seventeenth fresh set", ("real-as-", "real-at-"), 23, "3916239"),
     ("eighteenth fresh set", ("real-au-", "real-av-"), 26, "217a816"),
     ("nineteenth fresh set", ("real-aw-", "real-ax-"), 28, "d8a1ab7"),
+    ("twentieth fresh set", ("real-ay-", "real-az-"), 30, "09ae645"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
