@@ -156,8 +156,8 @@ def main() -> int:
     thresholds = [t / 100 for t in range(0, 51, 2)]
     # The lowest threshold within F1_TOLERANCE of the best: a gain smaller than that on about a thousand claims
     # is noise, and dropping candidates for it once dropped a founding seed's own claim ("vận động được 1,6 tỷ").
-    best_f1 = max(scores(best_probs, labels, gold, t)["f1"] for t in thresholds)
-    best_t = min(t for t in thresholds if scores(best_probs, labels, gold, t)["f1"] >= best_f1 - F1_TOLERANCE)
+    f1 = {t: scores(best_probs, labels, gold, t)["f1"] for t in thresholds}
+    best_t = min(t for t in thresholds if f1[t] >= max(f1.values()) - F1_TOLERANCE)
     cv = scores(best_probs, labels, gold, best_t)
     hi = scores(best_probs, labels, gold, 0.9)
     print(f"out of fold, C={best_c}, drop below {best_t:.2f}: P {cv['precision']:.3f} R {cv['recall']:.3f} "
