@@ -15,7 +15,8 @@ _DIGIT_OR_WORD = re.compile(
 )
 _WORD = re.compile(r"[^\s]+")
 # Clause boundaries inside a sentence (a line break in one is a wrapped line, not a boundary).
-_HARD_BOUNDARY = re.compile(r";|:(?=\s)")
+# "tổng số tiền ủng hộ là: 2.100.000 đồng": a colon after "là" introduces the value, not a new clause.
+_HARD_BOUNDARY = re.compile(r";|(?<!\blà):(?=\s)")
 
 
 # --------------------------------------------------------------------------- sentences
