@@ -138,7 +138,7 @@ def check_all() -> list[str]:
 
     Commands that need the rules call this before any work, so a bad file stops them with one clear line
     instead of silently disabling sites or indicators halfway through a run."""
-    from .clean.patterns import load_boilerplate, load_spam_words
+    from .clean.patterns import load_blocks, load_boilerplate, load_spam_words
     from .clean.relevance import load_relevance
     from .extract.indicators import default_ruleset
     from .extract.rescore import RESCORER_FILE, load_rescorer
@@ -158,12 +158,13 @@ def check_all() -> list[str]:
     load_presets()
     default_ruleset()  # cached: the run that follows uses the same compiled rules
     load_boilerplate()
+    load_blocks()
     load_spam_words()
     load_relevance()
     load_rescorer()
     geo.provinces_2024()
     orgs.find_orgs("")
-    files = [root / "boilerplate.txt", root / "spam.txt", root / "relevance.txt", root / "provinces.toml", root / "orgs.toml"]
+    files = [root / "boilerplate.txt", root / "blocks.txt", root / "spam.txt", root / "relevance.txt", root / "provinces.toml", root / "orgs.toml"]
     files += sorted((root / "indicators").glob("*.toml")) + [Path(s.path or "") for s in sites] + registry
     files += sorted((root / "cms").glob("*.toml"))
     files += [root / RESCORER_FILE] if (root / RESCORER_FILE).exists() else []

@@ -14,9 +14,9 @@ import re
 import trafilatura
 from lxml import html as lxml_html
 
+from .dom import BLOCK_TAGS, parse_html, remove
 from .dom import paragraphs as dom_paragraphs
-from .dom import parse_html
-from .patterns import tidy
+from .patterns import load_blocks, tidy
 
 # Below this many characters trafilatura probably missed the article: try the fallbacks.
 MIN_CHARS = 250
@@ -33,6 +33,19 @@ COVERED = 0.95
 BROAD_GAIN = 0.05
 READABILITY_GAIN = 0.3
 OVERSHOOT = 1.1
+# Container reading (see container_paragraphs): a <p> of LONG_P characters or more is an article paragraph;
+# one element must hold CONTAINER_SHARE of the page's article paragraphs, CONTAINER_MIN_CHARS at least,
+# and article paragraphs must be PURITY of the text read from it.
+LONG_P = 80
+CONTAINER_MIN_CHARS = 400
+CONTAINER_SHARE = 0.85
+PURITY = 0.6
+CLIMB = 2  # levels the container may widen to take in a body split over several boxes
+# With a JSON-LD articleBody, the container's paragraphs must be this share of its size (more: comments).
+REFERENCE_RANGE = (0.9, 1.3)
+LINK_SHARE = 0.5  # a block whose text is mostly link text is a list of other pages
+LINK_SHARE_P = 0.8  # a paragraph may quote a few links
+_LINK_BLOCKS = ("div", "ul", "ol", "section", "li", "table", "p", "span", "dl")
 _WORDS = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^- (?=\S)")
 
@@ -116,6 +129,101 @@ def paragraph_chars(root: lxml_html.HtmlElement) -> int:
     return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
 
 
+def _squeezed_len(el: lxml_html.HtmlElement) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
+def container_paragraphs(root: lxml_html.HtmlElement, reference: int | None = None) -> list[str] | None:
+    """The article read from the one element that holds it, or None when no element clearly does.
+
+    Most news pages keep the whole article in one element whose <p> children are the long paragraphs
+    of the page. Each long <p> scores its parent in full and its grandparent by half; the best-scored
+    element is the container when it holds CONTAINER_SHARE of all long-<p> text (and, with a JSON-LD
+    articleBody, about as much text as that). Inside it, the blocks rules/blocks.txt names (figures,
+    sharing, related lists) and blocks that are mostly link text are left out. When the text read is
+    not mostly long paragraphs (a photo story, a list page), the slower extractors decide instead.
+    """
+    lengths: dict[lxml_html.HtmlElement, int] = {}
+    scores: dict[lxml_html.HtmlElement, float] = {}
+    for p in root.iter("p"):
+        n = _squeezed_len(p)
+        if n < LONG_P:
+            continue
+        lengths[p] = n
+        parent = p.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + n
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0) + n / 2
+    total = sum(lengths.values())
+    if not scores or total < CONTAINER_MIN_CHARS:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    held = sum(lengths.get(p, 0) for p in best.iter("p"))
+    for _ in range(CLIMB):  # a body split into several boxes (ads between them): their common parent
+        if held >= CONTAINER_SHARE * total or best.getparent() is None or best.tag == "body":
+            break
+        best = best.getparent()
+        held = sum(lengths.get(p, 0) for p in best.iter("p"))
+    if held < CONTAINER_SHARE * total:
+        return None
+    if reference and not REFERENCE_RANGE[0] * reference <= held <= REFERENCE_RANGE[1] * reference:
+        return None
+    box = copy.deepcopy(best)  # the page's tree stays whole for the lead, teaser and title checks
+    _drop_other_blocks(box, held)
+    paras = _paragraphs_no_source_breaks(box)
+    kept = sum(n for n in (_squeezed_len(p) for p in box.iter("p")) if n >= LONG_P)
+    return paras if kept >= PURITY * _chars(paras) and paras else None
+
+
+def _drop_other_blocks(box: lxml_html.HtmlElement, held: int) -> None:
+    """Remove what rules/blocks.txt names and link lists; never a block holding half the article."""
+    blocks = load_blocks()
+    for el in [e for e in box.iter() if isinstance(e.tag, str) and e is not box]:
+        if el.getparent() is None or not blocks.marks(el.tag, f"{el.get('class', '')} {el.get('id', '')}".strip()):
+            continue
+        if sum(n for n in (_squeezed_len(p) for p in el.iter("p")) if n >= LONG_P) < held / 2:
+            remove(el)
+    for el in [e for e in box.iter(*_LINK_BLOCKS) if e is not box]:
+        if el.getparent() is None or el.find(".//a") is None:
+            continue
+        size = _squeezed_len(el)
+        links = sum(_squeezed_len(a) for a in el.iter("a"))
+        if size and links > (LINK_SHARE_P if el.tag == "p" else LINK_SHARE) * size:
+            remove(el)
+
+
+_BREAK = "\x00"
+
+
+def _paragraphs_no_source_breaks(el: lxml_html.HtmlElement) -> list[str]:
+    """Paragraphs at block boundaries and <br> only: a line break in the page source is a space to a
+    reader (dom.paragraphs splits at them too, which suits site templates of hand-typed pages)."""
+    parts: list[str] = []
+    _walk_blocks(el, parts, top=True)
+    return [p for p in (tidy(x) for x in "".join(parts).split(_BREAK)) if p]
+
+
+def _walk_blocks(el: lxml_html.HtmlElement, out: list[str], top: bool = False) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag:
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
+            out.append(_BREAK)
+        elif tag in ("td", "th"):
+            out.append(" ")
+        if el.text:
+            out.append(el.text.replace("\n", " ") if tag != "pre" else el.text.replace("\n", _BREAK))
+        for child in el:
+            _walk_blocks(child, out)
+        if block:
+            out.append(_BREAK)
+    if el.tail and not top:
+        out.append(el.tail.replace("\n", " "))
+
+
 def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, reference: int | None = None) -> list[str]:
     """Main-text paragraphs of a page without rules, chosen by how much of the page's text they cover.
 
@@ -125,6 +233,9 @@ def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, 
     over several containers): then the default settings or readability-lxml, when they cover
     clearly more of the reference without overshooting it (see choose_by_coverage).
     """
+    fast = container_paragraphs(root, reference)
+    if fast is not None:
+        return fast
     paras = trafilatura_paragraphs(root)  # the parsed tree: no second parse of the page
     target = reference or p_chars or 0
     low = target and _chars(paras) < COVERED * target

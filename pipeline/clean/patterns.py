@@ -80,6 +80,29 @@ def load_boilerplate(path: Path | None = None) -> Boilerplate:
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """Blocks inside an article container that are not the article: element names and class/id words."""
+
+    tags: frozenset[str]
+    classes: re.Pattern[str]
+
+    def marks(self, tag: str, class_and_id: str) -> bool:
+        return tag in self.tags or (bool(class_and_id) and self.classes.search(class_and_id) is not None)
+
+
+@lru_cache(maxsize=4)
+def load_blocks(path: Path | None = None) -> Blocks:
+    path = path or rules_dir() / "blocks.txt"
+    sec = read_sections(path, ("tag", "class"))
+    for no, p in sec["class"]:  # checked one by one so that the error names the bad line
+        compile_pattern(path, no, p)
+    words = "|".join(f"(?:{p})" for _, p in sec["class"]) or r"(?!x)x"
+    # A whole word of the class or id: bounded by its start or end, a space, "-" or "_".
+    classes = re.compile(rf"(?:^|[\s_-])(?:{words})(?=$|[\s_-])", re.IGNORECASE)
+    return Blocks(tags=frozenset(t.lower() for _, t in sec["tag"]), classes=classes)
+
+
+@dataclass(frozen=True)
 class SpamWords:
     """Spam vocabulary: `strong` entries are spam alone, `weak` ones only next to a strong one."""
 
