@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from .patterns import tidy
-from .spam import HIDDEN_CLASSES, is_hidden
+from .spam import HIDDEN_CLASSES, is_hidden, maybe_hidden
 
 BLOCK_TAGS = frozenset(
     ["address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul"]
@@ -120,15 +120,19 @@ def select_one(root: lxml_html.HtmlElement, selector: str | None) -> lxml_html.H
 
 
 _REVEAL_CLASS = re.compile(r"""(?:classList\.(?:remove|toggle)|removeClass|toggleClass)\(\s*['"]([\w-]+)['"]""")
-_REVEAL_OPACITY = re.compile(r"opacity|fadeIn|IntersectionObserver|AOS\.init|ScrollReveal|new WOW", re.IGNORECASE)
+# Script words that fade elements in, any case (searched as plain substrings of the lower-cased code:
+# a regular expression over the hundreds of kilobytes of inline script of a news page was slow).
+_REVEAL_FADES = ("opacity", "fadein", "intersectionobserver", "aos.init", "scrollreveal", "new wow")
+_REVEAL_CALLS = ("classList.remove", "classList.toggle", "removeClass", "toggleClass")
 _HARD_HIDE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _OPACITY_ZERO = re.compile(r"opacity\s*:\s*0(\.0+)?\s*(;|$)", re.IGNORECASE)
 
 
-def _revealers(root: lxml_html.HtmlElement) -> tuple[set[str], bool]:
-    """Classes the page's scripts remove, and whether they fade elements in (opacity, scroll reveal)."""
-    code = " ".join(s.text for s in root.iter("script") if s.text)
-    return set(_REVEAL_CLASS.findall(code)), bool(_REVEAL_OPACITY.search(code))
+def _revealers(code: str) -> tuple[set[str], bool]:
+    """Classes the page's scripts (`code`) remove, and whether they fade elements in (opacity, scroll reveal)."""
+    classes = set(_REVEAL_CLASS.findall(code)) if any(call in code for call in _REVEAL_CALLS) else set()
+    low = code.lower()
+    return classes, any(word in low for word in _REVEAL_FADES)
 
 
 def _stays_hidden(el: lxml_html.HtmlElement, classes: set[str], fades: bool) -> bool:
@@ -147,13 +151,16 @@ def _stays_hidden(el: lxml_html.HtmlElement, classes: set[str], fades: bool) -> 
 
 def strip_invisible(root: lxml_html.HtmlElement) -> None:
     """Drop scripts, styles, comments, form controls and hidden elements (nobody reads them)."""
-    classes, fades = _revealers(root)
+    code = " ".join(s.text for s in root.iter("script") if s.text)  # read before the scripts go
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         remove(el)
     for el in list(root.iter(*_INVISIBLE_TAGS)):
         remove(el)
-    for el in [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in ("html", "body")
-               and _stays_hidden(e, classes, fades)]:
+    hidden = [e for e in maybe_hidden(root) if e.tag not in ("html", "body") and is_hidden(e)]
+    if not hidden:
+        return  # the scripts are searched only when something is hidden: on large pages that search is slow
+    classes, fades = _revealers(code)
+    for el in [e for e in hidden if _stays_hidden(e, classes, fades)]:
         remove(el)
 
 
