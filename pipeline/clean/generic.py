@@ -41,8 +41,6 @@ CONTAINER_MIN_CHARS = 400
 CONTAINER_SHARE = 0.85
 PURITY = 0.6
 CLIMB = 2  # levels the container may widen to take in a body split over several boxes
-# With a JSON-LD articleBody, the container's paragraphs must be this share of its size (more: comments).
-REFERENCE_RANGE = (0.9, 1.3)
 LINK_SHARE = 0.5  # a block whose text is mostly link text is a list of other pages
 LINK_SHARE_P = 0.8  # a paragraph may quote a few links
 _LINK_BLOCKS = ("div", "ul", "ol", "section", "li", "table", "p", "span", "dl")
@@ -133,13 +131,13 @@ def _squeezed_len(el: lxml_html.HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
-def container_paragraphs(root: lxml_html.HtmlElement, reference: int | None = None) -> list[str] | None:
+def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
     """The article read from the one element that holds it, or None when no element clearly does.
 
     Most news pages keep the whole article in one element whose <p> children are the long paragraphs
     of the page. Each long <p> scores its parent in full and its grandparent by half; the best-scored
-    element is the container when it holds CONTAINER_SHARE of all long-<p> text (and, with a JSON-LD
-    articleBody, about as much text as that). Inside it, the blocks rules/blocks.txt names (figures,
+    element (or its parent or grandparent, for a body split over several boxes) is the container when it
+    holds CONTAINER_SHARE of all long-<p> text. Inside it, the blocks rules/blocks.txt names (figures,
     sharing, related lists) and blocks that are mostly link text are left out. When the text read is
     not mostly long paragraphs (a photo story, a list page), the slower extractors decide instead.
     """
@@ -163,13 +161,12 @@ def container_paragraphs(root: lxml_html.HtmlElement, reference: int | None = No
     best = max(scores, key=scores.__getitem__)
     held = sum(lengths.get(p, 0) for p in best.iter("p"))
     for _ in range(CLIMB):  # a body split into several boxes (ads between them): their common parent
-        if held >= CONTAINER_SHARE * total or best.getparent() is None or best.tag == "body":
-            break
-        best = best.getparent()
+        parent = best.getparent()
+        if held >= CONTAINER_SHARE * total or parent is None or parent.tag in ("body", "html"):
+            break  # the whole page is no container
+        best = parent
         held = sum(lengths.get(p, 0) for p in best.iter("p"))
     if held < CONTAINER_SHARE * total:
-        return None
-    if reference and not REFERENCE_RANGE[0] * reference <= held <= REFERENCE_RANGE[1] * reference:
         return None
     box = copy.deepcopy(best)  # the page's tree stays whole for the lead, teaser and title checks
     _drop_other_blocks(box, held)
@@ -233,7 +230,7 @@ def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, 
     over several containers): then the default settings or readability-lxml, when they cover
     clearly more of the reference without overshooting it (see choose_by_coverage).
     """
-    fast = container_paragraphs(root, reference)
+    fast = container_paragraphs(root)
     if fast is not None:
         return fast
     paras = trafilatura_paragraphs(root)  # the parsed tree: no second parse of the page
