@@ -34,7 +34,14 @@ from .dom import (
     text_without_code,
 )
 from .encoding import LEGACY_VIETNAMESE
-from .generic import generic_paragraphs, link_teasers, paragraph_chars, recover_lead, whole_text
+from .generic import (
+    container_paragraphs,
+    generic_paragraphs,
+    link_teasers,
+    paragraph_chars,
+    recover_lead,
+    whole_text,
+)
 from .inputs import control_share, decode_page, strip_controls
 from .lines import Cleaned, clean_dump, postfilter
 from .meta import author_from_label, parse_date, strip_site_suffix
@@ -387,10 +394,14 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
 
 def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
     """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
-    paras = generic_paragraphs(root, paragraph_chars(root), reference or None)
-    paras = recover_lead(root, paras) if paras else whole_text(root)
-    teasers = link_teasers(root)
-    paras = [p for p in paras if p not in teasers] or paras
+    paras = container_paragraphs(root)  # link lists inside the container are already left out
+    if paras is not None:
+        paras = recover_lead(root, paras)
+    else:  # no one element clearly holds the article: the general-purpose extractors decide
+        paras = generic_paragraphs(root, paragraph_chars(root), reference or None)
+        paras = recover_lead(root, paras) if paras else whole_text(root)
+        teasers = link_teasers(root)
+        paras = [p for p in paras if p not in teasers] or paras
     cleaned = postfilter(paras, title=meta.title, vietnamese=vietnamese, title_in_body=restates_title(root, meta.title))
     cleaned.title = meta.title
     cleaned.published = meta.published or cleaned.published

@@ -230,9 +230,6 @@ def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, 
     over several containers): then the default settings or readability-lxml, when they cover
     clearly more of the reference without overshooting it (see choose_by_coverage).
     """
-    fast = container_paragraphs(root)
-    if fast is not None:
-        return fast
     paras = trafilatura_paragraphs(root)  # the parsed tree: no second parse of the page
     target = reference or p_chars or 0
     low = target and _chars(paras) < COVERED * target
