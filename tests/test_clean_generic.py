@@ -82,6 +82,20 @@ def test_a_block_with_a_furniture_class_that_holds_the_article_stays(monkeypatch
     assert art.text.split("\n\n") == BODY
 
 
+def test_paragraphs_of_comments_footers_and_teasers_do_not_hide_the_container(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long paragraphs outside any article (readers' comments, the footer, teaser links) are not counted
+    against the container: without that, the article's element holds too small a share of the page."""
+    no_general_extractors(monkeypatch)
+    comment = ("Tôi là công nhân Khu công nghiệp Hòa Khánh, rất mong công đoàn tiếp tục quan tâm hỗ trợ "
+               "những người lao động thuê trọ xa quê như chúng tôi trong dịp Tết Nguyên đán sắp tới.")
+    inner = f"""<div class="noi-dung">{paras(BODY)}</div>
+      <div class="comment-list">{paras([comment] * 4)}</div>
+      <a href="/tin-khac" class="item"><p>{comment.replace("Tôi là", "Bà con")}</p></a>"""
+    html = page(inner).replace('<div class="footer">', f'<footer><p>{comment}</p></footer><div class="footer">')
+    art = clean_html(html, URL)
+    assert art.text.split("\n\n") == BODY
+
+
 def test_photo_story_is_left_to_the_general_extractors() -> None:
     """Captions are most of a photo story's text: no element holds it as long paragraphs."""
     captions = "".join(
@@ -112,6 +126,8 @@ def test_blocks_file_marks_whole_words_of_class_and_id() -> None:
     assert blocks.marks("figure", "")
     assert not blocks.marks("div", "shared-content")
     assert not blocks.marks("div", "detail-content")
+    assert blocks.outside("aside", "") and blocks.outside("div", "comment-list")
+    assert not blocks.outside("div", "sidebar-1")  # VnExpress's main column
 
 
 def test_bad_blocks_file_names_file_and_line(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from .dom import BLOCK_TAGS, parse_html, remove
 from .dom import paragraphs as dom_paragraphs
-from .patterns import load_blocks, tidy
+from .patterns import Blocks, load_blocks, tidy
 
 # Below this many characters trafilatura probably missed the article: try the fallbacks.
 MIN_CHARS = 250
@@ -143,9 +143,10 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
     """
     lengths: dict[lxml_html.HtmlElement, int] = {}
     scores: dict[lxml_html.HtmlElement, float] = {}
+    blocks = load_blocks()
     for p in root.iter("p"):
         n = _squeezed_len(p)
-        if n < LONG_P:
+        if n < LONG_P or _outside_articles(p, blocks):
             continue
         lengths[p] = n
         parent = p.getparent()
@@ -173,6 +174,17 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
     paras = _paragraphs_no_source_breaks(box)
     kept = sum(n for n in (_squeezed_len(p) for p in box.iter("p")) if n >= LONG_P)
     return paras if kept >= PURITY * _chars(paras) and paras else None
+
+
+def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks) -> bool:
+    """A paragraph in a comment list, a sidebar, a footer, a teaser link (see rules/blocks.txt) is no
+    article's. Classes of <body> and <html> are page-wide ("has-sidebar") and say nothing of it."""
+    for a in p.iterancestors():
+        if a.tag in ("body", "html"):
+            return False
+        if blocks.outside(a.tag, f"{a.get('class', '')} {a.get('id', '')}".strip()):
+            return True
+    return False
 
 
 def _drop_other_blocks(box: lxml_html.HtmlElement, held: int) -> None:

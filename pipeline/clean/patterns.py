@@ -96,25 +96,36 @@ def load_boilerplate(path: Path | None = None) -> Boilerplate:
 
 @dataclass(frozen=True)
 class Blocks:
-    """Blocks inside an article container that are not the article: element names and class/id words."""
+    """Blocks an article container holds that are not the article (`tags`, `classes`: element names and
+    class/id words), and blocks that hold no article anywhere on a page (`outside_tags`, `outside_classes`)."""
 
     tags: frozenset[str]
     classes: re.Pattern[str]
+    outside_tags: frozenset[str]
+    outside_classes: re.Pattern[str]
 
     def marks(self, tag: str, class_and_id: str) -> bool:
         return tag in self.tags or (bool(class_and_id) and self.classes.search(class_and_id) is not None)
+
+    def outside(self, tag: str, class_and_id: str) -> bool:
+        return tag in self.outside_tags or (bool(class_and_id) and self.outside_classes.search(class_and_id) is not None)
+
+
+def _class_words(path: Path, entries: list[tuple[int, str]]) -> re.Pattern[str]:
+    """Any of the entries as a whole word of a class or id: bounded by its edges, a space, "-" or "_"."""
+    for no, p in entries:  # checked one by one so that the error names the bad line
+        compile_pattern(path, no, p)
+    words = "|".join(f"(?:{p})" for _, p in entries) or r"(?!x)x"
+    return re.compile(rf"(?:^|[\s_-])(?:{words})(?=$|[\s_-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
 def load_blocks(path: Path | None = None) -> Blocks:
     path = path or rules_dir() / "blocks.txt"
-    sec = read_sections(path, ("tag", "class"))
-    for no, p in sec["class"]:  # checked one by one so that the error names the bad line
-        compile_pattern(path, no, p)
-    words = "|".join(f"(?:{p})" for _, p in sec["class"]) or r"(?!x)x"
-    # A whole word of the class or id: bounded by its start or end, a space, "-" or "_".
-    classes = re.compile(rf"(?:^|[\s_-])(?:{words})(?=$|[\s_-])", re.IGNORECASE)
-    return Blocks(tags=frozenset(t.lower() for _, t in sec["tag"]), classes=classes)
+    sec = read_sections(path, ("tag", "class", "outside_tag", "outside_class"))
+    return Blocks(tags=frozenset(t.lower() for _, t in sec["tag"]), classes=_class_words(path, sec["class"]),
+                  outside_tags=frozenset(t.lower() for _, t in sec["outside_tag"]),
+                  outside_classes=_class_words(path, sec["outside_class"]))
 
 
 @dataclass(frozen=True)
