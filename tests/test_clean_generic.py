@@ -96,6 +96,14 @@ def test_paragraphs_of_comments_footers_and_teasers_do_not_hide_the_container(mo
     assert art.text.split("\n\n") == BODY
 
 
+def test_article_typed_as_text_and_line_breaks_is_read_from_its_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Older provincial sites put the whole article in one <div> as text and <br>, with no <p> at all."""
+    no_general_extractors(monkeypatch)
+    inner = '<div class="content-news">' + "<br><br>".join(BODY) + "</div>"
+    art = clean_html(page(inner), URL)
+    assert art.text.split("\n\n") == BODY
+
+
 def test_photo_story_is_left_to_the_general_extractors() -> None:
     """Captions are most of a photo story's text: no element holds it as long paragraphs."""
     captions = "".join(

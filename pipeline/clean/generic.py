@@ -137,43 +137,78 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
     Most news pages keep the whole article in one element whose <p> children are the long paragraphs
     of the page. Each long <p> scores its parent in full and its grandparent by half; the best-scored
     element (or its parent or grandparent, for a body split over several boxes) is the container when it
-    holds CONTAINER_SHARE of all long-<p> text. Inside it, the blocks rules/blocks.txt names (figures,
-    sharing, related lists) and blocks that are mostly link text are left out. When the text read is
-    not mostly long paragraphs (a photo story, a list page), the slower extractors decide instead.
+    holds CONTAINER_SHARE of all long-<p> text. Pages written without <p> (text and <br> in a <div>) count
+    the long text runs of their boxes instead. Inside the container, the blocks rules/blocks.txt names
+    (figures, sharing, related lists) and blocks that are mostly link text are left out. When the text
+    read is not mostly long paragraphs (a photo story, a list page), the slower extractors decide instead.
     """
-    lengths: dict[lxml_html.HtmlElement, int] = {}
-    scores: dict[lxml_html.HtmlElement, float] = {}
     blocks = load_blocks()
-    for p in root.iter("p"):
-        n = _squeezed_len(p)
-        if n < LONG_P or _outside_articles(p, blocks):
+    tags: tuple[str, ...] = ("p",)
+    units = _long_paragraphs(root, blocks)
+    if sum(units.values()) < CONTAINER_MIN_CHARS:
+        tags = ("p", *_RUN_TAGS)
+        units |= _long_text_runs(root, blocks)
+    total = sum(units.values())
+    if total < CONTAINER_MIN_CHARS:
+        return None
+    scores: dict[lxml_html.HtmlElement, float] = {}
+    for unit, n in units.items():
+        home = unit.getparent() if unit.tag == "p" else unit  # a <p> belongs to its box; a run is its box's
+        if home is None:
             continue
-        lengths[p] = n
-        parent = p.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0) + n
-        grand = parent.getparent()
+        scores[home] = scores.get(home, 0) + n
+        grand = home.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0) + n / 2
-    total = sum(lengths.values())
-    if not scores or total < CONTAINER_MIN_CHARS:
+    if not scores:
         return None
     best = max(scores, key=scores.__getitem__)
-    held = sum(lengths.get(p, 0) for p in best.iter("p"))
+    held = sum(units.get(e, 0) for e in best.iter(*tags))
     for _ in range(CLIMB):  # a body split into several boxes (ads between them): their common parent
         parent = best.getparent()
         if held >= CONTAINER_SHARE * total or parent is None or parent.tag in ("body", "html"):
             break  # the whole page is no container
         best = parent
-        held = sum(lengths.get(p, 0) for p in best.iter("p"))
+        held = sum(units.get(e, 0) for e in best.iter(*tags))
     if held < CONTAINER_SHARE * total:
         return None
     box = copy.deepcopy(best)  # the page's tree stays whole for the lead, teaser and title checks
-    _drop_other_blocks(box, held)
+    _drop_other_blocks(box, held, tags)
     paras = _paragraphs_no_source_breaks(box)
-    kept = sum(n for n in (_squeezed_len(p) for p in box.iter("p")) if n >= LONG_P)
+    kept = sum(_unit_chars(e) for e in box.iter(*tags))
     return paras if kept >= PURITY * _chars(paras) and paras else None
+
+
+_RUN_TAGS = ("div", "section", "article", "main", "td", "span", "font", "blockquote")
+
+
+def _long_paragraphs(root: lxml_html.HtmlElement, blocks: Blocks) -> dict[lxml_html.HtmlElement, int]:
+    found = {}
+    for p in root.iter("p"):
+        n = _squeezed_len(p)
+        if n >= LONG_P and not _outside_articles(p, blocks):
+            found[p] = n
+    return found
+
+
+def _own_text_len(el: lxml_html.HtmlElement) -> int:
+    """Characters of the element's own text: its text and the tails of its children, not their text."""
+    return len(" ".join(((el.text or "") + "".join(c.tail or "" for c in el)).split()))
+
+
+def _long_text_runs(root: lxml_html.HtmlElement, blocks: Blocks) -> dict[lxml_html.HtmlElement, int]:
+    found = {}
+    for el in root.iter(*_RUN_TAGS):
+        n = _own_text_len(el)
+        if n >= LONG_P and not _outside_articles(el, blocks):
+            found[el] = n
+    return found
+
+
+def _unit_chars(el: lxml_html.HtmlElement) -> int:
+    """Article characters `el` contributes: a long <p> whole, another box its long own text."""
+    n = _squeezed_len(el) if el.tag == "p" else _own_text_len(el)
+    return n if n >= LONG_P else 0
 
 
 def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks) -> bool:
@@ -187,13 +222,13 @@ def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks) -> bool:
     return False
 
 
-def _drop_other_blocks(box: lxml_html.HtmlElement, held: int) -> None:
+def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, ...] = ("p",)) -> None:
     """Remove what rules/blocks.txt names and link lists; never a block holding half the article."""
     blocks = load_blocks()
     for el in [e for e in box.iter() if isinstance(e.tag, str) and e is not box]:
         if el.getparent() is None or not blocks.marks(el.tag, f"{el.get('class', '')} {el.get('id', '')}".strip()):
             continue
-        if sum(n for n in (_squeezed_len(p) for p in el.iter("p")) if n >= LONG_P) < held / 2:
+        if sum(_unit_chars(e) for e in el.iter(*tags)) < held / 2:
             remove(el)
     for el in [e for e in box.iter(*_LINK_BLOCKS) if e is not box]:
         if el.getparent() is None or el.find(".//a") is None:
