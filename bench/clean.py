@@ -239,6 +239,28 @@ def run(pages: list[Page], extractor: Callable[[Page], str]) -> Result:
     )
 
 
+def paired_speed(pages: list[Page], extractors: dict[str, Callable[[Page], str]], repeat: int) -> list[dict[str, float]]:
+    """Pages/s of each extractor, `repeat` passes; within a pass every page goes through each extractor in
+    turn (the order alternating page by page), so a slow spell of a shared machine falls on all of them
+    alike. One dict a pass."""
+    names = list(extractors)
+    for page in pages[:WARMUP_PAGES]:
+        for name in names:
+            with contextlib.suppress(ValueError):
+                extractors[name](page)
+    passes = []
+    for _ in range(repeat):
+        spent = dict.fromkeys(names, 0.0)
+        for i, page in enumerate(pages):
+            for name in (names if i % 2 == 0 else names[::-1]):
+                start = time.perf_counter()
+                with contextlib.suppress(ValueError):
+                    extractors[name](page)
+                spent[name] += time.perf_counter() - start
+        passes.append({name: len(pages) / max(spent[name], 1e-9) for name in names})
+    return passes
+
+
 def table(title: str, results: dict[str, Result], n: int) -> str:
     lines = [f"### {title} ({n} pages)", "", "| extractor | precision | recall | F1 | exact | pages/s |", "|---|---|---|---|---|---|"]
     for name, r in results.items():

@@ -17,8 +17,9 @@ Printed, each from whole processes run in turn (A B A B ...) on the same files:
 - the incremental rerun: the corpus grown by 1 % (new copies), `run` again into the same output folder
   (its cache reuses the unchanged files), against a full run of the grown corpus, and whether the two
   output sets are equal.
-- `clean_html` against `trafilatura.extract` (pages/s and F1 of each, in turn from the same bytes, median of
-  `--clean-repeat` passes, bench/clean.py's loaders and metric) on the union pages of corpus/html, on each
+- `clean_html` against `trafilatura.extract` (pages/s and F1 of each from the same bytes, median of
+  `--clean-repeat` passes in which each page goes through both in turn, bench/clean.py's loaders and
+  metric) on the union pages of corpus/html, on each
   `--pages-from` folder that has the vi-news `manifest.json`, and on the public article-extraction
   benchmark when `--article-extraction DIR` is given (its data is not in this repository; see bench/clean.py).
 Every timed run but the incremental one is given `--no-cache`, so that it reads every page.
@@ -211,17 +212,15 @@ def clean_speed(args: argparse.Namespace) -> None:
         sets.append(("public article-extraction benchmark", clean_bench.load_article_extraction(args.article_extraction, None)))
     extractors = {"clean_html": clean_bench.ours, "trafilatura.extract": clean_bench.trafilatura_default}
     for title, pages in sets:
-        results: dict[str, list] = {name: [] for name in extractors}
-        for _ in range(args.clean_repeat):
-            for name, extractor in extractors.items():
-                results[name].append(clean_bench.run(pages, extractor))
-        speed = {name: statistics.median(r.pages_per_s for r in runs) for name, runs in results.items()}
-        f1 = {name: runs[-1].f1 for name, runs in results.items()}
+        f1 = {name: clean_bench.run(pages, extractor).f1 for name, extractor in extractors.items()}
+        passes = clean_bench.paired_speed(pages, extractors, args.clean_repeat)
+        speed = {name: statistics.median(p[name] for p in passes) for name in extractors}
+        ratios = [p["clean_html"] / p["trafilatura.extract"] for p in passes]
+        ratio = statistics.median(ratios)
         print(f"clean speed on {title}, {len(pages)} pages: clean_html {speed['clean_html']:.1f} pages/s "
               f"(F1 {f1['clean_html']:.3f}), trafilatura.extract {speed['trafilatura.extract']:.1f} pages/s "
-              f"(F1 {f1['trafilatura.extract']:.3f}): {speed['clean_html'] / speed['trafilatura.extract']:.2f}x "
-              f"its speed (median of {args.clean_repeat})")
-
+              f"(F1 {f1['trafilatura.extract']:.3f}): {ratio:.2f}x its speed (median of {args.clean_repeat} passes, "
+              f"each page through both in turn; passes " + ", ".join(f"{r:.2f}x" for r in ratios) + ")")
 
 if __name__ == "__main__":
     sys.exit(main())
