@@ -183,8 +183,17 @@ def _page_is_vietnamese(root: lxml_html.HtmlElement) -> bool:
     if lang.startswith("vi"):
         return True
     body = root.find("body")
-    sample = (body if body is not None else root).text_content()[:30000]
-    return is_vietnamese(sample)
+    parts: list[str] = []
+    size = 0
+    for text in (body if body is not None else root).itertext():  # the start of text_content(), not all of it
+        parts.append(text)
+        size += len(text)
+        if size >= _LANGUAGE_SAMPLE:
+            break
+    return is_vietnamese("".join(parts)[:_LANGUAGE_SAMPLE])
+
+
+_LANGUAGE_SAMPLE = 30000  # characters of the page's text that decide its language
 
 
 # --- CMS detection -------------------------------------------------------------------------------
