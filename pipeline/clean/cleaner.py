@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from ..crawl.urls import safe_host
@@ -353,11 +354,13 @@ def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
     Sidebars and related lists carry dates too; the article's own dateline sits next to its <h1>.
     """
     body = root.find("body")
-    elements = [e for e in (body if body is not None else root).iter() if isinstance(e.tag, str)]
-    h1 = next((i for i, e in enumerate(elements) if e.tag == "h1"), None)
+    h1: int | None = None
     found: list[tuple[int, str]] = []
-    for i, el in enumerate(elements):
-        if not _DATE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+    for i, el in enumerate((body if body is not None else root).iter(etree.Element)):  # elements only
+        if h1 is None and el.tag == "h1":
+            h1 = i
+        cls, ident = el.get("class"), el.get("id")
+        if (cls is None and ident is None) or not _DATE_HINT.search(f"{cls or ''} {ident or ''}"):
             continue
         text = tidy(el.text_content())
         iso = parse_date(text) if 6 <= len(text) <= 120 else None
