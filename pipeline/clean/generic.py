@@ -37,7 +37,7 @@ OVERSHOOT = 1.1
 # one element must hold CONTAINER_SHARE of the page's article paragraphs, CONTAINER_MIN_CHARS at least,
 # and article paragraphs must be PURITY of the text read from it.
 LONG_P = 80
-CONTAINER_MIN_CHARS = 400
+CONTAINER_MIN_CHARS = 300
 CONTAINER_SHARE = 0.85
 PURITY = 0.6
 CLIMB = 2  # levels the container may widen to take in a body split over several boxes
