@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -128,7 +129,12 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     if result is None:
         result = _generic_extract(root, meta, vietnamese, sum(len(p) for p in rescue.jsonld_body))
         if sum(len(p) for p in result.paragraphs) < clean_rescue.TINY_CHARS:
-            result = _rescued(result, rescue, meta, vietnamese)
+            def tree_before_stripping() -> lxml_html.HtmlElement:  # as `collect` saw it: parsed again, spam removed
+                again = parse_html(text)
+                _remove_spam(again, site, page_host, vietnamese)
+                return again
+
+            result = _rescued(result, rescue, meta, vietnamese, tree_before_stripping)
     else:  # the template's selectors win; the page's meta tags fill what they leave empty
         result.title = result.title or meta.title
         result.published = result.published or meta.published
@@ -421,14 +427,16 @@ def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool,
     return cleaned
 
 
-def _rescued(result: Cleaned, rescue: clean_rescue.Rescue, meta: _Meta, vietnamese: bool) -> Cleaned:
+def _rescued(result: Cleaned, rescue: clean_rescue.Rescue, meta: _Meta, vietnamese: bool,
+             tree_before_stripping: Callable[[], lxml_html.HtmlElement]) -> Cleaned:
     """The visible body is empty or tiny: the best of the page's hidden markup, its JSON-LD
     articleBody and (last, flagged) its og:description, measured by the text each one holds."""
     size = sum(len(p) for p in result.paragraphs)
     candidates: list[tuple[int, Cleaned, str]] = []
-    if rescue.unwrapped is not None:
-        strip_invisible(rescue.unwrapped)
-        found = _generic_extract(rescue.unwrapped, meta, vietnamese)
+    if rescue.hidden_markup:
+        unwrapped = clean_rescue.unwrap(tree_before_stripping())
+        strip_invisible(unwrapped)
+        found = _generic_extract(unwrapped, meta, vietnamese)
         candidates.append((sum(len(p) for p in found.paragraphs), found, clean_rescue.RESCUED_HIDDEN_MARKUP))
     if rescue.jsonld_body:
         found = postfilter(rescue.jsonld_body, title=meta.title, vietnamese=vietnamese)

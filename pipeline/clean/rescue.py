@@ -12,7 +12,6 @@ Read from the tree before invisible elements are stripped. In order of trust:
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,23 +32,23 @@ _TEMPLATE_TYPES = re.compile(r"text/(x-)?(template|html|handlebars|x-handlebars-
 class Rescue:
     """Fallback sources of one page."""
 
-    unwrapped: lxml_html.HtmlElement | None = None  # the page with noscript/template content made visible
     jsonld_body: list[str] = field(default_factory=list)
     og_description: str | None = None
+    hidden_markup: bool = False  # the page has noscript/template content that `unwrap` makes visible
 
 
 def collect(root: lxml_html.HtmlElement) -> Rescue:
     """The fallback sources, read before scripts and hidden elements are removed."""
-    out = Rescue(jsonld_body=_jsonld_body(root), og_description=_og_description(root))
     hiders = root.xpath("//noscript|//template|//script[@type]")
     hiders = [el for el in hiders if el.tag != "script" or _TEMPLATE_TYPES.fullmatch((el.get("type") or "").strip())]
-    if hiders:
-        out.unwrapped = _unwrap(root)
-    return out
+    return Rescue(jsonld_body=_jsonld_body(root), og_description=_og_description(root), hidden_markup=bool(hiders))
 
 
-def _unwrap(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
-    doc = copy.deepcopy(root)
+def unwrap(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """`doc` (changed in place) with noscript/template content made visible and template scripts parsed.
+
+    Only needed when the visible body is tiny, so the caller hands over a fresh tree of the page then,
+    rather than every page keeping a copy of its tree for it."""
     for el in list(doc.xpath("//script[@type]")):
         if _TEMPLATE_TYPES.fullmatch((el.get("type") or "").strip()) and (el.text or "").strip():
             try:
