@@ -49,7 +49,7 @@ from .lines import Cleaned, clean_dump, postfilter
 from .meta import author_from_label, parse_date, strip_site_suffix
 from .patterns import tidy
 from .relevance import OFF_TOPIC, is_relevant
-from .spam import hidden_spam, is_spam_text, is_vietnamese, spam_links
+from .spam import hidden_spam, is_spam_text, is_vietnamese, maybe_hidden, spam_links
 
 SPAM_INJECTED = "spam_injected"
 RULES_STALE = "rules_stale"
@@ -112,10 +112,11 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
     vietnamese = _page_is_vietnamese(root)
 
     cms = detect_cms(root, text)
-    if _remove_spam(root, site, page_host, vietnamese):
+    hidden_candidates = maybe_hidden(root)  # found once for the spam search and the stripping that follows
+    if _remove_spam(root, site, page_host, vietnamese, hidden_candidates):
         flags.append(SPAM_INJECTED)
     rescue = clean_rescue.collect(root)  # before the scripts and noscripts it reads are stripped
-    strip_invisible(root)
+    strip_invisible(root, hidden_candidates)
     meta = _page_meta(root)
 
     result = _site_extract(root, site, meta.published) if site else None
@@ -224,9 +225,10 @@ def _cms_sites(cms: str) -> list[SiteRules]:
 # --- spam --------------------------------------------------------------------------------------
 
 
-def _remove_spam(root: lxml_html.HtmlElement, site: SiteRules | None, host: str | None, vietnamese: bool) -> bool:
+def _remove_spam(root: lxml_html.HtmlElement, site: SiteRules | None, host: str | None, vietnamese: bool,
+                 hidden_candidates: list[lxml_html.HtmlElement] | None = None) -> bool:
     """Remove injected spam elements from the tree; True when there were any."""
-    found = hidden_spam(root, host, vietnamese) + spam_links(root, host)
+    found = hidden_spam(root, host, vietnamese, hidden_candidates) + spam_links(root, host)
     for el in found:
         remove(el)
     if found:

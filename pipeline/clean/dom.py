@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import deque
 from functools import lru_cache
 
 from cssselect import SelectorError
@@ -171,19 +172,31 @@ def _stays_hidden(el: lxml_html.HtmlElement, classes: set[str], fades: bool) -> 
     return bool(_OPACITY_ZERO.search(style)) and not fades or (not hiding and not _OPACITY_ZERO.search(style))
 
 
-def strip_invisible(root: lxml_html.HtmlElement) -> None:
-    """Drop scripts, styles, comments, form controls and hidden elements (nobody reads them)."""
+def strip_invisible(root: lxml_html.HtmlElement, candidates: list[lxml_html.HtmlElement] | None = None) -> None:
+    """Drop scripts, styles, comments, form controls and hidden elements (nobody reads them).
+
+    `candidates`: `maybe_hidden(root)` found earlier on this tree, when the caller has it; elements removed
+    since then are passed over."""
     code = " ".join(s.text for s in root.iter("script") if s.text)  # read before the scripts go
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         remove(el)
     for el in list(root.iter(*_INVISIBLE_TAGS)):
         remove(el)
-    hidden = [e for e in maybe_hidden(root) if e.tag not in ("html", "body") and is_hidden(e)]
+    if candidates is None:
+        hidden = [e for e in maybe_hidden(root) if e.tag not in ("html", "body") and is_hidden(e)]
+    else:
+        hidden = [e for e in candidates if e.tag not in ("html", "body") and is_hidden(e) and _within(e, root)]
     if not hidden:
         return  # the scripts are searched only when something is hidden: on large pages that search is slow
     classes, fades = _revealers(code)
     for el in [e for e in hidden if _stays_hidden(e, classes, fades)]:
         remove(el)
+
+
+def _within(el: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
+    """Is `el` still in the tree of `root` (neither it nor an ancestor removed)?"""
+    top = deque(el.iterancestors(), maxlen=1)  # the last ancestor
+    return (top[0] if top else el) is root
 
 
 def text_without_code(root: lxml_html.HtmlElement) -> str:

@@ -108,6 +108,10 @@ def _reads_as_spam(text: str, strong: set[str], weak: set[str], *, hidden: bool,
 def spam_lines(lines: list[str], *, page_vietnamese: bool = True) -> set[int]:
     """Indexes of spam lines: spam on their own, or a run of lines that each carry a spam word
     (a link list flattened one link per line: "bodrum escort", "cesme escort", …)."""
+    # Nothing is spam without a strong entry; most pages have none in any line: one search over them all
+    # says so (an entry found in one line is found in the lines joined by line breaks).
+    if not lines or load_spam_words().strong.search("\n".join(lines)) is None:
+        return set()
     terms = [spam_terms(line) for line in lines]  # searched once per line: the word list is long
     found = {i for i, (line, (strong, weak)) in enumerate(zip(lines, terms, strict=True))
              if _reads_as_spam(line, strong, weak, hidden=False, page_vietnamese=page_vietnamese)}
@@ -146,10 +150,12 @@ def is_link_farm(el: lxml_html.HtmlElement, page_host: str | None) -> bool:
     return link_text >= 0.7 * max(len(text), 1)
 
 
-def hidden_spam(root: lxml_html.HtmlElement, page_host: str | None, page_vietnamese: bool) -> list[lxml_html.HtmlElement]:
-    """Hidden elements that hold spam words, or a hidden farm of links to foreign-language domains."""
+def hidden_spam(root: lxml_html.HtmlElement, page_host: str | None, page_vietnamese: bool,
+                candidates: list[lxml_html.HtmlElement] | None = None) -> list[lxml_html.HtmlElement]:
+    """Hidden elements that hold spam words, or a hidden farm of links to foreign-language domains.
+    `candidates`: `maybe_hidden(root)`, when the caller has it already."""
     found: list[lxml_html.HtmlElement] = []
-    for el in maybe_hidden(root):
+    for el in maybe_hidden(root) if candidates is None else candidates:
         if el.tag in ("script", "style", "head", "html", "template", "noscript"):
             continue
         if not is_hidden(el) or any(f in el.iterancestors() for f in found):
