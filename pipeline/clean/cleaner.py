@@ -414,9 +414,9 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
 
 def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
     """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
-    paras = container_paragraphs(root)  # link lists inside the container are already left out
-    if paras is not None:
-        paras = recover_lead(root, paras)
+    container = container_paragraphs(root)  # link lists inside the container are already left out
+    if container is not None:
+        paras = recover_lead(root, container.paragraphs, container.element)
     else:  # no one element clearly holds the article: the general-purpose extractors decide
         paras = generic_paragraphs(root, paragraph_chars(root), reference or None)
         paras = recover_lead(root, paras) if paras else whole_text(root)

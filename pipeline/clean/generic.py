@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from dataclasses import dataclass
 
 import trafilatura
 from lxml import html as lxml_html
@@ -131,7 +132,15 @@ def _squeezed_len(el: lxml_html.HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
-def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
+@dataclass(frozen=True)
+class Container:
+    """The element of the page that holds the article, and the article's paragraphs read from it."""
+
+    element: lxml_html.HtmlElement
+    paragraphs: list[str]
+
+
+def container_paragraphs(root: lxml_html.HtmlElement) -> Container | None:
     """The article read from the one element that holds it, or None when no element clearly does.
 
     Most news pages keep the whole article in one element whose <p> children are the long paragraphs
@@ -176,7 +185,7 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> list[str] | None:
     _drop_other_blocks(box, held, tags)
     paras = _paragraphs_no_source_breaks(box)
     kept = sum(_unit_chars(e) for e in box.iter(*tags))
-    return paras if kept >= PURITY * _chars(paras) and paras else None
+    return Container(best, paras) if kept >= PURITY * _chars(paras) and paras else None
 
 
 _RUN_TAGS = ("div", "section", "article", "main", "td", "span", "font", "blockquote")
@@ -318,18 +327,20 @@ _LEAD_HINT = re.compile(r"sapo|lead|summary|hometext|chapeau|standfirst|excerpt|
 _LEAD_TAGS = ("div", "p", "h2", "h3", "span", "section", "strong")
 
 
-def recover_lead(root: lxml_html.HtmlElement, paras: list[str]) -> list[str]:
+def recover_lead(root: lxml_html.HtmlElement, paras: list[str], body: lxml_html.HtmlElement | None = None) -> list[str]:
     """Prepend the article's lead (sapo) when the extractor dropped it.
 
     Vietnamese news pages put the lead in its own element (class "sapo", "lead", "hometext") just
     above the body, and trafilatura often leaves it out. A lead candidate must sit close above
-    the first extracted paragraph (same container, a few levels up) and not in a list.
+    the first extracted paragraph (same container, a few levels up) and not in a list. `body`: the
+    element the paragraphs were read from, when known: their elements are looked for there first
+    (the whole page's wrappers hold long texts, slow to compare).
     """
     if not paras:
         return paras
-    found = (_element_with_text(root, p) for p in paras[:3])
-    # Skip the title (an h1, or a box holding only the h1): the lead sits below it.
-    first = next((el for el in found if el is not None and el.tag != "h1" and el.find(".//h1") is None), None)
+    first = _first_body_element(body, paras) if body is not None else None
+    if first is None:
+        first = _first_body_element(root, paras)
     if first is None:
         return paras
     scope = first
@@ -340,8 +351,8 @@ def recover_lead(root: lxml_html.HtmlElement, paras: list[str]) -> list[str]:
         scope = parent
     known = set(paras)
     for el in scope.iter(*_LEAD_TAGS):
-        if el is first or first in el.iterancestors():
-            break  # only elements above the body count
+        if el is first:
+            break  # only elements above the body count (in document order, none inside it comes first)
         hint = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
         if not _LEAD_HINT.search(hint) or any(a.tag in ("li", "ul", "ol", "a") for a in el.iterancestors()):
             continue
@@ -349,6 +360,13 @@ def recover_lead(root: lxml_html.HtmlElement, paras: list[str]) -> list[str]:
         if 60 <= len(text) <= 1500 and text not in known and len(text.split()) >= 10:
             return [text, *paras]
     return paras
+
+
+def _first_body_element(scope: lxml_html.HtmlElement, paras: list[str]) -> lxml_html.HtmlElement | None:
+    """The element of one of the first three paragraphs, skipping the title (an h1, or a box holding
+    only the h1): the lead sits below it."""
+    found = (_element_with_text(scope, p) for p in paras[:3])
+    return next((el for el in found if el is not None and el.tag != "h1" and el.find(".//h1") is None), None)
 
 
 def _element_with_text(root: lxml_html.HtmlElement, text: str) -> lxml_html.HtmlElement | None:
