@@ -321,7 +321,8 @@ def restates_title(scope: lxml_html.HtmlElement | None, title: str | None) -> bo
 
 # --- generic path ------------------------------------------------------------------------------
 
-_DATE_HINT = re.compile(r"date|time|ngay|publish|post-?meta|created|thoigian|ngaydang", re.IGNORECASE)
+# Matched against the lower-cased class and id: an IGNORECASE search was six times slower, on every element.
+_DATE_HINT = re.compile(r"date|time|ngay|publish|post-?meta|created|thoigian|ngaydang")
 
 
 def _page_meta(root: lxml_html.HtmlElement) -> _Meta:
@@ -368,7 +369,7 @@ def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
         if h1 is None and el.tag == "h1":
             h1 = i
         cls, ident = el.get("class"), el.get("id")
-        if (cls is None and ident is None) or not _DATE_HINT.search(f"{cls or ''} {ident or ''}"):
+        if (cls is None and ident is None) or not _DATE_HINT.search(f"{cls or ''} {ident or ''}".lower()):
             continue
         text = tidy(el.text_content())
         iso = parse_date(text) if 6 <= len(text) <= 120 else None

@@ -153,10 +153,11 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> Container | None:
     """
     blocks = load_blocks()
     tags: tuple[str, ...] = ("p",)
-    units = _long_paragraphs(root, blocks)
+    seen: dict[lxml_html.HtmlElement, bool] = {}
+    units = _long_paragraphs(root, blocks, seen)
     if sum(units.values()) < CONTAINER_MIN_CHARS:
         tags = ("p", *_RUN_TAGS)
-        units |= _long_text_runs(root, blocks)
+        units |= _long_text_runs(root, blocks, seen)
     total = sum(units.values())
     if total < CONTAINER_MIN_CHARS:
         return None
@@ -191,11 +192,12 @@ def container_paragraphs(root: lxml_html.HtmlElement) -> Container | None:
 _RUN_TAGS = ("div", "section", "article", "main", "td", "span", "font", "blockquote")
 
 
-def _long_paragraphs(root: lxml_html.HtmlElement, blocks: Blocks) -> dict[lxml_html.HtmlElement, int]:
+def _long_paragraphs(root: lxml_html.HtmlElement, blocks: Blocks,
+                     seen: dict[lxml_html.HtmlElement, bool]) -> dict[lxml_html.HtmlElement, int]:
     found = {}
     for p in root.iter("p"):
         n = _squeezed_len(p)
-        if n >= LONG_P and not _outside_articles(p, blocks):
+        if n >= LONG_P and not _outside_articles(p, blocks, seen):
             found[p] = n
     return found
 
@@ -205,11 +207,12 @@ def _own_text_len(el: lxml_html.HtmlElement) -> int:
     return len(" ".join(((el.text or "") + "".join(c.tail or "" for c in el)).split()))
 
 
-def _long_text_runs(root: lxml_html.HtmlElement, blocks: Blocks) -> dict[lxml_html.HtmlElement, int]:
+def _long_text_runs(root: lxml_html.HtmlElement, blocks: Blocks,
+                    seen: dict[lxml_html.HtmlElement, bool]) -> dict[lxml_html.HtmlElement, int]:
     found = {}
     for el in root.iter(*_RUN_TAGS):
         n = _own_text_len(el)
-        if n >= LONG_P and not _outside_articles(el, blocks):
+        if n >= LONG_P and not _outside_articles(el, blocks, seen):
             found[el] = n
     return found
 
@@ -220,15 +223,25 @@ def _unit_chars(el: lxml_html.HtmlElement) -> int:
     return n if n >= LONG_P else 0
 
 
-def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks) -> bool:
+def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks, seen: dict[lxml_html.HtmlElement, bool]) -> bool:
     """A paragraph in a comment list, a sidebar, a footer, a teaser link (see rules/blocks.txt) is no
-    article's. Classes of <body> and <html> are page-wide ("has-sidebar") and say nothing of it."""
+    article's. Classes of <body> and <html> are page-wide ("has-sidebar") and say nothing of it. `seen`
+    keeps the answer of each ancestor met, as the paragraphs of a page share most of theirs."""
+    path = []
+    verdict = False
     for a in p.iterancestors():
+        if a in seen:
+            verdict = seen[a]
+            break
         if a.tag in ("body", "html"):
-            return False
+            break
+        path.append(a)
         if blocks.outside(a.tag, f"{a.get('class', '')} {a.get('id', '')}".strip()):
-            return True
-    return False
+            verdict = True
+            break
+    for a in path:  # each of these is outside an article exactly when the verdict says so
+        seen[a] = verdict
+    return verdict
 
 
 def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, ...] = ("p",)) -> None:
