@@ -110,7 +110,7 @@ def test_photo_story_is_left_to_the_general_extractors() -> None:
         f'<figure><img src="{i}.jpg"><figcaption>{t}</figcaption></figure>' for i, t in enumerate(BODY)
     )
     root = parse_html(page(f'<div class="gallery">{captions}<p>{BODY[0]}</p></div>'))
-    assert generic.container_paragraphs(root) is None
+    assert generic.find_container(root) is None
     art = clean_html(page(f'<div class="gallery">{captions}<p>{BODY[0]}</p></div>'), URL)
     assert "kết nạp 856 đoàn viên" in art.text  # the captions are the story; the general path keeps them
 
@@ -119,12 +119,12 @@ def test_page_without_a_dominant_element_is_left_to_the_general_extractors() -> 
     """Long paragraphs spread over unrelated boxes: none holds 85 % of them."""
     inner = "".join(f'<section class="box-{i}"><div class="c"><p>{t}</p></div></section>' for i, t in enumerate(BODY))
     root = parse_html(f"<html><body>{inner}</body></html>")
-    assert generic.container_paragraphs(root) is None
+    assert generic.find_container(root) is None
 
 
 def test_short_page_is_left_to_the_general_extractors() -> None:
     root = parse_html(f"<html><body><div><p>{BODY[0][:150]}</p></div></body></html>")
-    assert generic.container_paragraphs(root) is None
+    assert generic.find_container(root) is None
 
 
 def test_blocks_file_marks_whole_words_of_class_and_id() -> None:

@@ -37,7 +37,7 @@ from .dom import (
 )
 from .encoding import LEGACY_VIETNAMESE
 from .generic import (
-    container_paragraphs,
+    find_container,
     generic_paragraphs,
     link_teasers,
     paragraph_chars,
@@ -415,7 +415,7 @@ def _htmldate(root: lxml_html.HtmlElement) -> str | None:
 
 def _generic_extract(root: lxml_html.HtmlElement, meta: _Meta, vietnamese: bool, reference: int = 0) -> Cleaned:
     """`reference`: the size of the page's JSON-LD articleBody (0 when it has none)."""
-    container = container_paragraphs(root)  # link lists inside the container are already left out
+    container = find_container(root)  # link lists inside the container are already left out
     if container is not None:
         paras = recover_lead(root, container.paragraphs, container.element)
     else:  # no one element clearly holds the article: the general-purpose extractors decide

@@ -34,7 +34,7 @@ COVERED = 0.95
 BROAD_GAIN = 0.05
 READABILITY_GAIN = 0.3
 OVERSHOOT = 1.1
-# Container reading (see container_paragraphs): a <p> of LONG_P characters or more is an article paragraph;
+# Container reading (see find_container): a <p> of LONG_P characters or more is an article paragraph;
 # one element must hold CONTAINER_SHARE of the page's article paragraphs, CONTAINER_MIN_CHARS at least,
 # and article paragraphs must be PURITY of the text read from it.
 LONG_P = 80
@@ -140,8 +140,8 @@ class Container:
     paragraphs: list[str]
 
 
-def container_paragraphs(root: lxml_html.HtmlElement) -> Container | None:
-    """The article read from the one element that holds it, or None when no element clearly does.
+def find_container(root: lxml_html.HtmlElement) -> Container | None:
+    """The one element that holds the article, with the article read from it; None when no element clearly does.
 
     Most news pages keep the whole article in one element whose <p> children are the long paragraphs
     of the page. Each long <p> scores its parent in full and its grandparent by half; the best-scored
