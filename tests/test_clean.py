@@ -505,3 +505,17 @@ def test_site_templates_are_chosen_by_the_page_date() -> None:
     assert [t.name for t in templates_for(site, "2021-05-10")] == ["2019", "mobile", "2024"]
     assert [t.name for t in templates_for(site, "2018-01-01")] == ["mobile", "2024", "2019"]
     assert [t.name for t in templates_for(site, None)] == ["2024", "2019", "mobile"]
+
+
+@pytest.mark.parametrize("lang, expected", [("vi", True), ("vi-VN", True), ("en", False)])
+def test_page_language_is_read_from_the_html_tag_even_after_a_stray_meta(lang: str, expected: bool) -> None:
+    """A saved page may carry a <meta> above its doctype; the parser then opens an <html> of its own and
+    drops the page's lang attribute, which must still decide (the body here has no Vietnamese letter)."""
+    from pipeline.clean.cleaner import _page_is_vietnamese
+    from pipeline.clean.dom import parse_html
+
+    markup = (f'<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">\n<!DOCTYPE html>\n'
+              f'<html lang="{lang}"><head><title>Video</title></head><body><p>Video clip 2024</p></body></html>')
+    root = parse_html(markup)
+    assert root.get("lang") is None  # the parser's own <html>, as on the saved pages
+    assert _page_is_vietnamese(root, markup) is expected

@@ -109,7 +109,7 @@ def clean_html(html: str | bytes, url: str | None = None, *, site_rules: bool = 
         if not is_relevant(page_text, canonical or url):
             return _off_topic(root, page_text, flags, url=url or canonical, doc_url=canonical)
     page_host = _host(canonical)
-    vietnamese = _page_is_vietnamese(root)
+    vietnamese = _page_is_vietnamese(root, text)
 
     cms = detect_cms(root, text)
     hidden_candidates = maybe_hidden(root)  # found once for the spam search and the stripping that follows
@@ -186,9 +186,14 @@ def _is_article_url(site: SiteRules, url: str) -> bool:
         return True
 
 
-def _page_is_vietnamese(root: lxml_html.HtmlElement) -> bool:
+# The page's own <html lang="vi…">, read from the markup: when anything stands before <html> (a <meta> a saving
+# tool put above the doctype), the parser opens an <html> of its own and drops the page's attributes.
+_HTML_LANG_VI = re.compile(r"""<html\b[^>]*?\slang\s*=\s*["']?vi""", re.IGNORECASE)
+
+
+def _page_is_vietnamese(root: lxml_html.HtmlElement, markup: str = "") -> bool:
     lang = (root.get("lang") or "").lower()
-    if lang.startswith("vi"):
+    if lang.startswith("vi") or _HTML_LANG_VI.search(markup, 0, 20000):
         return True
     body = root.find("body")
     parts: list[str] = []
