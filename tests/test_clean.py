@@ -519,3 +519,14 @@ def test_page_language_is_read_from_the_html_tag_even_after_a_stray_meta(lang: s
     root = parse_html(markup)
     assert root.get("lang") is None  # the parser's own <html>, as on the saved pages
     assert _page_is_vietnamese(root, markup) is expected
+
+
+@pytest.mark.parametrize("entry", ["slot gacor", "Slot Gacor", r"slot\Wgacor"])
+def test_spam_entries_match_in_any_case(tmp_path: Path, entry: str) -> None:
+    """Entries without capitals are searched in the lower-cased text (faster); with capitals, ignoring case."""
+    words = tmp_path / "spam.txt"
+    words.write_text(f"[strong]\n{entry}\n[weak]\nbonus\n", encoding="utf-8")
+    spam = load_spam_words(words)
+    strong, weak = spam.terms("Link SLOT GACOR hôm nay, nhận BONUS ngay")
+    assert strong == {"slot gacor"} and weak == {"bonus"}
+    assert spam.has_strong("slot gacor") and not spam.has_strong("đoàn viên công đoàn")

@@ -130,21 +130,44 @@ def load_blocks(path: Path | None = None) -> Blocks:
 
 @dataclass(frozen=True)
 class SpamWords:
-    """Spam vocabulary: `strong` entries are spam alone, `weak` ones only next to a strong one."""
+    """Spam vocabulary: `strong` entries are spam alone, `weak` ones only next to a strong one.
+
+    When no entry holds an upper-case letter, the patterns are compiled case-sensitive and searched in the
+    lower-cased text (`lowered`): an IGNORECASE search of a long alternation was three times slower."""
 
     strong: re.Pattern[str]
     weak: re.Pattern[str]
+    lowered: bool = False
+
+    def _subject(self, text: str) -> str:
+        return text.lower() if self.lowered else text
+
+    def has_strong(self, text: str) -> bool:
+        return self.strong.search(self._subject(text)) is not None
+
+    def terms(self, text: str) -> tuple[set[str], set[str]]:
+        """Distinct strong and weak entries found in `text`, lower-cased."""
+        subject = self._subject(text)
+        return ({m.group().lower() for m in self.strong.finditer(subject)},
+                {m.group().lower() for m in self.weak.finditer(subject)})
 
 
-def _alternation(path: Path, entries: list[tuple[int, str]]) -> re.Pattern[str]:
+_ESCAPE = re.compile(r"\\.")
+
+
+def _alternation(path: Path, entries: list[tuple[int, str]], flags: int = re.IGNORECASE) -> re.Pattern[str]:
     for no, p in entries:  # check each entry alone so the error names the bad line
         compile_pattern(path, no, p)
     body = "|".join(f"(?:{p})" for _, p in sorted(entries, key=lambda e: -len(e[1]))) or r"(?!x)x"
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
 
 @lru_cache(maxsize=4)
 def load_spam_words(path: Path | None = None) -> SpamWords:
     path = path or rules_dir() / "spam.txt"
     sec = read_sections(path, ("strong", "weak"))
-    return SpamWords(strong=_alternation(path, sec["strong"]), weak=_alternation(path, sec["weak"]))
+    # Upper-case letters outside escapes (\W and \S are escapes) would not match lower-cased text.
+    lowered = all(_ESCAPE.sub("", p) == _ESCAPE.sub("", p).lower() for entries in sec.values() for _, p in entries)
+    flags = 0 if lowered else re.IGNORECASE
+    return SpamWords(strong=_alternation(path, sec["strong"], flags), weak=_alternation(path, sec["weak"], flags),
+                     lowered=lowered)

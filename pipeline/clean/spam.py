@@ -71,10 +71,7 @@ def keyword_run(text: str) -> bool:
 
 def spam_terms(text: str) -> tuple[set[str], set[str]]:
     """Distinct strong and weak spam entries found in `text`."""
-    words = load_spam_words()
-    strong = {m.group().lower() for m in words.strong.finditer(text)}
-    weak = {m.group().lower() for m in words.weak.finditer(text)}
-    return strong, weak
+    return load_spam_words().terms(text)
 
 
 def is_spam_text(text: str, *, hidden: bool = False, page_vietnamese: bool = True) -> bool:
@@ -110,7 +107,7 @@ def spam_lines(lines: list[str], *, page_vietnamese: bool = True) -> set[int]:
     (a link list flattened one link per line: "bodrum escort", "cesme escort", …)."""
     # Nothing is spam without a strong entry; most pages have none in any line: one search over them all
     # says so (an entry found in one line is found in the lines joined by line breaks).
-    if not lines or load_spam_words().strong.search("\n".join(lines)) is None:
+    if not lines or not load_spam_words().has_strong("\n".join(lines)):
         return set()
     terms = [spam_terms(line) for line in lines]  # searched once per line: the word list is long
     found = {i for i, (line, (strong, weak)) in enumerate(zip(lines, terms, strict=True))
@@ -175,7 +172,7 @@ def spam_links(root: lxml_html.HtmlElement, page_host: str | None) -> list[lxml_
              for a in root.iter("a") if a.get("href", "").startswith(("http://", "https://", "//"))]
     # One search over all link texts first: most pages have no spam word in any link. A word found in one
     # link's text is found in the joined texts too (a line break at each joint reads as the text's edge).
-    if not links or load_spam_words().strong.search("\n".join(text for _, text in links)) is None:
+    if not links or not load_spam_words().has_strong("\n".join(text for _, text in links)):
         return []
     hits = [a for a, text in links if _host(a.get("href", "")) != (page_host or "") and spam_terms(text)[0]]
     return hits if len(hits) >= 3 else []
