@@ -223,14 +223,17 @@ def element_text(el: lxml_html.HtmlElement | None) -> str | None:
     return tidy(el.text_content()) or None
 
 
-def paragraphs(el: lxml_html.HtmlElement) -> list[str]:
-    """The element's text split at block boundaries and <br>, each paragraph normalised."""
+def paragraphs(el: lxml_html.HtmlElement, *, source_breaks: bool = True) -> list[str]:
+    """The element's text split at block boundaries and <br>, each paragraph normalised.
+
+    With `source_breaks` (the default, which suits site templates of hand-typed pages) a line break in
+    the page source splits a paragraph too; without, it is a space, as a reader sees it (but in <pre>)."""
     parts: list[str] = []
-    _walk(el, parts, top=True)
+    _walk(el, parts, source_breaks, top=True)
     return [p for p in (tidy(x) for x in "".join(parts).split("\n")) if p]
 
 
-def _walk(el: lxml_html.HtmlElement, out: list[str], top: bool = False) -> None:
+def _walk(el: lxml_html.HtmlElement, out: list[str], source_breaks: bool, top: bool = False) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag:
         if tag == "br" or tag in BLOCK_TAGS:
@@ -238,10 +241,10 @@ def _walk(el: lxml_html.HtmlElement, out: list[str], top: bool = False) -> None:
         elif tag in ("td", "th"):
             out.append(" ")
         if el.text:
-            out.append(el.text)
+            out.append(el.text if source_breaks or tag == "pre" else el.text.replace("\n", " "))
         for child in el:
-            _walk(child, out)
+            _walk(child, out, source_breaks)
         if tag in BLOCK_TAGS:
             out.append("\n")
     if el.tail and not top:
-        out.append(el.tail)
+        out.append(el.tail if source_breaks else el.tail.replace("\n", " "))

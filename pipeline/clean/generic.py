@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import html as lxml_html
 
-from .dom import BLOCK_TAGS, parse_html, remove
 from .dom import paragraphs as dom_paragraphs
+from .dom import parse_html, remove
 from .patterns import Blocks, load_blocks, tidy
 
 # Below this many characters trafilatura probably missed the article: try the fallbacks.
@@ -125,7 +125,7 @@ def _chars(paras: list[str]) -> int:
 
 def paragraph_chars(root: lxml_html.HtmlElement) -> int:
     """Characters in the page's long <p> paragraphs: about the most an article extractor can find."""
-    return sum(n for n in (len(" ".join(p.text_content().split())) for p in root.iter("p")) if n >= 80)
+    return sum(n for n in (_squeezed_len(p) for p in root.iter("p")) if n >= LONG_P)
 
 
 def _squeezed_len(el: lxml_html.HtmlElement) -> int:
@@ -183,8 +183,8 @@ def find_container(root: lxml_html.HtmlElement) -> Container | None:
     if held < CONTAINER_SHARE * total:
         return None
     box = copy.deepcopy(best)  # the page's tree stays whole for the lead, teaser and title checks
-    _drop_other_blocks(box, held, tags)
-    paras = _paragraphs_no_source_breaks(box)
+    _drop_other_blocks(box, held, tags, blocks)
+    paras = dom_paragraphs(box, source_breaks=False)  # a line break in the source is a space to a reader
     kept = sum(_unit_chars(e) for e in box.iter(*tags))
     return Container(best, paras) if kept >= PURITY * _chars(paras) and paras else None
 
@@ -244,9 +244,8 @@ def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks, seen: dict[lxml_
     return verdict
 
 
-def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, ...] = ("p",)) -> None:
+def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, ...], blocks: Blocks) -> None:
     """Remove what rules/blocks.txt names and link lists; never a block holding half the article."""
-    blocks = load_blocks()
     for el in [e for e in box.iter() if isinstance(e.tag, str) and e is not box]:
         if el.getparent() is None or not blocks.marks(el.tag, f"{el.get('class', '')} {el.get('id', '')}".strip()):
             continue
@@ -259,35 +258,6 @@ def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, .
         links = sum(_squeezed_len(a) for a in el.iter("a"))
         if size and links > (LINK_SHARE_P if el.tag == "p" else LINK_SHARE) * size:
             remove(el)
-
-
-_BREAK = "\x00"
-
-
-def _paragraphs_no_source_breaks(el: lxml_html.HtmlElement) -> list[str]:
-    """Paragraphs at block boundaries and <br> only: a line break in the page source is a space to a
-    reader (dom.paragraphs splits at them too, which suits site templates of hand-typed pages)."""
-    parts: list[str] = []
-    _walk_blocks(el, parts, top=True)
-    return [p for p in (tidy(x) for x in "".join(parts).split(_BREAK)) if p]
-
-
-def _walk_blocks(el: lxml_html.HtmlElement, out: list[str], top: bool = False) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag:
-        block = tag in BLOCK_TAGS
-        if block or tag == "br":
-            out.append(_BREAK)
-        elif tag in ("td", "th"):
-            out.append(" ")
-        if el.text:
-            out.append(el.text.replace("\n", " ") if tag != "pre" else el.text.replace("\n", _BREAK))
-        for child in el:
-            _walk_blocks(child, out)
-        if block:
-            out.append(_BREAK)
-    if el.tail and not top:
-        out.append(el.tail.replace("\n", " "))
 
 
 def generic_paragraphs(root: lxml_html.HtmlElement, p_chars: int | None = None, reference: int | None = None) -> list[str]:
