@@ -333,13 +333,14 @@ _DATE_HINT = re.compile(r"date|time|ngay|publish|post-?meta|created|thoigian|nga
 def _page_meta(root: lxml_html.HtmlElement) -> _Meta:
     """Title, dateline date and author from the page around the article (generic path)."""
     meta = _Meta()
+    tags = _meta_tags(root)
     h1 = element_text(select_one(root, "h1"))
-    og = _meta_content(root, 'meta[property="og:title"]')
+    og = _tag_content(tags, "property", "og:title")
     title_tag = element_text(select_one(root, "head title"))
     meta.title = h1 if h1 and len(h1) > 10 else strip_site_suffix(og or title_tag)
-    meta.published = _dateline_from_elements(root) or _date_from_meta(root)
-    author = _meta_content(root, 'meta[name="author"]') or _meta_content(root, 'meta[property="article:author"]')
-    publisher = " ".join(filter(None, (_meta_content(root, 'meta[property="og:site_name"]'), title_tag)))
+    meta.published = _dateline_from_elements(root) or _date_from_meta(root, tags)
+    author = _tag_content(tags, "name", "author") or _tag_content(tags, "property", "article:author")
+    publisher = " ".join(filter(None, (_tag_content(tags, "property", "og:site_name"), title_tag)))
     if author and not author.startswith("http") and not _is_publisher(author, publisher):
         meta.author = author
     return meta
@@ -360,6 +361,23 @@ def _is_publisher(author: str, publisher: str) -> bool:
 def _meta_content(root: lxml_html.HtmlElement, selector: str) -> str | None:
     el = select_one(root, selector)
     return tidy(el.get("content") or "") or None if el is not None else None
+
+
+def _meta_tags(root: lxml_html.HtmlElement) -> dict[tuple[str, str], str]:
+    """The content of the first <meta> for each (name|property|itemprop, value): one pass over the page's
+    <meta> elements instead of a search of the whole tree per tag asked for."""
+    tags: dict[tuple[str, str], str] = {}
+    for el in root.iter("meta"):
+        for attr in ("name", "property", "itemprop"):
+            value = el.get(attr)
+            if value is not None:
+                tags.setdefault((attr, value), el.get("content") or "")
+    return tags
+
+
+def _tag_content(tags: dict[tuple[str, str], str], attr: str, value: str) -> str | None:
+    """As `_meta_content(root, 'meta[attr="value"]')`: the first such tag's tidied content, or None."""
+    return tidy(tags.get((attr, value), "")) or None
 
 
 def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
@@ -388,20 +406,27 @@ def _dateline_from_elements(root: lxml_html.HtmlElement) -> str | None:
     return min(found, key=lambda f: (f[0] - h1) if f[0] > h1 else 3 * (h1 - f[0]))[1]
 
 
-def _date_from_meta(root: lxml_html.HtmlElement) -> str | None:
-    for selector, attr in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
+def _date_from_meta(root: lxml_html.HtmlElement, tags: dict[tuple[str, str], str]) -> str | None:
+    """The first of these that holds a date: meta tags (`tags`, see _meta_tags) and marked-up elements."""
+    for source, attr in (
+        (("property", "article:published_time"), "content"),
+        (("itemprop", "datePublished"), "content"),
         ('[itemprop="datePublished"]', "datetime"),
         ('[itemprop="datePublished"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ('meta[name="publishdate"]', "content"),
-        ('meta[property="og:published_time"]', "content"),
+        (("name", "pubdate"), "content"),
+        (("name", "publishdate"), "content"),
+        (("property", "og:published_time"), "content"),
         ("time[datetime]", "datetime"),
     ):
-        el = select_one(root, selector)
-        if el is not None:
-            iso = parse_date(el.get(attr) or "")
+        if isinstance(source, tuple):  # a <meta> tag
+            found = source in tags
+            value = tags.get(source, "")
+        else:
+            el = select_one(root, source)
+            found = el is not None
+            value = el.get(attr) or "" if el is not None else ""
+        if found:
+            iso = parse_date(value)
             if iso:
                 return iso
     return _htmldate(root)
