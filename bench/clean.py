@@ -41,13 +41,14 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pipeline.clean.cleaner as _cleaner  # noqa: E402
 from pipeline.clean.cleaner import clean_html  # noqa: E402
 from pipeline.clean.dom import paragraphs, parse_html  # noqa: E402
 
@@ -98,12 +99,34 @@ def remove_neutral(pred: str, neutral: list[str]) -> str:
 
 
 FLAGS_SEEN: dict[str, Counter[str]] = {}  # set title → flag → pages (filled by `ours`)
+PATHS_SEEN: dict[str, Counter[str]] = {}  # set title → path that read the page → pages (filled by `ours`)
+_CONTAINER_FOUND: list[bool] = []  # one entry a generic-path reading of the page being cleaned
+
+
+@contextlib.contextmanager
+def _noting_paths() -> Iterator[None]:
+    """While inside, clean_html's container search notes its outcome (which path read the page)."""
+    original = _cleaner.find_container
+
+    def noting(root):  # noqa: ANN001, ANN202 - a pass-through
+        found = original(root)
+        _CONTAINER_FOUND.append(found is not None)
+        return found
+
+    _cleaner.find_container = noting
+    try:
+        yield
+    finally:
+        _cleaner.find_container = original
 
 
 def ours(page: Page) -> str:
+    _CONTAINER_FOUND.clear()
     art = clean_html(page.html, page.url)
     if _COUNTING[0]:  # the timed pass only, not the warm-up
         FLAGS_SEEN.setdefault(_CURRENT_SET[0], Counter()).update(art.flags)
+        path = "site rules" if not _CONTAINER_FOUND else "container" if _CONTAINER_FOUND[0] else "general extractors"
+        PATHS_SEEN.setdefault(_CURRENT_SET[0], Counter())[path] += 1
     return art.text
 
 
@@ -312,11 +335,15 @@ def main(argv: list[str] | None = None) -> int:
     speeds: dict[str, dict[str, float]] = {}
     for title, pages in sets:
         _CURRENT_SET[0] = title
-        results = {name: run(pages, fn) for name, fn in extractors.items()}
+        with _noting_paths():
+            results = {name: run(pages, fn) for name, fn in extractors.items()}
         print(table(title, results, len(pages)), "\n", flush=True)
         seen = {flag: n for flag, n in FLAGS_SEEN.get(title, Counter()).items()}
         if seen:
             print(f"flags of clean_html on {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(seen.items())), "\n")
+        paths = PATHS_SEEN.get(title)
+        if paths:
+            print(f"pages of {title} read by clean_html through: " + ", ".join(f"{k} {v}" for k, v in sorted(paths.items())), "\n")
         per_page[title] = {name: r.per_page for name, r in results.items()}
         speeds[title] = {name: r.pages_per_s for name, r in results.items()}
     if speeds:

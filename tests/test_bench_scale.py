@@ -21,3 +21,4 @@ def test_clean_speed_prints_both_extractors_on_the_union_pages(capsys) -> None:
                      r"each page through both in turn; passes [\d.]+x\)", line)
     assert m, line
     assert int(m[1]) >= 5 and float(m[2]) > 0.9  # every bundled page, cleaned well by its site rules
+
