@@ -7,7 +7,7 @@ A bad regex is reported with the file, line number and pattern, never as a bare 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,29 +61,29 @@ class Boilerplate:
     end: tuple[re.Pattern[str], ...]
     drop: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
+    # Each section as one alternation, made once (see _joined); `kind` tries a line once a section.
+    _sections: tuple[tuple[str, re.Pattern[str] | tuple[re.Pattern[str], ...]], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_sections", tuple((name, _joined(getattr(self, name))) for name in ("end", "drop", "caption")))
 
     def kind(self, line: str) -> str | None:
         """'end', 'drop', 'caption' or None for a tidied line."""
         low = line.lower()
-        for name, either in _any_of(self):
+        for name, either in self._sections:
             if either.fullmatch(low) if isinstance(either, re.Pattern) else any(p.fullmatch(low) for p in either):
                 return name
         return None
 
 
-@lru_cache(maxsize=8)
-def _any_of(bp: Boilerplate) -> tuple[tuple[str, re.Pattern[str] | tuple[re.Pattern[str], ...]], ...]:
-    """One alternation a section: a line is tried once a section, not once a pattern (it was a tenth of
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | tuple[re.Pattern[str], ...]:
+    """One alternation of a section: a line is tried once a section, not once a pattern (it was a tenth of
     the cleaning time). A full match of the alternation is a full match of one of its patterns. Patterns
-    that cannot be joined (a global inline flag such as "(?x)" in one of them) are tried one by one."""
-    out: list[tuple[str, re.Pattern[str] | tuple[re.Pattern[str], ...]]] = []
-    for name in ("end", "drop", "caption"):
-        patterns: tuple[re.Pattern[str], ...] = getattr(bp, name)
-        try:
-            out.append((name, re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!x)x", re.IGNORECASE)))
-        except re.error:
-            out.append((name, patterns))
-    return tuple(out)
+    that cannot be joined (a global inline flag such as "(?x)" in one of them) stay, to be tried one by one."""
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!x)x", re.IGNORECASE)
+    except re.error:
+        return patterns
 
 
 @lru_cache(maxsize=4)

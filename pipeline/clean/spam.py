@@ -172,7 +172,8 @@ def spam_links(root: lxml_html.HtmlElement, page_host: str | None) -> list[lxml_
              for a in root.iter("a") if a.get("href", "").startswith(("http://", "https://", "//"))]
     # One search over all link texts first: most pages have no spam word in any link. A word found in one
     # link's text is found in the joined texts too (a line break at each joint reads as the text's edge).
-    if not links or not load_spam_words().has_strong("\n".join(text for _, text in links)):
+    words = load_spam_words()
+    if not links or not words.has_strong("\n".join(text for _, text in links)):
         return []
-    hits = [a for a, text in links if _host(a.get("href", "")) != (page_host or "") and spam_terms(text)[0]]
+    hits = [a for a, text in links if _host(a.get("href", "")) != (page_host or "") and words.has_strong(text)]
     return hits if len(hits) >= 3 else []
