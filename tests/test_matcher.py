@@ -25,3 +25,22 @@ def test_a_gap_of_compound_words_is_counted_in_words() -> None:
 def test_a_gap_of_too_many_words_rules_the_trigger_out() -> None:
     assert _recruited(TOO_FAR) == []
 
+
+
+def _totals(text: str) -> list[tuple[float, str]]:
+    return [(c.value, c.rule) for c in extract_mentions(text, rescore=False) if c.indicator == "members_total"]
+
+
+def test_a_subject_named_before_the_verb_makes_its_size_a_total() -> None:
+    # members_total.body_has_members: `subject` (a union body) in the clause before "có"/"gồm"
+    assert _totals("Nghiệp đoàn nghề cá xã Kỳ Ninh gồm 132 đoàn viên.") == [(132, "members_total.body_has_members")]
+    assert _totals("Năm nay, Công đoàn Công ty TNHH May An Bình có 58 đoàn viên, đa số là lao động nữ.") == [
+        (58, "members_total.body_has_members")]
+
+
+def test_no_subject_or_one_too_far_back_gives_no_total() -> None:
+    assert _totals("Tham dự buổi lễ có 149 đoàn viên và người lao động.") == []
+    # the union is named, but more than `subject_gap` (14) words before the verb
+    far = ("Công đoàn cơ sở phối hợp tổ chức chuyến về nguồn tại khu di tích lịch sử của tỉnh trong hai ngày cuối "
+           "tuần vừa qua, có 40 đoàn viên.")
+    assert _totals(far) == []

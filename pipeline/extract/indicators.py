@@ -89,6 +89,10 @@ class Rule:
     # counting back from the number, decides.
     recipients_before: int = 0
     exclude_before: re.Pattern[str] | None = None  # vetoes in those sentences and the number's own before it
+    # Who holds the number, named in the clause within `subject_gap` words before the trigger: "Nghiệp đoàn
+    # nghề cá xã … gồm 170 đoàn viên" is the union's size; "Tham dự có 149 đoàn viên" names no holder.
+    subject: re.Pattern[str] | None = None
+    subject_gap: int = 12
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -193,7 +197,7 @@ _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap"
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
               "fractions", "lead", "amount_cue", "after_comma", "recipients_before",
-              "exclude_before"}
+              "exclude_before", "subject", "subject_gap"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -248,6 +252,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 after_comma=bool(r.get("after_comma", True)),
                 recipients_before=int(r.get("recipients_before", 0)),
                 exclude_before=phrase_pattern(_list(r, "exclude_before", path)),
+                subject=phrase_pattern(_list(r, "subject", path)),
+                subject_gap=int(r.get("subject_gap", 12)),
             )
         )
     if not rules:

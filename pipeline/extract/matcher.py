@@ -342,6 +342,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         t_start, evidence_end, gap = found
     else:  # pragma: no cover - rejected when loading
         return None
+    if rule.subject is not None and not _search_in(s, rule.subject, s.low[_before_words(s, t_start, rule.subject_gap) : t_start]):
+        return None
     if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
         return None
     # More syllables than the rule allows between trigger and number, but compound words count as one: count
