@@ -48,6 +48,7 @@ FRESH_SETS = (
     ("eighteenth fresh set", ("real-au-", "real-av-"), 26, "217a816"),
     ("nineteenth fresh set", ("real-aw-", "real-ax-"), 28, "d8a1ab7"),
     ("twentieth fresh set", ("real-ay-", "real-az-"), 30, "09ae645"),
+    ("twenty-first fresh set", ("real-ba-", "real-bb-"), 35, "a6fdaee"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")

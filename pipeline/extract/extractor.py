@@ -8,7 +8,7 @@ whether it was raised or disbursed. Vetoes (Party admissions, Youth Union, loans
 transfers) come from the same files. The best-scoring rule wins; a number gets one indicator at most.
 
 Here: the entry points and the loop over sentences and quantities. The pieces: `sentences` (splitting,
-`_Sentence`), `matcher` (a rule against a number), `inherit` (readings from list headers, labels and
+`_Sentence`), `matcher` (a rule against a number), `givers` (who gives money), `inherit` (readings from list headers, labels and
 totals), `context` (period, organisation, province), `repeats` (one fact stated twice).
 """
 
@@ -22,6 +22,7 @@ from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
 from .context import _context_for
+from .givers import giver_in_previous, workers_give
 from .indicators import RuleSet, default_ruleset, fold
 from .inherit import (
     _RESULT_MARK,
@@ -43,8 +44,6 @@ from .matcher import (
     _try_rule,
     _under_target_header,
     _vetoed,
-    giver_in_previous,
-    workers_give,
 )
 from .repeats import dedupe
 from .rescore import load_rescorer

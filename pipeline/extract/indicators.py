@@ -93,6 +93,9 @@ class Rule:
     # nghề cá xã … gồm 170 đoàn viên" is the union's size; "Tham dự có 149 đoàn viên" names no holder.
     subject: re.Pattern[str] | None = None
     subject_gap: int = 12
+    # Things counted before the trigger that rule the reading out when more than one: "thành lập 14 CĐCS … với
+    # 681 đoàn viên" sums several new unions' members, "thành lập Nghiệp đoàn X với 112 đoàn viên" is one's size.
+    several_before: re.Pattern[str] | None = None
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -197,7 +200,7 @@ _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap"
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
               "fractions", "lead", "amount_cue", "after_comma", "recipients_before",
-              "exclude_before", "subject", "subject_gap"}
+              "exclude_before", "subject", "subject_gap", "several_before"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -254,6 +257,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 exclude_before=phrase_pattern(_list(r, "exclude_before", path)),
                 subject=phrase_pattern(_list(r, "subject", path)),
                 subject_gap=int(r.get("subject_gap", 12)),
+                several_before=_prefix_pattern(_list(r, "several_before", path)),
             )
         )
     if not rules:

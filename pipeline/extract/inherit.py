@@ -8,18 +8,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..records import VND, Quantity
+from .givers import non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
     _ITEM_PREFIX,
     Match,
     _money,
-    _non_union_giver,
     _object_after,
-    _segment_start,
     _try_rule,
-    _words,
 )
-from .sentences import _Sentence
+from .sentences import _Sentence, count_words, segment_start
 
 
 def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
@@ -50,15 +48,15 @@ def _list_header_match(
         return None  # a list item is a line of its own (after an optional bullet or number)
     left = s.text[: q.start]
     if ":" in left:
-        if _words(left.split(":")[-1]) > 1 or _words(left) > 12:
+        if count_words(left.split(":")[-1]) > 1 or count_words(left) > 12:
             return None
         label = left.split(":")[0]
     else:  # the whole line before the amount must be a name: short, capitalised, no verb of its own
-        if _words(s.text[q.end :]) > 3:
+        if count_words(s.text[q.end :]) > 3:
             return None  # and the amount ends the line ("… 186 triệu đồng;")
         label = left
         stripped_label = label.strip(" -•*+\t")
-        if not stripped_label or not stripped_label[0].isupper() or _words(label) > 10 or s.text[:1].isspace():
+        if not stripped_label or not stripped_label[0].isupper() or count_words(label) > 10 or s.text[:1].isspace():
             return None
         if any(r.triggers is not None and r.triggers.search(fold(label)) for r in rs.rules):
             return None
@@ -117,7 +115,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     left = s.text[: q.start]
     in_parens = left.rfind("(") > left.rfind(")")
     seg_start = max(left.rfind(";"), left.rfind("("))
-    head_of_segment = seg_start >= 0 and _words(left[seg_start + 1 :]) == 0
+    head_of_segment = seg_start >= 0 and count_words(left[seg_start + 1 :]) == 0
     # "kết nạp 40 đoàn viên … Hồng Nhật và 97 đoàn viên … Clotech Vina": the verb governs both numbers (not
     # after a comma: "hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên" lists other kinds)
     # (counts only: amounts joined by "và" often have givers or recipients of their own)
@@ -162,7 +160,7 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
         return None
     label_lo = _BULLET.match(left).end()
     label = fold(left[label_lo:-1])
-    if not label or _words(label) > 10:
+    if not label or count_words(label) > 10:
         return None
     best: tuple[int, Rule] | None = None
     for ind in rs.indicators:
@@ -170,7 +168,7 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
             continue
         m = ind.labels.search(label)
         # the phrase must be (nearly) the whole label: "Số CĐCS xếp loại hoàn thành tốt nhiệm vụ" is not "Số CĐCS"
-        if m is None or _words(label[m.end() :]) > 2 or _words(label[: m.start()]) > 1:
+        if m is None or count_words(label[m.end() :]) > 2 or count_words(label[: m.start()]) > 1:
             continue
         if any(r.exclude is not None and r.exclude.search(label) for r in ind.rules[:1]):
             continue
@@ -198,10 +196,10 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
         return None
     # "…; chuyển giao 13 CĐCS …": a verb of another action governs the number, it is no part of the total.
     blocking = rs.common.blocking_verbs
-    if blocking is not None and blocking.search(s.low, max(lo, _segment_start(s, q.start)), q.start):
+    if blocking is not None and blocking.search(s.low, max(lo, segment_start(s, q.start)), q.start):
         return None
     same_kind = [m for m in previous if (m.rule.unit == VND) == money]
-    if not same_kind or (money and _non_union_giver(s, rs, max(lo, _segment_start(s, q.start)), q.start)):
+    if not same_kind or (money and non_union_giver(s, rs, max(lo, segment_start(s, q.start)), q.start)):
         return None
     prev = same_kind[-1] if money else next(
         (m for m in reversed(same_kind) if _counts_same_thing(m.rule, s, q, rs)), None)
@@ -246,12 +244,12 @@ def _inline_item_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
     seg_lo = max(s.text.rfind(sep, colon, q.start), colon) + 1
     seg_hi = s.text.find(sep, q.end)
     after = s.text[q.end : seg_hi if seg_hi >= 0 else len(s.text)]
-    if _words(re.sub(r"\b(?:đồng|đ)\b", "", after)) > 3:
+    if count_words(re.sub(r"\b(?:đồng|đ)\b", "", after)) > 3:
         return None
     if "(" in s.text[seg_lo : q.start]:
         return None  # "Quảng Bình (500 triệu đồng), Hà Tĩnh (…)": amounts in parentheses are asides
     label = _ROUNDS.sub("", s.text[seg_lo : q.start]).strip(" -•*+\t,:")
-    if not label or not label[0].isupper() or _words(label) > 14:
+    if not label or not label[0].isupper() or count_words(label) > 14:
         return None
     if any(o is not q and o.start >= seg_lo and o.end <= q.start and (_money(o) or bare_money(o))
            for o in s.quantities):

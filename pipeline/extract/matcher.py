@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from ..records import VND, Quantity
+from .givers import GIVING, giver_start, non_union_giver
 from .indicators import Rule, RuleSet
-from .sentences import _WORD, _Sentence
+from .sentences import _WORD, _Sentence, count_words, segment_end, segment_start
 from .triggers import _may_trigger, _sentence_has
 
 # --------------------------------------------------------------------------- matching
@@ -26,10 +27,6 @@ class Match:
     evidence_end: int
     inherited: bool = False
     label: str | None = None  # the item label of a list line ("Liên đoàn Lao động tỉnh Thái Bình: …")
-
-
-def _words(s: str) -> int:
-    return len(_WORD.findall(s))
 
 
 def _search_last(s: _Sentence, pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
@@ -103,7 +100,7 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     # "mỗi suất 500.000 đồng cho nhà giáo … và trao số tiền 5.000.000 đồng cho …": the rate took its own
     # amount, and a new giving verb after it governs the number.
     own = next((o for o in s.quantities if o.start >= lo + last_end and o.end <= hi and _money(o)), None)
-    return own is None or _GIVING.search(s.low, own.end, hi) is None
+    return own is None or GIVING.search(s.low, own.end, hi) is None
 
 
 _PASSIVE = re.compile(r"(?:sẽ\s+)?được(?!\w)")
@@ -125,102 +122,6 @@ def _counted_subject(s: _Sentence, rs: RuleSet, pos: int) -> bool:
     return False
 
 
-def _segment_start(s: _Sentence, pos: int) -> int:
-    """Start of the comma/semicolon-delimited segment holding `pos`."""
-    cut = max(s.low.rfind(",", 0, pos), s.low.rfind(";", 0, pos))
-    return cut + 1 if cut >= 0 else 0
-
-
-def _segment_end(s: _Sentence, pos: int, hi: int) -> int:
-    """End of the comma/semicolon-delimited segment holding `pos`, at most `hi`."""
-    cuts = [c for c in (s.low.find(",", pos, hi), s.low.find(";", pos, hi)) if c >= 0]
-    return min(cuts, default=hi)
-
-
-# What makes a giver word an object or part of a name, not the subject: "thăm 200 doanh nghiệp", "Công
-# đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …".
-_OBJECT_POSITION = re.compile(
-    r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
-
-
-def _employer_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
-    """The givers are a business's staff, its leadership included ("toàn thể cán bộ công nhân viên Tập đoàn
-    X", "CBCNV trong Công ty Y"), and the sentence names no union body: the employer's money (GUIDELINE §10)."""
-    c = rs.common
-    if c.company_staff is None or c.employers is None or c.union_bodies is None or _sentence_has(s, c.union_bodies):
-        return False
-    for m in c.company_staff.finditer(before):
-        if c.employers.search(before, m.end(), m.end() + 60) is None:
-            continue
-        # "LĐLĐ huyện vận động CBCNV các công ty ủng hộ …": staff a union mobilised
-        mobilised = c.mobilising_verbs.search(before, 0, m.start()) if c.mobilising_verbs is not None else None
-        return mobilised is None
-    return False
-
-
-def _non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
-    """The money's giver is not a union: a company, a ministry or the Fatherland Front is the subject
-    before the verb and no union body or member is ("Bộ Y tế đã hỗ trợ 5 tỷ đồng", "các doanh nghiệp
-    hỗ trợ thêm 200 triệu đồng"). Joint givers with a union ("41 CĐCS … và Ban Giám đốc … đóng góp")
-    and givers a union mobilised ("vận động CNLĐ và doanh nghiệp ủng hộ") stay the union's."""
-    c = rs.common
-    if c.non_union_givers is None:
-        return False
-    before = s.low[lo:trigger_start]
-    if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
-        return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
-    givers = [] if not _may_trigger(s, c.non_union_givers) else [
-        m for m in c.non_union_givers.finditer(before)
-        # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
-        if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
-    ]
-    if not givers:
-        return False
-    if c.union_actors is not None and c.union_actors.search(before):
-        return False  # union bodies, or members and staff ("người lao động Bệnh viện X quyên góp …")
-    # "vận động các doanh nghiệp ủng hộ …": mobilised by the (earlier-named) union; but "Hội … vận động
-    # hội viên đóng góp" is the giver mobilising its own members.
-    mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
-    return not (mobilised is not None and mobilised.start() < givers[0].start())
-
-
-def workers_give(s: _Sentence, rs: RuleSet, trigger_start: int) -> bool:
-    """Workers are named as the givers, before the verb of their clause ("người lao động tại Công ty X đã
-    đóng góp …", "Hơn 30.000 công nhân quyên góp …"), not as its object ("chăm lo Tết cho công nhân")."""
-    c = rs.common
-    if c.union_actors is None:
-        return False
-    before = s.low[s.clause_start(trigger_start) : trigger_start]
-    return any(not _WORKERS_AS_OBJECT.search(before[max(0, m.start() - 12) : m.start()])
-               for m in c.union_actors.finditer(before))
-
-
-# Words that make the workers after them the money's recipients, not its givers. A count before them
-# ("Hơn 30.000 công nhân quyên góp") still names givers.
-_WORKERS_AS_OBJECT = re.compile(r"(?:cho|tặng|trao|thăm|giúp|hỗ trợ|chăm lo|đến|tới|vì)\s*(?:các|những|\d[\d.,]*)?\s*$")
-
-
-_GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|hỗ trợ|góp|dành|trích)(?!\w)")
-
-
-def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger_start: int) -> bool:
-    """A sentence that names no giver of its own ("Kết quả, đã ủng hộ 495 triệu đồng.", "Hơn 500 triệu
-    đồng ủng hộ Quỹ …") continues the previous one: when that one's giver is not a union (a company, an
-    agency, the Fatherland Front) and it names no union body, neither is this money the union's."""
-    c = rs.common
-    if prev is None or c.non_union_givers is None or c.union_actors is None:
-        return False
-    before = s.low[:trigger_start]
-    if c.union_actors.search(before) or c.non_union_givers.search(before) or c.union_actors.search(s.low):
-        return False
-    if c.union_bodies is not None and c.union_bodies.search(prev.low):
-        return False
-    verb = _GIVING.search(prev.low)
-    if verb is None:
-        return False
-    return _non_union_giver(prev, rs, prev.clause_start(verb.start()), verb.start())
-
-
 def _money(q: Quantity) -> bool:
     return q.unit == VND
 
@@ -240,7 +141,7 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     if rule.unit == "organization" and _PERSON_TAIL.match(rest, m.end()):
         return None  # "56 công đoàn viên" counts members, not unions ("công đoàn" + "viên")
     before_obj = _PARENTHETICAL.sub("", rest[: m.start()])  # "1.020 (một nghìn không trăm hai mươi) đoàn viên"
-    if _words(before_obj) > rule.object_gap:
+    if count_words(before_obj) > rule.object_gap:
         return None
     return m
 
@@ -344,6 +245,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         return None
     if rule.subject is not None and not _search_in(s, rule.subject, s.low[_before_words(s, t_start, rule.subject_gap) : t_start]):
         return None
+    if rule.several_before is not None and _several_before(rule, s, clause_lo, t_start):
+        return None
     if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
         return None
     # More syllables than the rule allows between trigger and number, but compound words count as one: count
@@ -358,6 +261,15 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
 
 
 _LINK_ONLY = re.compile(r"^[\s,:]*(?:(?:là|được|đạt)[\s:]*)?$")
+
+
+def _several_before(rule: Rule, s: _Sentence, lo: int, hi: int) -> bool:
+    """A count above one of the rule's `several_before` things between `lo` and `hi` ("thành lập 14 CĐCS")."""
+    return any(
+        lo <= o.start and o.end <= hi and (o.value or 0) > 1
+        and rule.several_before.match(s.low, o.end + len(s.low[o.end : hi]) - len(s.low[o.end : hi].lstrip()))
+        for o in s.quantities
+    )
 
 
 def _period_then_link(s: _Sentence, lo: int, hi: int) -> bool:
@@ -401,7 +313,7 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
         return None
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
     gap_text = s.low[t_end : q.start]
-    gap = _words(gap_text)
+    gap = count_words(gap_text)
     if _search_in(s, rs.common.blocking_verbs, gap_text):
         return None
     if _rate_before(s, rs, clause_lo, q.start):
@@ -420,7 +332,7 @@ def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | N
     tail = s.low[after_lo:clause_hi]
     ta = rule.triggers_after.search(tail)
     # Words between the amount and the verb, not counting the amount spelt out in parentheses.
-    after_words = _words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
+    after_words = count_words(_PARENTHETICAL.sub(" ", tail[: ta.start()])) if ta is not None else 0
     if ta is None or after_words > rule.after_gap:
         return None
     # "… 2 tỷ đồng do cán bộ … đóng góp", "350 triệu đồng – đó là số tiền mà …": the words right
@@ -435,16 +347,6 @@ def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | N
     if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
         return None
     return q.start, after_lo + ta.end(), after_words
-
-
-def _giver_start(s: _Sentence, clause_lo: int, t_start: int) -> int:
-    """Where the giver of a verb is looked for: its comma segment ("Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng
-    công ty X ủng hộ 5 tỷ đồng": each item its own giver), or the clause when the segment holds no word
-    before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng")."""
-    lo = max(clause_lo, _segment_start(s, t_start))
-    if _words(s.low[lo:t_start]) or not _GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
-        return lo
-    return clause_lo
 
 
 def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: int, evidence_end: int,
@@ -468,12 +370,12 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
             return True
     if not rule.fractions and q.kind == "fraction":
         return True
-    if _search_in(s, rule.exclude_segment, s.low[_segment_start(s, t_start) : q.end]):
+    if _search_in(s, rule.exclude_segment, s.low[segment_start(s, t_start) : q.end]):
         return True
     # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
     # nhà, tổng trị giá …").
-    giver_lo = clause_lo if rule.recipients_before else _giver_start(s, clause_lo, t_start)
-    if rule.unit == VND and _non_union_giver(s, rs, giver_lo, t_start):
+    giver_lo = clause_lo if rule.recipients_before else giver_start(s, clause_lo, t_start)
+    if rule.unit == VND and non_union_giver(s, rs, giver_lo, t_start):
         return True
     if rule.recipients_before:
         return not _recipient_nearest(rule, s, q)
@@ -526,7 +428,7 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     if _money(q):
         # Up to the end of the amount's comma segment: "…, số tiền còn lại do gia đình tích góp và vay mượn"
         # after it is the family's share, not a loan of this amount.
-        hi = _segment_end(s, q.end, s.clause_end(q.end))
+        hi = segment_end(s, q.end, s.clause_end(q.end))
         if _search_in(s, c.saving_cues, s.low, lo, hi) or _loan_in(s, rs, lo, hi):
             return True
         return _search_in(s, c.building_cost_patterns, s.low, lo, q.start) is not None

@@ -168,3 +168,20 @@ class _Sentence:
             if b >= pos:
                 return b
         return len(self.text)
+
+
+def count_words(text: str) -> int:
+    """Whitespace words in `text` (syllables, for Vietnamese)."""
+    return len(_WORD.findall(text))
+
+
+def segment_start(s: _Sentence, pos: int) -> int:
+    """Start of the comma/semicolon-delimited segment holding `pos`."""
+    cut = max(s.low.rfind(",", 0, pos), s.low.rfind(";", 0, pos))
+    return cut + 1 if cut >= 0 else 0
+
+
+def segment_end(s: _Sentence, pos: int, hi: int) -> int:
+    """End of the comma/semicolon-delimited segment holding `pos`, at most `hi`."""
+    cuts = [c for c in (s.low.find(",", pos, hi), s.low.find(";", pos, hi)) if c >= 0]
+    return min(cuts, default=hi)

@@ -1,0 +1,105 @@
+"""Who gives the money: a union, or a company, an agency or the Fatherland Front in its own name (GUIDELINE
+§10, who gives). The matcher asks it before reading an amount as a union's; the extractor asks it about
+sentences whose giver is named in the sentence before."""
+
+from __future__ import annotations
+
+import re
+
+from .indicators import RuleSet
+from .sentences import _Sentence, count_words, segment_start
+from .triggers import _may_trigger, _sentence_has
+
+# Verbs of giving: where a giver's clause is read from, and what a previous sentence's giver gave.
+GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|hỗ trợ|góp|dành|trích)(?!\w)")
+
+
+# What makes a giver word an object or part of a name, not the subject: "thăm 200 doanh nghiệp", "Công
+# đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …".
+_OBJECT_POSITION = re.compile(
+    r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
+
+
+def _employer_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
+    """The givers are a business's staff, its leadership included ("toàn thể cán bộ công nhân viên Tập đoàn
+    X", "CBCNV trong Công ty Y"), and the sentence names no union body: the employer's money (GUIDELINE §10)."""
+    c = rs.common
+    if c.company_staff is None or c.employers is None or c.union_bodies is None or _sentence_has(s, c.union_bodies):
+        return False
+    for m in c.company_staff.finditer(before):
+        if c.employers.search(before, m.end(), m.end() + 60) is None:
+            continue
+        # "LĐLĐ huyện vận động CBCNV các công ty ủng hộ …": staff a union mobilised
+        mobilised = c.mobilising_verbs.search(before, 0, m.start()) if c.mobilising_verbs is not None else None
+        return mobilised is None
+    return False
+
+
+def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> bool:
+    """The money's giver is not a union: a company, a ministry or the Fatherland Front is the subject
+    before the verb and no union body or member is ("Bộ Y tế đã hỗ trợ 5 tỷ đồng", "các doanh nghiệp
+    hỗ trợ thêm 200 triệu đồng"). Joint givers with a union ("41 CĐCS … và Ban Giám đốc … đóng góp")
+    and givers a union mobilised ("vận động CNLĐ và doanh nghiệp ủng hộ") stay the union's."""
+    c = rs.common
+    if c.non_union_givers is None:
+        return False
+    before = s.low[lo:trigger_start]
+    if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
+        return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
+    givers = [] if not _may_trigger(s, c.non_union_givers) else [
+        m for m in c.non_union_givers.finditer(before)
+        # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
+        if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
+    ]
+    if not givers:
+        return False
+    if c.union_actors is not None and c.union_actors.search(before):
+        return False  # union bodies, or members and staff ("người lao động Bệnh viện X quyên góp …")
+    # "vận động các doanh nghiệp ủng hộ …": mobilised by the (earlier-named) union; but "Hội … vận động
+    # hội viên đóng góp" is the giver mobilising its own members.
+    mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
+    return not (mobilised is not None and mobilised.start() < givers[0].start())
+
+
+def workers_give(s: _Sentence, rs: RuleSet, trigger_start: int) -> bool:
+    """Workers are named as the givers, before the verb of their clause ("người lao động tại Công ty X đã
+    đóng góp …", "Hơn 30.000 công nhân quyên góp …"), not as its object ("chăm lo Tết cho công nhân")."""
+    c = rs.common
+    if c.union_actors is None:
+        return False
+    before = s.low[s.clause_start(trigger_start) : trigger_start]
+    return any(not _WORKERS_AS_OBJECT.search(before[max(0, m.start() - 12) : m.start()])
+               for m in c.union_actors.finditer(before))
+
+
+# Words that make the workers after them the money's recipients, not its givers. A count before them
+# ("Hơn 30.000 công nhân quyên góp") still names givers.
+_WORKERS_AS_OBJECT = re.compile(r"(?:cho|tặng|trao|thăm|giúp|hỗ trợ|chăm lo|đến|tới|vì)\s*(?:các|những|\d[\d.,]*)?\s*$")
+
+
+def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger_start: int) -> bool:
+    """A sentence that names no giver of its own ("Kết quả, đã ủng hộ 495 triệu đồng.", "Hơn 500 triệu
+    đồng ủng hộ Quỹ …") continues the previous one: when that one's giver is not a union (a company, an
+    agency, the Fatherland Front) and it names no union body, neither is this money the union's."""
+    c = rs.common
+    if prev is None or c.non_union_givers is None or c.union_actors is None:
+        return False
+    before = s.low[:trigger_start]
+    if c.union_actors.search(before) or c.non_union_givers.search(before) or c.union_actors.search(s.low):
+        return False
+    if c.union_bodies is not None and c.union_bodies.search(prev.low):
+        return False
+    verb = GIVING.search(prev.low)
+    if verb is None:
+        return False
+    return non_union_giver(prev, rs, prev.clause_start(verb.start()), verb.start())
+
+
+def giver_start(s: _Sentence, clause_lo: int, t_start: int) -> int:
+    """Where the giver of a verb is looked for: its comma segment ("Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng
+    công ty X ủng hộ 5 tỷ đồng": each item its own giver), or the clause when the segment holds no word
+    before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng")."""
+    lo = max(clause_lo, segment_start(s, t_start))
+    if count_words(s.low[lo:t_start]) or not GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
+        return lo
+    return clause_lo

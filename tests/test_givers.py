@@ -1,0 +1,54 @@
+"""Who gives the money (pipeline.extract.givers): the subject before the verb of giving, per comma segment."""
+
+from __future__ import annotations
+
+from pipeline.extract.extractor import _quantities
+from pipeline.extract.givers import GIVING, giver_in_previous, giver_start, non_union_giver, workers_give
+from pipeline.extract.indicators import default_ruleset
+from pipeline.extract.sentences import _Sentence
+
+
+def _sentence(text: str) -> _Sentence:
+    return _Sentence(text, _quantities(text))
+
+
+def _verb(s: _Sentence, nth: int = 0) -> int:
+    return list(GIVING.finditer(s.low))[nth].start()
+
+
+def _gives_not_union(text: str, nth: int = 0) -> bool:
+    s = _sentence(text)
+    verb = _verb(s, nth)
+    return non_union_giver(s, default_ruleset(), giver_start(s, s.clause_start(verb), verb), verb)
+
+
+def test_a_ministry_or_a_company_giving_in_its_own_name_is_not_a_union() -> None:
+    assert _gives_not_union("Trước đó, Bộ Y tế đã hỗ trợ 5 tỷ đồng cho công tác phòng chống dịch bệnh sau lũ.")
+    assert _gives_not_union("Ngành Y tế tỉnh ủng hộ trên 120 triệu đồng cho Quỹ phòng, chống thiên tai.")
+
+
+def test_a_union_body_or_a_union_that_mobilised_the_givers_stays_the_union() -> None:
+    assert not _gives_not_union("Công đoàn ngành Y tế tỉnh ủng hộ 120 triệu đồng cho đồng bào vùng lũ.")
+    assert not _gives_not_union("LĐLĐ huyện vận động các doanh nghiệp ủng hộ 300 triệu đồng xây nhà Mái ấm Công đoàn.")
+
+
+def test_each_item_of_a_donor_list_has_its_own_giver() -> None:
+    text = "Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng công ty Becamex ủng hộ 5 tỷ đồng, TP.Dĩ An ủng hộ 3 tỷ đồng."
+    assert [_gives_not_union(text, n) for n in range(3)] == [False, True, True]
+
+
+def test_workers_before_the_verb_give_and_after_it_receive() -> None:
+    rs = default_ruleset()
+    gives = _sentence("Hơn 30.000 công nhân quyên góp 3,2 tỷ đồng hỗ trợ vùng lũ.")
+    receives = _sentence("Công ty chăm lo Tết cho công nhân với tổng kinh phí 2 tỷ đồng.")
+    assert workers_give(gives, rs, _verb(gives))
+    assert not workers_give(receives, rs, receives.low.index("chăm lo"))
+
+
+def test_a_sentence_without_a_giver_continues_the_one_before() -> None:
+    rs = default_ruleset()
+    before = _sentence("Sáng 12/10, Ngân hàng Vietcombank chi nhánh tỉnh đã trao tặng quà cho đồng bào vùng lũ.")
+    after = _sentence("Kết quả, đã ủng hộ 495 triệu đồng.")
+    assert giver_in_previous(after, before, rs, _verb(after))
+    union_before = _sentence("Sáng 12/10, Công đoàn Vietcombank chi nhánh tỉnh đã trao tặng quà cho đồng bào vùng lũ.")
+    assert not giver_in_previous(after, union_before, rs, _verb(after))
