@@ -50,6 +50,7 @@ FRESH_SETS = (
     ("twentieth fresh set", ("real-ay-", "real-az-"), 30, "09ae645"),
     ("twenty-first fresh set", ("real-ba-", "real-bb-"), 35, "a6fdaee"),
     ("twenty-second fresh set", ("real-bc-", "real-bd-"), 37, "e967ec4"),
+    ("twenty-third fresh set", ("real-be-", "real-bf-"), 38, "ef98713"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
