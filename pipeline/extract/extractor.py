@@ -8,8 +8,8 @@ whether it was raised or disbursed. Vetoes (Party admissions, Youth Union, loans
 transfers) come from the same files. The best-scoring rule wins; a number gets one indicator at most.
 
 Here: the entry points and the loop over sentences and quantities. The pieces: `sentences` (splitting,
-`_Sentence`), `matcher` (a rule against a number), `givers` (who gives money), `inherit` (readings from list headers, labels and
-totals), `context` (period, organisation, province), `repeats` (one fact stated twice).
+`_Sentence`), `matcher` (a rule against a number), `givers` (who gives money), `inherit` (readings from list
+headers, labels and totals), `context` (period, organisation, province), `repeats` (one fact stated twice).
 """
 
 from __future__ import annotations

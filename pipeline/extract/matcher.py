@@ -243,8 +243,10 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         t_start, evidence_end, gap = found
     else:  # pragma: no cover - rejected when loading
         return None
-    if rule.subject is not None and not _search_in(s, rule.subject, s.low[_before_words(s, t_start, rule.subject_gap) : t_start]):
-        return None
+    if rule.subject is not None:
+        holder_lo = _before_words(s, t_start, rule.subject_gap)
+        if not _search_in(s, rule.subject, s.low[holder_lo:t_start]):
+            return None
     if rule.several_before is not None and _several_before(rule, s, clause_lo, t_start):
         return None
     if _rule_vetoed(rule, s, q, rs, t_start, evidence_end, clause_lo, clause_hi):
@@ -263,11 +265,14 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
 _LINK_ONLY = re.compile(r"^[\s,:]*(?:(?:là|được|đạt)[\s:]*)?$")
 
 
+_SPACE_RUN = re.compile(r"\s*")
+
+
 def _several_before(rule: Rule, s: _Sentence, lo: int, hi: int) -> bool:
     """A count above one of the rule's `several_before` things between `lo` and `hi` ("thành lập 14 CĐCS")."""
     return any(
         lo <= o.start and o.end <= hi and (o.value or 0) > 1
-        and rule.several_before.match(s.low, o.end + len(s.low[o.end : hi]) - len(s.low[o.end : hi].lstrip()))
+        and rule.several_before.match(s.low, _SPACE_RUN.match(s.low, o.end).end()) is not None
         for o in s.quantities
     )
 
