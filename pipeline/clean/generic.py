@@ -125,7 +125,7 @@ def _chars(paras: list[str]) -> int:
 
 def paragraph_chars(root: lxml_html.HtmlElement) -> int:
     """Characters in the page's long <p> paragraphs: about the most an article extractor can find."""
-    return sum(n for n in (_squeezed_len(p) for p in root.iter("p")) if n >= LONG_P)
+    return sum(_unit_chars(p) for p in root.iter("p"))
 
 
 def _squeezed_len(el: lxml_html.HtmlElement) -> int:
@@ -154,10 +154,10 @@ def find_container(root: lxml_html.HtmlElement) -> Container | None:
     blocks = load_blocks()
     tags: tuple[str, ...] = ("p",)
     seen: dict[lxml_html.HtmlElement, bool] = {}
-    units = _long_paragraphs(root, blocks, seen)
+    units = _long_units(root, tags, blocks, seen)
     if sum(units.values()) < CONTAINER_MIN_CHARS:
         tags = ("p", *_RUN_TAGS)
-        units |= _long_text_runs(root, blocks, seen)
+        units |= _long_units(root, _RUN_TAGS, blocks, seen)
     total = sum(units.values())
     if total < CONTAINER_MIN_CHARS:
         return None
@@ -192,13 +192,15 @@ def find_container(root: lxml_html.HtmlElement) -> Container | None:
 _RUN_TAGS = ("div", "section", "article", "main", "td", "span", "font", "blockquote")
 
 
-def _long_paragraphs(root: lxml_html.HtmlElement, blocks: Blocks,
-                     seen: dict[lxml_html.HtmlElement, bool]) -> dict[lxml_html.HtmlElement, int]:
+def _long_units(root: lxml_html.HtmlElement, tags: tuple[str, ...], blocks: Blocks,
+                seen: dict[lxml_html.HtmlElement, bool]) -> dict[lxml_html.HtmlElement, int]:
+    """The article units among `root`'s `tags` elements (see _unit_chars), with their characters, outside
+    the blocks that hold no article."""
     found = {}
-    for p in root.iter("p"):
-        n = _squeezed_len(p)
-        if n >= LONG_P and not _outside_articles(p, blocks, seen):
-            found[p] = n
+    for el in root.iter(*tags):
+        n = _unit_chars(el)
+        if n and not _outside_articles(el, blocks, seen):
+            found[el] = n
     return found
 
 
@@ -207,20 +209,14 @@ def _own_text_len(el: lxml_html.HtmlElement) -> int:
     return len(" ".join(((el.text or "") + "".join(c.tail or "" for c in el)).split()))
 
 
-def _long_text_runs(root: lxml_html.HtmlElement, blocks: Blocks,
-                    seen: dict[lxml_html.HtmlElement, bool]) -> dict[lxml_html.HtmlElement, int]:
-    found = {}
-    for el in root.iter(*_RUN_TAGS):
-        n = _own_text_len(el)
-        if n >= LONG_P and not _outside_articles(el, blocks, seen):
-            found[el] = n
-    return found
-
-
 def _unit_chars(el: lxml_html.HtmlElement) -> int:
     """Article characters `el` contributes: a long <p> whole, another box its long own text."""
     n = _squeezed_len(el) if el.tag == "p" else _own_text_len(el)
     return n if n >= LONG_P else 0
+
+
+def _class_and_id(el: lxml_html.HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}".strip()
 
 
 def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks, seen: dict[lxml_html.HtmlElement, bool]) -> bool:
@@ -236,7 +232,7 @@ def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks, seen: dict[lxml_
         if a.tag in ("body", "html"):
             break
         path.append(a)
-        if blocks.outside(a.tag, f"{a.get('class', '')} {a.get('id', '')}".strip()):
+        if blocks.outside(a.tag, _class_and_id(a)):
             verdict = True
             break
     for a in path:  # each of these is outside an article exactly when the verdict says so
@@ -247,7 +243,7 @@ def _outside_articles(p: lxml_html.HtmlElement, blocks: Blocks, seen: dict[lxml_
 def _drop_other_blocks(box: lxml_html.HtmlElement, held: int, tags: tuple[str, ...], blocks: Blocks) -> None:
     """Remove what rules/blocks.txt names and link lists; never a block holding half the article."""
     for el in [e for e in box.iter() if isinstance(e.tag, str) and e is not box]:
-        if el.getparent() is None or not blocks.marks(el.tag, f"{el.get('class', '')} {el.get('id', '')}".strip()):
+        if el.getparent() is None or not blocks.marks(el.tag, _class_and_id(el)):
             continue
         if sum(_unit_chars(e) for e in el.iter(*tags)) < held / 2:
             remove(el)
