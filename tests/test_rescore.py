@@ -37,6 +37,18 @@ def test_features_name_the_reading_and_the_cues_of_sentence_and_page() -> None:
     assert "s:youth_union_cues" not in f
 
 
+def test_features_hold_the_words_around_the_number_not_the_numbers() -> None:
+    rs = default_ruleset()
+    claim = next(c for c in _claims() if c.value == 120_000_000)
+    f = claim_features(claim, fold(TEXT), rs, claim.confidence)
+    # "… vận động đoàn viên ủng hộ đồng bào bị lũ lụt được 120 triệu đồng.": the eight words before the number
+    # (the verb and what it is for), and the unit after it; the amount's own words are not features.
+    assert f["before:money:ủng"] == 1.0 and f["before:money:lũ lụt"] == 1.0 and f["before:money:được"] == 1.0
+    assert "before:money:động" not in f, "a word nine words back is outside the window"
+    assert f["after:money:đồng"] == 1.0 and "after:money:triệu" not in f
+    assert not any(name.startswith(("before:count:", "after:count:")) for name in f)
+
+
 def test_a_model_sets_confidence_and_drops_what_it_judges_unlikely() -> None:
     rs = default_ruleset()
     claims = _claims()

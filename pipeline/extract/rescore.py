@@ -5,7 +5,8 @@ The rules find a candidate and say which reading it is; a rule's own precision i
 claims, yet on real pages the same rule is right or wrong depending on who gives, what else the sentence
 and the page name, and the number's size. The model weighs those signals. Its features are built from
 the claim and the language data of rules/indicators/_common.toml (union bodies, other givers, rates, plan
-words…), so they are the same words the rules use; its weights are data (rules/rescorer.json), applied
+words…), so they are the same words the rules use, and from the words right around the number (who gives
+and to whom is often said there in words no list holds: "gia đình góp thêm", "cho các đơn vị tại Lào"); its weights are data (rules/rescorer.json), applied
 here in plain Python; scikit-learn is needed only to train it (bench/train_rescorer.py, with
 cross-validation on bench/data/real/dev.jsonl). The file records what it was trained on and its
 cross-validated precision and recall.
@@ -27,6 +28,10 @@ from .triggers import patterns_in
 
 RESCORER_FILE = "rescorer.json"
 _DIGITS = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+")
+# The window of words read on each side of the number: wide enough for the verb and its subject before it
+# ("công đoàn vận động được"), and for the unit and the recipient after it ("đồng cho đoàn viên").
+WORDS_BEFORE, WORDS_AFTER = 8, 4
 
 # Sentence and page cues: names of RuleSet.common phrase lists (rules/indicators/_common.toml).
 _SENTENCE_CUES = ("union_bodies", "union_actors", "non_union_givers", "non_union_donors", "target_cues",
@@ -50,11 +55,22 @@ def _cues(rs: RuleSet, names: tuple[str, ...], low: str) -> tuple[str, ...]:
     return tuple(cue for cue, hit in zip(names, found, strict=True) if hit)
 
 
+def _words_around(claim: Claim) -> tuple[list[str], list[str]]:
+    """The folded words (no numbers) just before and just after the claim's number in its sentence."""
+    start, end = claim.number_start - claim.sentence_start, claim.number_end - claim.sentence_start
+    if claim.number_start < 0 or not 0 <= start <= end <= len(claim.quote):
+        return [], []
+    before = _WORD.findall(fold(claim.quote[max(0, start - 80):start]))[-WORDS_BEFORE:]
+    after = _WORD.findall(fold(claim.quote[end:end + 50]))[:WORDS_AFTER]
+    return before, after
+
+
 def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
                    page_cues: tuple[str, ...] | None = None,
                    sentence_cues: dict[str, tuple[str, ...]] | None = None) -> dict[str, float]:
     """The features of one candidate: its reading (indicator, rule, qualifier, target, size), its rule's
-    prior confidence, and the cues of its sentence and page. `page_low` is the folded page text. A caller
+    prior confidence, the cues of its sentence and page, and the words around its number (single words after
+    it; single words and pairs before it, where the verb and its subject are). `page_low` is the folded page text. A caller
     scoring many claims of one page passes the page's cues, found once, and a dict that keeps each sentence's
     cues: the cue patterns are long, and a page's claims share their page and often their sentence."""
     rule = claim.rule.split(":")[0]
@@ -85,6 +101,14 @@ def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
         f[f"s:{cue}:{'money' if money else 'count'}"] = 1.0
     for cue in page_cues if page_cues is not None else _cues(rs, _PAGE_CUES, page_low):
         f[f"p:{cue}"] = 1.0
+    kind = "money" if money else "count"
+    before, after = _words_around(claim)
+    for word in before:
+        f[f"before:{kind}:{word}"] = 1.0
+    for first, second in zip(before, before[1:], strict=False):
+        f[f"before:{kind}:{first} {second}"] = 1.0
+    for word in after:
+        f[f"after:{kind}:{word}"] = 1.0
     return f
 
 
