@@ -51,6 +51,7 @@ FRESH_SETS = (
     ("twenty-first fresh set", ("real-ba-", "real-bb-"), 35, "a6fdaee"),
     ("twenty-second fresh set", ("real-bc-", "real-bd-"), 37, "e967ec4"),
     ("twenty-third fresh set", ("real-be-", "real-bf-"), 38, "ef98713"),
+    ("twenty-fourth fresh set", ("real-bg-", "real-bh-"), 41, "7b0349e"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
