@@ -151,8 +151,11 @@ _LEAD = re.compile(r"^[\s\-–•*+>|]*$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
 # A comma and a contrast, or a change of the total ("…, thực tăng 47.741 đoàn viên", "…, giảm 2 CĐCS"),
 # starts another statement: its words do not veto the claim before it.
+_SECOND_COUNT = re.compile(r"[^\S\n]*(?:với|cùng)[^\S\n]+(?:gần|hơn|trên|khoảng)?[^\S\n]*\d")
 _CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời|thực tăng|tăng|giảm)(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
+# An aside in parentheses a few words after a number (group 1: the parentheses and what they hold).
+_ASIDE = re.compile(r"[^\S\n]*(?:[^\s()]+[^\S\n]*){0,6}(\([^()\n]{0,200}\))")
 _COORDINATED = re.compile(r"^\s*\S+(?:\s+\S+){0,3}?\s+(?:và|cùng)\s*$")
 _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
 
@@ -358,16 +361,26 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
                  clause_lo: int, clause_hi: int) -> bool:
     """The rule's own vetoes and recipient conditions, once its trigger has been found."""
     # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
-    tail_hi = _after_words(s, max(evidence_end, q.end), rule.exclude_after_words, clause_hi)
-    turn = _CLAUSE_TURN.search(s.low, max(evidence_end, q.end), tail_hi)
+    claim_end = max(evidence_end, q.end)
+    tail_hi = _after_words(s, claim_end, rule.exclude_after_words, clause_hi)
+    aside = _ASIDE.match(s.low, claim_end)
+    low = s.low
+    if aside is not None:
+        # An aside right after the claim is another statement ("có 12 CĐCS với 4.775 đoàn viên (dự kiến … sẽ có
+        # thêm 2 doanh nghiệp …)"): its words veto nothing, and the words after it are read instead.
+        low = low[: aside.start(1)] + " " * len(aside.group(1)) + low[aside.end() :]
+        tail_hi = _after_words(s, aside.end(), rule.exclude_after_words, max(clause_hi, s.clause_end(aside.end())))
+    turn = _CLAUSE_TURN.search(low, claim_end, tail_hi)
     if turn is not None:  # "…, nhưng số đoàn viên giảm …" is another statement
         tail_hi = turn.start()
-    window = s.low[t_start:tail_hi]
-    if _search_in(s, rule.exclude, window):
+    second = _SECOND_COUNT.match(low, claim_end, tail_hi)
+    if second is not None:  # "có 146 CĐCS với gần 60.000 cán bộ … tham gia": the words after it are the other count's
+        tail_hi = second.end()
+    if _search_in(s, rule.exclude, low[t_start:tail_hi]):
         return True
     if rule.exclude_clause is not None:
         # From the sentence start (a table label before ":" counts) to the end of the claim's clause.
-        hit = _search_last(s, rule.exclude_clause, s.low[:clause_hi])
+        hit = _search_last(s, rule.exclude_clause, low[:clause_hi])
         # "tiếp nhận 3 CĐCS …, nâng tổng số CĐCS lên 96 với 63.540 đoàn viên": a totals cue after the
         # vetoing word starts a new statement.
         reset = hit is not None and _search_in(s, rule.exclude_reset, s.low[hit.end() : t_start])
