@@ -151,8 +151,9 @@ _LEAD = re.compile(r"^[\s\-–•*+>|]*$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
 # A comma and a contrast, or a change of the total ("…, thực tăng 47.741 đoàn viên", "…, giảm 2 CĐCS"),
 # starts another statement: its words do not veto the claim before it.
-_SECOND_COUNT = re.compile(r"[^\S\n]*(?:với|cùng)[^\S\n]+(?:gần|hơn|trên|khoảng)?[^\S\n]*\d")
 _CLAUSE_TURN = re.compile(r",\s*(?:nhưng|song|tuy nhiên|trong khi|còn|đồng thời|thực tăng|tăng|giảm)(?!\w)")
+# A second count joined right after the claim ("… 146 CĐCS với gần 60.000 cán bộ …"): the words after it are its own.
+_SECOND_COUNT = re.compile(r"[^\S\n]*(?:với|cùng)[^\S\n]+(?:gần|hơn|trên|khoảng)?[^\S\n]*\d")
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)\s*")
 # An aside in parentheses a few words after a number (group 1: the parentheses and what they hold).
 _ASIDE = re.compile(r"[^\S\n]*(?:[^\s()]+[^\S\n]*){0,6}(\([^()\n]{0,200}\))")

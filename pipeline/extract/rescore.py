@@ -6,8 +6,8 @@ claims, yet on real pages the same rule is right or wrong depending on who gives
 and the page name, and the number's size. The model weighs those signals. Its features are built from
 the claim and the language data of rules/indicators/_common.toml (union bodies, other givers, rates, plan
 words…), so they are the same words the rules use, and from the words right around the number (who gives
-and to whom is often said there in words no list holds: "gia đình góp thêm", "cho các đơn vị tại Lào"); its weights are data (rules/rescorer.json), applied
-here in plain Python; scikit-learn is needed only to train it (bench/train_rescorer.py, with
+and to whom is often said there in words no list holds: "gia đình góp thêm", "cho các đơn vị tại Lào"); its
+weights are data (rules/rescorer.json), applied here in plain Python; scikit-learn is needed only to train it (bench/train_rescorer.py, with
 cross-validation on bench/data/real/dev.jsonl). The file records what it was trained on and its
 cross-validated precision and recall.
 """
@@ -70,8 +70,8 @@ def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
                    sentence_cues: dict[str, tuple[str, ...]] | None = None) -> dict[str, float]:
     """The features of one candidate: its reading (indicator, rule, qualifier, target, size), its rule's
     prior confidence, the cues of its sentence and page, and the words around its number (single words after
-    it; single words and pairs before it, where the verb and its subject are). `page_low` is the folded page text. A caller
-    scoring many claims of one page passes the page's cues, found once, and a dict that keeps each sentence's
+    it; single words and pairs before it, where the verb and its subject are). `page_low` is the folded page
+    text. A caller scoring many claims of one page passes the page's cues, found once, and a dict that keeps each sentence's
     cues: the cue patterns are long, and a page's claims share their page and often their sentence."""
     rule = claim.rule.split(":")[0]
     low = fold(claim.quote)
@@ -91,17 +91,16 @@ def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
         "org_named": float(bool(claim.org)),
         "period_named": float(bool(claim.period_text)),
     }
-    money = claim.unit == VND
+    kind = "money" if claim.unit == VND else "count"
     if sentence_cues is None:
         found = _cues(rs, _SENTENCE_CUES, low)
     elif (found := sentence_cues.get(low)) is None:
         found = sentence_cues[low] = _cues(rs, _SENTENCE_CUES, low)
     for cue in found:
         f[f"s:{cue}"] = 1.0
-        f[f"s:{cue}:{'money' if money else 'count'}"] = 1.0
+        f[f"s:{cue}:{kind}"] = 1.0
     for cue in page_cues if page_cues is not None else _cues(rs, _PAGE_CUES, page_low):
         f[f"p:{cue}"] = 1.0
-    kind = "money" if money else "count"
     before, after = _words_around(claim)
     for word in before:
         f[f"before:{kind}:{word}"] = 1.0
