@@ -44,3 +44,21 @@ def test_no_subject_or_one_too_far_back_gives_no_total() -> None:
     far = ("Công đoàn cơ sở phối hợp tổ chức chuyến về nguồn tại khu di tích lịch sử của tỉnh trong hai ngày cuối "
            "tuần vừa qua, có 40 đoàn viên.")
     assert _totals(far) == []
+
+
+def _unions(text: str) -> list[float]:
+    return [c.value for c in extract_mentions(text, rescore=False) if c.indicator == "unions_total"]
+
+
+def test_an_aside_after_the_claim_vetoes_nothing_but_the_words_after_it_do() -> None:
+    # unions_total vetoes "có thêm" and "tham gia" in the words after the claim
+    aside = "Hai khu công nghiệp hiện có 12 CĐCS (đến cuối năm sẽ có thêm 2 doanh nghiệp) nên cần chỉ đạo sâu sát."
+    assert _unions(aside) == [12]
+    assert _unions("Hai khu công nghiệp hiện có 12 CĐCS, đến cuối năm sẽ có thêm 2 doanh nghiệp.") == []
+    assert _unions("Hiện có 35 CĐCS (trên tổng số 40 đơn vị) tham gia hội thi.") == []
+
+
+def test_the_words_after_a_second_count_are_that_counts() -> None:
+    joined = "Công đoàn Viên chức tỉnh có 146 công đoàn cơ sở với gần 60.000 cán bộ, viên chức tham gia."
+    assert _unions(joined) == [146]
+    assert _unions("Công đoàn Viên chức tỉnh có 146 công đoàn cơ sở tham gia hội thao.") == []
