@@ -53,6 +53,7 @@ FRESH_SETS = (
     ("twenty-third fresh set", ("real-be-", "real-bf-"), 38, "ef98713"),
     ("twenty-fourth fresh set", ("real-bg-", "real-bh-"), 41, "7b0349e"),
     ("twenty-fifth fresh set", ("real-bi-", "real-bj-"), 44, "62330f9"),
+    ("twenty-sixth fresh set", ("real-bk-", "real-bl-"), 44, "53f73f9"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
