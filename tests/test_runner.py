@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import signal
 import subprocess
 import sys
@@ -46,7 +46,8 @@ def test_a_run_that_reads_no_article_keeps_the_previous_outputs(tmp_path: Path, 
     assert before == [("members_recruited", 5210.0), ("unions_founded", 37.0)]
     junk = tmp_path / "junk"
     junk.mkdir()
-    (junk / "broken.warc.gz").write_bytes(os.urandom(3000))
+    # Fixed bytes, not os.urandom: some random draws read as a WARC file with no HTML in it (1 run in 25 failed).
+    (junk / "broken.warc.gz").write_bytes(random.Random(2026).randbytes(3000))
     (junk / "empty.txt").write_text("\n\n", encoding="utf-8")
     assert _run(junk, good_output) == 1
     err = capsys.readouterr().err
