@@ -62,3 +62,16 @@ def test_the_words_after_a_second_count_are_that_counts() -> None:
     joined = "Công đoàn Viên chức tỉnh có 146 công đoàn cơ sở với gần 60.000 cán bộ, viên chức tham gia."
     assert _unions(joined) == [146]
     assert _unions("Công đoàn Viên chức tỉnh có 146 công đoàn cơ sở tham gia hội thao.") == []
+
+
+YOUTH_BODY = ("Thực hiện sự hướng dẫn của Ban Thường vụ Tỉnh đoàn, Thành đoàn Vị Thanh tổ chức Lễ kết nạp đoàn viên mới "
+              "lớp 87 năm Đoàn TNCS Hồ Chí Minh cho học sinh các trường THPT trên địa bàn.")
+
+
+def test_a_youth_union_page_that_names_no_trade_union_reports_no_members() -> None:
+    # The headline alone says nothing of the Youth Union; the page does, and names no trade union.
+    youth = "Vị Thanh: Tổ chức kết nạp 46 đoàn viên mới\n\n" + YOUTH_BODY
+    assert [c for c in extract_mentions(youth, rescore=False) if c.unit == "person"] == []
+    union = ("Vị Thanh: Tổ chức kết nạp 46 đoàn viên mới\n\nLiên đoàn Lao động thành phố Vị Thanh vừa tổ chức lễ "
+             "kết nạp đoàn viên công đoàn tại các doanh nghiệp; Đoàn TNCS phường phối hợp tổ chức.")
+    assert [c.value for c in extract_mentions(union, rescore=False) if c.indicator == "members_recruited"] == [46]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..records import APPROX, AT_LEAST, VND, Claim, Quantity, stable_id
+from ..records import APPROX, AT_LEAST, PERSON, VND, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
@@ -44,6 +44,7 @@ from .matcher import (
     _try_rule,
     _under_target_header,
     _vetoed,
+    youth_union_page,
 )
 from .repeats import dedupe
 from .rescore import load_rescorer
@@ -127,6 +128,7 @@ def extract_mentions(
     section, running = page, None
     spans = split_sentences(norm)
     unions = _union_presence(norm, len(spans), rs)
+    youth_page = youth_union_page(fold(norm), rs)
     for s_start, s_end in spans:
         raw = norm[s_start:s_end]
         if is_header(raw, s_start == 0 or norm[s_start - 1] == "\n", s_end == len(norm) or norm[s_end] == "\n"):
@@ -162,6 +164,8 @@ def extract_mentions(
                 continue
             if best.rule.unit in ("person", "organization") and _party_veto(s, q, best, rs):
                 continue
+            if best.rule.unit == PERSON and youth_page:
+                continue  # the Youth Union's members, on a page that names no trade union
             found.append((q, best))
         for _, m in found:
             last_claims.pop(m.rule.indicator, None)

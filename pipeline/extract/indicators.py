@@ -138,6 +138,7 @@ class Common:
     non_union_givers: re.Pattern[str] | None
     union_actors: re.Pattern[str] | None
     union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
+    union_names: re.Pattern[str] | None  # union bodies by name, without the members' words
     company_staff: re.Pattern[str] | None  # an employer's staff, leadership included ("cán bộ, nhân viên")
     employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None

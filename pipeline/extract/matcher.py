@@ -462,6 +462,15 @@ def _sentence_vetoes(s: _Sentence, rs: RuleSet) -> set[str]:
     return set()
 
 
+def youth_union_page(page_low: str, rs: RuleSet) -> bool:
+    """A page about the Youth Union that names no trade-union body: its "đoàn viên" are youth members, even in a
+    sentence that does not say so ("Vị Thanh: Tổ chức kết nạp 46 đoàn viên mới" over a Thành đoàn's report)."""
+    c = rs.common
+    if not any(p is not None and p.search(page_low) for p in (c.youth_union_cues, c.youth_union_patterns)):
+        return False
+    return c.union_names is None or c.union_names.search(page_low) is None
+
+
 def _party_veto(s: _Sentence, q: Quantity, m: Match, rs: RuleSet) -> bool:
     """Party admissions and referrals ("304 đoàn viên, CNVCLĐ được kết nạp Đảng"): a Party cue between
     the claim's trigger and the next number of the clause."""
