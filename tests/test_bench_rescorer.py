@@ -32,3 +32,12 @@ def test_the_test_part_is_never_trained_on_and_a_missing_file_is_named(tmp_path:
     out = subprocess.run([sys.executable, script, str(ROOT / "bench/data/real/dev.jsonl"), "--dry-run",
                           "--compare-on", str(missing)], capture_output=True, text=True)
     assert out.returncode != 0 and out.stderr.strip() == f"{missing}: no such annotated file"
+
+
+def test_a_threshold_is_used_only_for_a_gain_above_noise() -> None:
+    tol = train_rescorer.F1_TOLERANCE
+    # round 48: the lowest threshold near the best (0.26) gained nothing over dropping nothing
+    assert train_rescorer.choose_threshold({0.0: 0.8245, 0.26: 0.8250, 0.4: 0.8298}) == 0.0
+    # a real gain: the lowest threshold within the tolerance of the best, which itself beats 0.0
+    assert train_rescorer.choose_threshold({0.0: 0.80, 0.2: 0.80 + 2 * tol, 0.3: 0.80 + 2.5 * tol}) == 0.2
+    assert train_rescorer.choose_threshold({0.0: 0.81, 0.2: 0.809}) == 0.0
