@@ -127,8 +127,9 @@ def extract_mentions(
     page = page_frame(normalize_with_map(title)[0] if title else None, norm, site_org=org, site_province=province)
     section, running = page, None
     spans = split_sentences(norm)
-    unions = _union_presence(norm, len(spans), rs)
-    youth_page = youth_union_page(fold(norm), rs)
+    page_low = fold(norm)
+    unions = _union_presence(page_low, len(spans), rs)
+    youth_page = youth_union_page(page_low, rs)
     for s_start, s_end in spans:
         raw = norm[s_start:s_end]
         if is_header(raw, s_start == 0 or norm[s_start - 1] == "\n", s_end == len(norm) or norm[s_end] == "\n"):
@@ -208,14 +209,13 @@ def _not_unions_money(s: _Sentence, m: Match, unions: str, prev_sentences: list[
                                                  m.trigger_start)
 
 
-def _union_presence(norm: str, n_sentences: int, rs: RuleSet) -> str:
+def _union_presence(low: str, n_sentences: int, rs: RuleSet) -> str:
     """What the page names of the union: "bodies" (a union body or its members: "công đoàn", "LĐLĐ", "đoàn
     viên"), "actors" (only workers: "người lao động", "công nhân"), or "none". A page that names an
     employer's staff and no union body ("cán bộ, nhân viên Tập đoàn … quyên góp", "viên chức, người lao
     động Bệnh viện X đóng góp") reports the employer's money (GUIDELINE §10, who gives): "none" too. A
-    headline alone (one sentence) is not judged: "bodies"."""
+    headline alone (one sentence) is not judged: "bodies". `low` is the folded page text."""
     c = rs.common
-    low = fold(norm)
     if n_sentences < 2 or c.union_bodies is None or c.union_bodies.search(low):
         return "bodies"
     if c.union_actors is None or not c.union_actors.search(low):

@@ -363,14 +363,14 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     """The rule's own vetoes and recipient conditions, once its trigger has been found."""
     # Vetoes in the claim's own words and just after them ("… được kết nạp Đảng", "công đoàn phường").
     claim_end = max(evidence_end, q.end)
-    tail_hi = _after_words(s, claim_end, rule.exclude_after_words, clause_hi)
+    low, tail_from, tail_limit = s.low, claim_end, clause_hi
     aside = _ASIDE.match(s.low, claim_end)
-    low = s.low
     if aside is not None:
         # An aside right after the claim is another statement ("có 12 CĐCS với 4.775 đoàn viên (dự kiến … sẽ có
         # thêm 2 doanh nghiệp …)"): its words veto nothing, and the words after it are read instead.
         low = low[: aside.start(1)] + " " * len(aside.group(1)) + low[aside.end() :]
-        tail_hi = _after_words(s, aside.end(), rule.exclude_after_words, max(clause_hi, s.clause_end(aside.end())))
+        tail_from, tail_limit = aside.end(), max(clause_hi, s.clause_end(aside.end()))
+    tail_hi = _after_words(s, tail_from, rule.exclude_after_words, tail_limit)
     turn = _CLAUSE_TURN.search(low, claim_end, tail_hi)
     if turn is not None:  # "…, nhưng số đoàn viên giảm …" is another statement
         tail_hi = turn.start()
