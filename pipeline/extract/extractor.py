@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..records import APPROX, AT_LEAST, PERSON, VND, Claim, Quantity, stable_id
+from ..records import APPROX, AT_LEAST, ORGANIZATION, PERSON, VND, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
@@ -163,10 +163,8 @@ def extract_mentions(
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
             if best.rule.unit == VND and _not_unions_money(s, best, unions, prev_sentences, rs):
                 continue
-            if best.rule.unit in ("person", "organization") and _party_veto(s, q, best, rs):
+            if _not_unions_count(s, q, best, youth_page, rs):
                 continue
-            if best.rule.unit == PERSON and youth_page:
-                continue  # the Youth Union's members, on a page that names no trade union
             found.append((q, best))
         for _, m in found:
             last_claims.pop(m.rule.indicator, None)
@@ -207,6 +205,14 @@ def _not_unions_money(s: _Sentence, m: Match, unions: str, prev_sentences: list[
         return True
     return not m.inherited and giver_in_previous(s, prev_sentences[-1] if prev_sentences else None, rs,
                                                  m.trigger_start)
+
+
+def _not_unions_count(s: _Sentence, q: Quantity, m: Match, youth_page: bool, rs: RuleSet) -> bool:
+    """People or unions that are not the trade union's: a Party admission ("304 đoàn viên, CNVCLĐ được kết nạp
+    Đảng"), or the Youth Union's members on a page that names the Youth Union and no trade union."""
+    if m.rule.unit == PERSON and youth_page:
+        return True
+    return m.rule.unit in (PERSON, ORGANIZATION) and _party_veto(s, q, m, rs)
 
 
 def _union_presence(low: str, n_sentences: int, rs: RuleSet) -> str:
