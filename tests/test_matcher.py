@@ -75,3 +75,14 @@ def test_a_youth_union_page_that_names_no_trade_union_reports_no_members() -> No
     union = ("Vị Thanh: Tổ chức kết nạp 46 đoàn viên mới\n\nLiên đoàn Lao động thành phố Vị Thanh vừa tổ chức lễ "
              "kết nạp đoàn viên công đoàn tại các doanh nghiệp; Đoàn TNCS phường phối hợp tổ chức.")
     assert [c.value for c in extract_mentions(union, rescore=False) if c.indicator == "members_recruited"] == [46]
+
+
+def test_members_written_over_the_workforce_are_the_membership() -> None:
+    # members_total.share_of_workforce: `of_whole` stands in for a trigger; the share is the evidence
+    share = "Năm 1992 có 431 CĐCS với 74.171 ĐV/ 83.627 LĐ, đến nay toàn tỉnh có 1.514 công đoàn cơ sở."
+    assert (74171, "members_total.share_of_workforce") in _totals(share)
+    assert _totals("Đến tháng 9/2023, ngành có 65.373 đoàn viên công đoàn/ 70.231 công nhân viên chức.") == [
+        (65373, "members_total.share_of_workforce")]
+    # no whole after the slash, or recruits over those they came from: no total
+    assert _totals("Bình quân mỗi tổ công đoàn có 15 đoàn viên/tổ.") == []
+    assert _totals("Năm 2023, LĐLĐ huyện đã kết nạp 350 đoàn viên/500 công nhân tại các doanh nghiệp mới.") == []

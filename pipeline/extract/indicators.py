@@ -96,6 +96,9 @@ class Rule:
     # Things counted before the trigger that rule the reading out when more than one: "thành lập 14 CĐCS … với
     # 681 đoàn viên" sums several new unions' members, "thành lập Nghiệp đoàn X với 112 đoàn viên" is one's size.
     several_before: re.Pattern[str] | None = None
+    # The whole a count is a share of, named after "/" and its number: "106.764 đoàn viên/107.499 người lao
+    # động" is the membership beside the workforce. It stands in for a trigger: the share is the evidence.
+    of_whole: re.Pattern[str] | None = None
 
 
 DEFAULT_COLOR = "#e2d5f5"
@@ -201,7 +204,7 @@ _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap"
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
               "fractions", "lead", "amount_cue", "after_comma", "recipients_before",
-              "exclude_before", "subject", "subject_gap", "several_before"}
+              "exclude_before", "subject", "subject_gap", "several_before", "of_whole"}
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -223,8 +226,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         if unknown:
             raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
                              f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
-        if not r.get("triggers") and not r.get("triggers_after") and not r.get("lead"):
-            raise RulesError(f"{path}: rule '{rid}' needs 'triggers', 'triggers_after' or 'lead'")
+        if not any(r.get(key) for key in ("triggers", "triggers_after", "lead", "of_whole")):
+            raise RulesError(f"{path}: rule '{rid}' needs 'triggers', 'triggers_after', 'lead' or 'of_whole'")
         if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
             raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
         rules.append(
@@ -259,6 +262,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 subject=phrase_pattern(_list(r, "subject", path)),
                 subject_gap=int(r.get("subject_gap", 12)),
                 several_before=_prefix_pattern(_list(r, "several_before", path)),
+                of_whole=_prefix_pattern(_list(r, "of_whole", path)),
             )
         )
     if not rules:

@@ -245,6 +245,10 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         if found is None:
             return None
         t_start, evidence_end, gap = found
+    elif rule.of_whole is not None and obj is not None:
+        if (whole := _whole_after(rule, s, q.end + obj.end())) is None:
+            return None
+        t_start, evidence_end, gap = q.start, whole, 0
     else:  # pragma: no cover - rejected when loading
         return None
     if rule.subject is not None:
@@ -356,6 +360,17 @@ def _trigger_after(rule: Rule, s: _Sentence, q: Quantity, obj: re.Match[str] | N
     if _same_class_between(s, q, after_lo, after_lo + ta.start(), allow_genitive=True):
         return None
     return q.start, after_lo + ta.end(), after_words
+
+
+# "/" and the whole's number after a counted noun: "đoàn viên/ 107.499", "ĐV/ 89.058".
+_OVER_NUMBER = re.compile(r"[^\S\n]*/[^\S\n]*\d[\d.,]*[^\S\n]+")
+
+
+def _whole_after(rule: Rule, s: _Sentence, at: int) -> int | None:
+    """Where the whole named after the share ends ("…/107.499 người lao động"), or None."""
+    over = _OVER_NUMBER.match(s.low, at)
+    whole = rule.of_whole.match(s.low, over.end()) if over is not None else None
+    return whole.end() if whole is not None else None
 
 
 def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: int, evidence_end: int,
