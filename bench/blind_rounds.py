@@ -54,6 +54,8 @@ FRESH_SETS = (
     ("twenty-fourth fresh set", ("real-bg-", "real-bh-"), 41, "7b0349e"),
     ("twenty-fifth fresh set", ("real-bi-", "real-bj-"), 44, "62330f9"),
     ("twenty-sixth fresh set", ("real-bk-", "real-bl-"), 44, "53f73f9"),
+    ("twenty-seventh fresh set", ("real-bm-", "real-bn-"), 49, "f8fdc2b"),
+    ("twenty-eighth fresh set", ("real-bo-", "real-bp-"), 49, "f8fdc2b"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
