@@ -63,3 +63,9 @@ def test_malformed_rule_file_is_named(tmp_path) -> None:
     (tmp_path / "bad.toml").write_text("indicator = [unclosed\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"bad\.toml: not valid TOML"):
         load_ruleset(tmp_path)
+    # a rule that would read recipients in the sentences before, with none to look for, is named when loading,
+    # not when it first meets a sentence
+    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.passive"\n'
+                                       'triggers_after = ["hỗ trợ"]\nrecipients_before = 3\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.passive' reads recipients_before and needs 'recipients'"):
+        load_ruleset(tmp_path)

@@ -86,3 +86,15 @@ def test_members_written_over_the_workforce_are_the_membership() -> None:
     # no whole after the slash, or recruits over those they came from: no total
     assert _totals("Bình quân mỗi tổ công đoàn có 15 đoàn viên/tổ.") == []
     assert _totals("Năm 2023, LĐLĐ huyện đã kết nạp 350 đoàn viên/500 công nhân tại các doanh nghiệp mới.") == []
+
+
+def _paid(text: str) -> list[float]:
+    return [c.value for c in extract_mentions(text, rescore=False) if c.indicator == "funds_disbursed"]
+
+
+def test_a_rate_in_parentheses_does_not_part_the_verb_from_its_sum() -> None:
+    # the per-gift value is an aside: "trao" governs the sum after it (no recipient named after the sum)
+    assert _paid("Theo đó, bên cạnh tổ chức trao 8.400 phần quà Tết (500 nghìn đồng/phần) với số tiền 4,2 tỉ đồng, "
+                 "LĐLĐ tỉnh còn tổ chức Chương trình Tết Sum vầy tại 2 điểm.") == [4_200_000_000]
+    assert _paid("Dịp này, Công đoàn cơ sở đã trao 10 xuất quà (1 triệu đồng/xuất) với số tiền 10 triệu đồng.") == [
+        10_000_000]

@@ -207,6 +207,20 @@ _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap"
               "exclude_before", "subject", "subject_gap", "several_before", "of_whole"}
 
 
+def _check_rule(r: dict[str, Any], rid: str, unit: str, path: str) -> None:
+    """A rule table's keys are known and complete enough to match: named here, when the rules load."""
+    unknown = set(r) - _RULE_KEYS
+    if unknown:
+        raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
+                         f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
+    if not any(r.get(key) for key in ("triggers", "triggers_after", "lead", "of_whole")):
+        raise RulesError(f"{path}: rule '{rid}' needs 'triggers', 'triggers_after', 'lead' or 'of_whole'")
+    if r.get("recipients_before") and not r.get("recipients"):
+        raise RulesError(f"{path}: rule '{rid}' reads recipients_before and needs 'recipients' to look for")
+    if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
+        raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
+
+
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     name = data.get("indicator")
     unit = data.get("unit")
@@ -222,14 +236,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     rules = []
     for i, r in enumerate(data.get("rules", [])):
         rid = r.get("id") or f"{name}.{i}"
-        unknown = set(r) - _RULE_KEYS
-        if unknown:
-            raise RulesError(f"{path}: rule '{rid}' has unknown key(s) {', '.join(sorted(unknown))} "
-                             f"(a top-level key placed after a [[rules]] table belongs to that table in TOML)")
-        if not any(r.get(key) for key in ("triggers", "triggers_after", "lead", "of_whole")):
-            raise RulesError(f"{path}: rule '{rid}' needs 'triggers', 'triggers_after', 'lead' or 'of_whole'")
-        if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
-            raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
+        _check_rule(r, rid, unit, path)
         rules.append(
             Rule(
                 id=rid,

@@ -163,10 +163,12 @@ _GENITIVE = re.compile(r"(?:của|thuộc|tại|ở|trong)\s*$")
 
 def _same_class_between(
     s: _Sentence, q: Quantity, lo: int, hi: int, allow_genitive: bool = False, rule: Rule | None = None,
-    rs: RuleSet | None = None,
+    rs: RuleSet | None = None, any_rate: bool = False,
 ) -> bool:
     """Another quantity of the same kind (money vs count) between lo and hi: the trigger governs it.
-    With `rs` (a rule whose amount words name a sum), per-unit amounts do not interrupt either.
+    With `rs`, a per-unit amount in parentheses does not interrupt either ("trao 8.400 phần quà Tết (500 nghìn
+    đồng/phần) với số tiền 4,2 tỉ đồng"), and with `any_rate` (a rule whose amount words name a sum) no per-unit
+    amount does.
     With allow_genitive, counts inside a genitive phrase ("của 22 Công đoàn BP") do not interrupt; with
     a counting rule, neither does a count of another kind of thing joined by "và" ("phát triển mới 4
     CĐCS và 186 đoàn viên": the verb governs both)."""
@@ -176,13 +178,19 @@ def _same_class_between(
         if other.start >= lo and other.end <= hi and _money(other) == _money(q):
             if allow_genitive and _GENITIVE.search(s.low[max(0, other.start - 8) : other.start]):
                 continue
-            if rs is not None and _per_unit(s, other, rs):
+            if rs is not None and (any_rate or _in_parentheses(s, other)) and _per_unit(s, other, rs):
                 continue  # "tặng 29 suất quà (mỗi suất 500.000 đồng) … với tổng kinh phí 20 triệu đồng"
             if (rule is not None and rule.objects is not None and not _money(q)
                     and _object_after(rule, s, other) is None and _COORDINATED.match(s.low[other.end : q.start])):
                 continue
             return True
     return False
+
+
+def _in_parentheses(s: _Sentence, q: Quantity) -> bool:
+    """The quantity stands inside a pair of parentheses of its sentence."""
+    opened = s.low.rfind("(", 0, q.start)
+    return opened >= 0 and s.low.find(")", opened, q.start) < 0 and s.low.find(")", q.end) >= 0
 
 
 def _per_unit(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
@@ -331,7 +339,8 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
         return None
     if _rate_before(s, rs, clause_lo, q.start):
         return None  # "tặng 132 suất quà …, mỗi suất quà trị giá …", "yêu cầu mỗi CĐCS kết nạp 10 …"
-    if _same_class_between(s, q, t_end, q.start, rule=rule, rs=rs if rule.amount_cue is not None else None):
+    if _same_class_between(s, q, t_end, q.start, rule=rule, rs=rs if _money(q) else None,
+                           any_rate=rule.amount_cue is not None):
         return None
     return t_start, t_end, gap
 
