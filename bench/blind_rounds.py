@@ -56,6 +56,7 @@ FRESH_SETS = (
     ("twenty-sixth fresh set", ("real-bk-", "real-bl-"), 44, "53f73f9"),
     ("twenty-seventh fresh set", ("real-bm-", "real-bn-"), 49, "f8fdc2b"),
     ("twenty-eighth fresh set", ("real-bo-", "real-bp-"), 49, "f8fdc2b"),
+    ("twenty-ninth fresh set", ("real-bq-",), 51, "ef62fc8"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
