@@ -2,7 +2,9 @@
 
     python bench/agreement.py FIRST.jsonl SECOND.jsonl [--show]
 
-Both files are in the gold format (docs/guideline.md); excerpts are paired by `id`. Two claims agree when
+Both files are in the gold format (docs/guideline.md); excerpts are paired by `id`, the n-th record of an id in
+one file with its n-th in the other (a page that three annotators picked is two pairs: the first annotation
+against each other one). Two claims agree when
 they name the same indicator and the same value (or both range bounds) and their quotes overlap in the
 text: the matching rule `unionclaims eval` uses for the extractor. Qualifier and target flag are
 reported on the agreeing pairs. With --show, every disagreement is printed for adjudication.
@@ -21,16 +23,22 @@ INDICATORS = ("members_recruited", "unions_founded", "funds_raised", "funds_disb
 CORE = INDICATORS[:3]
 
 
-def load(path: Path) -> dict[str, dict]:
-    rows = {}
+def load(path: Path) -> dict[str, list[dict]]:
+    """Every record of each id, in file order."""
+    rows: dict[str, list[dict]] = defaultdict(list)
     for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             try:
                 r = json.loads(line)
             except json.JSONDecodeError as exc:
                 sys.exit(f"{path}:{no}: not JSON ({exc.msg})")
-            rows[r["id"]] = r
+            rows[r["id"]].append(r)
     return rows
+
+
+def paired(a: dict[str, list[dict]], b: dict[str, list[dict]]) -> list[tuple[str, dict, dict]]:
+    """(id, first record, second record): the n-th record of an id in each file, for every id in both."""
+    return [(i, ra, rb) for i in sorted(set(a) & set(b)) for ra, rb in zip(a[i], b[i], strict=False)]
 
 
 def _key(c: dict) -> tuple:
@@ -70,13 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         if not p.is_file():
             sys.exit(f"{p}: no such file")
     a, b = load(args.first), load(args.second)
-    ids = sorted(set(a) & set(b))
-    if not ids:
+    pairs_of_records = paired(a, b)
+    if not pairs_of_records:
         sys.exit(f"{args.first} and {args.second} share no excerpt id")
     tp, fa, fb = defaultdict(int), defaultdict(int), defaultdict(int)
     qual = target = npairs = 0
-    for i in ids:
-        pairs, only_a, only_b = pair_claims(a[i]["text"], a[i]["claims"], b[i]["claims"])
+    for i, ra, rb in pairs_of_records:
+        pairs, only_a, only_b = pair_claims(ra["text"], ra["claims"], rb["claims"])
         for ca, cb in pairs:
             tp[ca["indicator"]] += 1
             npairs += 1
@@ -94,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         t, x, y = sum(tp[k] for k in inds), sum(fa[k] for k in inds), sum(fb[k] for k in inds)
         return t, x, y, (2 * t / (2 * t + x + y) if t + x + y else 1.0)
 
-    print(f"{len(ids)} excerpts annotated twice; {sum(len(a[i]['claims']) for i in ids)} vs "
-          f"{sum(len(b[i]['claims']) for i in ids)} claims")
+    excerpts = len({i for i, _ra, _rb in pairs_of_records})
+    print(f"{len(pairs_of_records)} pairs of independent annotations on {excerpts} excerpts; "
+          f"{sum(len(ra['claims']) for _i, ra, _rb in pairs_of_records)} vs "
+          f"{sum(len(rb['claims']) for _i, _ra, rb in pairs_of_records)} claims")
     print(f"{'indicator':20} {'agree':>5} {'only1':>5} {'only2':>5} {'F1':>6}")
     for name, inds in [*((k, (k,)) for k in INDICATORS), ("core", CORE), ("all six", INDICATORS)]:
         t, x, y, f = f1(inds)
