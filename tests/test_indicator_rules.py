@@ -69,3 +69,8 @@ def test_malformed_rule_file_is_named(tmp_path) -> None:
                                        'triggers_after = ["hỗ trợ"]\nrecipients_before = 3\n', encoding="utf-8")
     with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.passive' reads recipients_before and needs 'recipients'"):
         load_ruleset(tmp_path)
+    # a share of a whole is a count's ("106.764 đoàn viên/107.499 người lao động"), never money's
+    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.share"\n'
+                                       'of_whole = ["người lao động"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.share' reads a share of a whole"):
+        load_ruleset(tmp_path)

@@ -219,6 +219,8 @@ def _check_rule(r: dict[str, Any], rid: str, unit: str, path: str) -> None:
         raise RulesError(f"{path}: rule '{rid}' reads recipients_before and needs 'recipients' to look for")
     if unit != "VND" and not r.get("objects") and not r.get("object_in_trigger"):
         raise RulesError(f"{path}: rule '{rid}' counts {unit} and needs 'objects'")
+    if r.get("of_whole") and (unit == "VND" or not r.get("objects")):
+        raise RulesError(f"{path}: rule '{rid}' reads a share of a whole ('of_whole'): it needs a count's 'objects'")
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:

@@ -253,8 +253,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         if found is None:
             return None
         t_start, evidence_end, gap = found
-    elif rule.of_whole is not None and obj is not None:
-        if (whole := _whole_after(rule, s, q.end + obj.end())) is None:
+    elif rule.of_whole is not None:  # the count's noun, "/", a number and the whole (a count rule: obj is set)
+        if (whole := _whole_after(rule, s, evidence_end)) is None:
             return None
         t_start, evidence_end, gap = q.start, whole, 0
     else:  # pragma: no cover - rejected when loading
