@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("agreement", ROOT / "bench/agreement.py")
-agreement = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(agreement)
+from bench_module import load_bench
+
+agreement = load_bench("agreement")
 
 TEXT = ("Công đoàn Cao su Việt Nam trao nhà Mái ấm Công đoàn cho công nhân Nông trường Ia Mơr\nCông đoàn Cao su "
         "Việt Nam hỗ trợ 55 triệu đồng, tổng kinh phí xây dựng hơn 130 triệu đồng.")

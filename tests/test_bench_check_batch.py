@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("check_batch", ROOT / "bench/check_batch.py")
-check_batch = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(check_batch)
+from bench_module import load_bench
+
+check_batch = load_bench("check_batch")
 
 TEXT = ("LĐLĐ huyện Phú Giáo kết nạp 215 đoàn viên\nNăm 2024, Liên đoàn Lao động huyện Phú Giáo đã kết nạp "
         "215 đoàn viên, thành lập mới 3 công đoàn cơ sở tại các doanh nghiệp ngoài nhà nước.")

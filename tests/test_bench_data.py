@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from bench_module import load_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "bench/data/real"
 
-spec = importlib.util.spec_from_file_location("split_real", ROOT / "bench/split_real.py")
-split_real = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(split_real)
+split_real = load_bench("split_real")
 
 
 def _records(part: str) -> list[dict]:
