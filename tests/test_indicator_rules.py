@@ -74,3 +74,18 @@ def test_malformed_rule_file_is_named(tmp_path) -> None:
                                        'of_whole = ["người lao động"]\n', encoding="utf-8")
     with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.share' reads a share of a whole"):
         load_ruleset(tmp_path)
+
+
+def test_rules_share_a_named_list_of_their_file(tmp_path) -> None:
+    # "@outside_people" in a rule stands for the file's [lists] entry; an unknown name is named when loading
+    (tmp_path / "_common.toml").write_text("target_cues = []\n", encoding="utf-8")
+    rules = ('indicator = "paid"\nunit = "VND"\n[lists]\noutside_people = ["đồng bào", "hội chữ thập đỏ"]\n'
+             '[[rules]]\nid = "paid.give"\ntriggers = ["trao"]\nnot_recipients = ["@outside_people", "người dân"]\n')
+    (tmp_path / "paid.toml").write_text(rules, encoding="utf-8")
+    rule = load_ruleset(tmp_path).indicator("paid").rules[0]
+    assert rule.not_recipients.search("trao 50 triệu đồng cho hội chữ thập đỏ tỉnh")
+    assert rule.not_recipients.search("hỗ trợ người dân vùng lũ")
+    (tmp_path / "paid.toml").write_text(rules.replace('["@outside_people"', '["@outside"'), encoding="utf-8")
+    with pytest.raises(RulesError, match=r"paid\.toml: rule 'paid\.give' names an unknown list '@outside' in "
+                                         r"'not_recipients' \(the file's \[lists\]: outside_people\)"):
+        load_ruleset(tmp_path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +197,7 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
     return value
 
 
-_INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause",
+_INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause", "lists",
                    "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock",
                    "against_plan", "color", "scored"}
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
@@ -223,6 +223,28 @@ def _check_rule(r: dict[str, Any], rid: str, unit: str, path: str) -> None:
         raise RulesError(f"{path}: rule '{rid}' reads a share of a whole ('of_whole'): it needs a count's 'objects'")
 
 
+def _named_lists(data: dict[str, Any], path: str) -> dict[str, list[str]]:
+    """The file's `[lists]` table: phrase lists its rules share by name ("@outside_people")."""
+    lists = data.get("lists", {})
+    if not isinstance(lists, dict):
+        raise RulesError(f"{path}: 'lists' must be a table of named phrase lists")
+    return {name: _list(lists, name, path) for name in lists}
+
+
+def _rule_list(r: dict[str, Any], key: str, *, path: str, rid: str, named: dict[str, list[str]]) -> list[str]:
+    """A rule's phrase list, each "@name" replaced by the file's list of that name."""
+    out: list[str] = []
+    for item in _list(r, key, path):
+        if not item.startswith("@"):
+            out.append(item)
+        elif item[1:] in named:
+            out.extend(named[item[1:]])
+        else:
+            raise RulesError(f"{path}: rule '{rid}' names an unknown list '{item}' in '{key}' "
+                             f"(the file's [lists]: {', '.join(sorted(named)) or 'none'})")
+    return out
+
+
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     name = data.get("indicator")
     unit = data.get("unit")
@@ -236,42 +258,44 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
     if unknown:
         raise RulesError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_INDICATOR_KEYS))})")
     rules = []
+    named = _named_lists(data, path)
     for i, r in enumerate(data.get("rules", [])):
         rid = r.get("id") or f"{name}.{i}"
         _check_rule(r, rid, unit, path)
+        lst = partial(_rule_list, r, path=path, rid=rid, named=named)
         rules.append(
             Rule(
                 id=rid,
                 indicator=name,
                 unit=unit,
                 confidence=float(r.get("confidence", 0.8)),
-                triggers=phrase_pattern(_list(r, "triggers", path)),
+                triggers=phrase_pattern(lst("triggers")),
                 max_gap=int(r.get("max_gap", 3)),
-                objects=phrase_pattern(_list(r, "objects", path)),
+                objects=phrase_pattern(lst("objects")),
                 object_gap=int(r.get("object_gap", 0)),
                 object_in_trigger=bool(r.get("object_in_trigger", False)),
-                triggers_after=phrase_pattern(_list(r, "triggers_after", path)),
+                triggers_after=phrase_pattern(lst("triggers_after")),
                 after_gap=int(r.get("after_gap", 8)),
-                recipients=phrase_pattern(_list(r, "recipients", path)),
-                context=phrase_pattern(_list(r, "context", path)),
-                exclude=phrase_pattern(shared_exclude + _list(r, "exclude", path)),
+                recipients=phrase_pattern(lst("recipients")),
+                context=phrase_pattern(lst("context")),
+                exclude=phrase_pattern(shared_exclude + lst("exclude")),
                 exclude_after_words=int(r.get("exclude_after_words", data.get("exclude_after_words", 6))),
-                exclude_clause=phrase_pattern(shared_exclude_clause + _list(r, "exclude_clause", path)),
-                not_recipients=phrase_pattern(_list(r, "not_recipients", path)),
+                exclude_clause=phrase_pattern(shared_exclude_clause + lst("exclude_clause")),
+                not_recipients=phrase_pattern(lst("not_recipients")),
                 recipients_in_clause=bool(r.get("recipients_in_clause", False)),
-                after_link=_prefix_pattern(_list(r, "after_link", path)),
-                exclude_segment=phrase_pattern(_list(r, "exclude_segment", path)),
-                exclude_reset=phrase_pattern(_list(r, "exclude_reset", path)),
+                after_link=_prefix_pattern(lst("after_link")),
+                exclude_segment=phrase_pattern(lst("exclude_segment")),
+                exclude_reset=phrase_pattern(lst("exclude_reset")),
                 fractions=bool(r.get("fractions", True)),
                 lead=bool(r.get("lead", False)),
-                amount_cue=phrase_pattern(_list(r, "amount_cue", path)),
+                amount_cue=phrase_pattern(lst("amount_cue")),
                 after_comma=bool(r.get("after_comma", True)),
                 recipients_before=int(r.get("recipients_before", 0)),
-                exclude_before=phrase_pattern(_list(r, "exclude_before", path)),
-                subject=phrase_pattern(_list(r, "subject", path)),
+                exclude_before=phrase_pattern(lst("exclude_before")),
+                subject=phrase_pattern(lst("subject")),
                 subject_gap=int(r.get("subject_gap", 12)),
-                several_before=_prefix_pattern(_list(r, "several_before", path)),
-                of_whole=_prefix_pattern(_list(r, "of_whole", path)),
+                several_before=_prefix_pattern(lst("several_before")),
+                of_whole=_prefix_pattern(lst("of_whole")),
             )
         )
     if not rules:
