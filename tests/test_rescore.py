@@ -55,7 +55,7 @@ def test_a_model_sets_confidence_and_drops_what_it_judges_unlikely() -> None:
     assert claims, "the rules find the union's 120 triệu"
     # A model that trusts union bodies named in the sentence and distrusts everything else.
     model = parse_rescorer({"weights": {"bias": -3.0, "s:union_bodies": 6.0}, "drop_below": 0.5})
-    kept = rescore([*claims], TEXT, rs, model)
+    kept = rescore([*claims], fold(TEXT), rs, model)
     assert {c.value for c in kept} == {120_000_000}
     assert kept[0].confidence == pytest.approx(1 / (1 + 2.718281828 ** -3), abs=1e-3)
 
@@ -63,7 +63,7 @@ def test_a_model_sets_confidence_and_drops_what_it_judges_unlikely() -> None:
 def test_no_model_leaves_the_rule_confidences() -> None:
     claims = _claims()
     before = [c.confidence for c in claims]
-    assert [c.confidence for c in rescore(claims, TEXT, default_ruleset(), None)] == before
+    assert [c.confidence for c in rescore(claims, fold(TEXT), default_ruleset(), None)] == before
 
 
 def test_the_bundled_model_was_trained_on_the_current_dev_part(tmp_path: Path) -> None:

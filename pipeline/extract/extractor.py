@@ -178,7 +178,7 @@ def extract_mentions(
         first_number = s.quantities[0].start if s.quantities else len(raw)
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
         prev_sentences.append(s)
-    return rescore_claims(claims, norm, rs, load_rescorer()) if rescore else claims
+    return rescore_claims(claims, page_low, rs, load_rescorer()) if rescore else claims
 
 
 def _best_rule_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rules: list,

@@ -7,9 +7,9 @@ and the page name, and the number's size. The model weighs those signals. Its fe
 the claim and the language data of rules/indicators/_common.toml (union bodies, other givers, rates, plan
 words…), so they are the same words the rules use, and from the words right around the number (who gives
 and to whom is often said there in words no list holds: "gia đình góp thêm", "cho các đơn vị tại Lào"); its
-weights are data (rules/rescorer.json), applied here in plain Python; scikit-learn is needed only to train it (bench/train_rescorer.py, with
-cross-validation on bench/data/real/dev.jsonl). The file records what it was trained on and its
-cross-validated precision and recall.
+weights are data (rules/rescorer.json), applied here in plain Python; scikit-learn is needed only to train it
+(bench/train_rescorer.py, with cross-validation on bench/data/real/dev.jsonl). The file records what it was
+trained on and its cross-validated precision and recall.
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ def claim_features(claim: Claim, page_low: str, rs: RuleSet, prior: float, *,
     """The features of one candidate: its reading (indicator, rule, qualifier, target, size), its rule's
     prior confidence, the cues of its sentence and page, and the words around its number (single words after
     it; single words and pairs before it, where the verb and its subject are). `page_low` is the folded page
-    text. A caller scoring many claims of one page passes the page's cues, found once, and a dict that keeps each sentence's
-    cues: the cue patterns are long, and a page's claims share their page and often their sentence."""
+    text. A caller scoring many claims of one page passes the page's cues, found once, and a dict that keeps
+    each sentence's cues: the cue patterns are long, and a page's claims share their page and often their
+    sentence."""
     rule = claim.rule.split(":")[0]
     low = fold(claim.quote)
     value = claim.value if claim.value is not None else claim.value_max
@@ -148,11 +149,11 @@ def load_rescorer(path: Path | None = None) -> Rescorer | None:
     return parse_rescorer(data, str(path))
 
 
-def rescore(claims: list[Claim], page_text: str, rs: RuleSet, model: Rescorer | None) -> list[Claim]:
-    """Claims with the model's confidence; those under its threshold are dropped. No model: unchanged."""
+def rescore(claims: list[Claim], page_low: str, rs: RuleSet, model: Rescorer | None) -> list[Claim]:
+    """Claims with the model's confidence; those under its threshold are dropped. No model: unchanged. `page_low`
+    is the folded page text, which the extractor has already folded for its own page-level readings."""
     if model is None or not claims:
         return claims
-    page_low = fold(page_text)
     page_cues = _cues(rs, _PAGE_CUES, page_low)
     sentence_cues: dict[str, tuple[str, ...]] = {}
     kept = []
