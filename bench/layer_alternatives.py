@@ -27,22 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from train_rescorer import candidates, scores  # noqa: E402
+from train_rescorer import candidates, scored_excerpts, scores  # noqa: E402
 
-from pipeline.extract.evaluate import (  # noqa: E402
-    Prediction,
-    _overlaps,
-    _quote_spans,
-    _values_equal,
-    load_gold,
-    score_excerpt,
-    scored_indicators,
-)
-from pipeline.extract.extractor import extract_mentions  # noqa: E402
-from pipeline.extract.indicators import default_ruleset, fold  # noqa: E402
-from pipeline.extract.repeats import group_repeats  # noqa: E402
+from pipeline.extract.evaluate import _overlaps, _quote_spans, _values_equal  # noqa: E402
+from pipeline.extract.indicators import default_ruleset  # noqa: E402
 from pipeline.extract.rescore import claim_features  # noqa: E402
-from pipeline.text.normalize import normalize_with_map  # noqa: E402
 
 OTHER_WAY = {"funds_raised": "funds_disbursed", "funds_disbursed": "funds_raised"}
 
@@ -51,14 +40,8 @@ def direction_data(path: Path) -> tuple[list[dict], list[int], list[str]]:
     """Features of every money candidate whose amount is annotated, labelled 1 when the annotation reads it the
     other way (a false claim and a missed one of the same amount and span), 0 when it is right as read."""
     rs = default_ruleset()
-    excerpts = load_gold(path)
-    names = set(scored_indicators(excerpts))
     feats, labels, groups = [], [], []
-    for ex in excerpts:
-        mentions = extract_mentions(ex.text, url=ex.url, rescore=False)
-        preds = [Prediction(claim=g[0], spans=[(c.start, c.end) for c in g]) for g in group_repeats(mentions, ex.text)]
-        outcome = score_excerpt(ex, preds, names)
-        page_low = fold(normalize_with_map(ex.text)[0])
+    for ex, outcome, page_low, _gold in scored_excerpts(path):
         missed = list(outcome.missed)
         for p, label in [(p, 0) for _g, p in outcome.matched] + [(p, None) for p in outcome.false_alarms]:
             if p.claim.indicator not in OTHER_WAY:

@@ -28,12 +28,20 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.extract.evaluate import Prediction, load_gold, score_excerpt, scored_indicators  # noqa: E402
+from pipeline.extract.evaluate import (  # noqa: E402
+    Excerpt,
+    Outcome,
+    Prediction,
+    load_gold,
+    score_excerpt,
+    scored_indicators,
+)
 from pipeline.extract.extractor import extract_mentions  # noqa: E402
 from pipeline.extract.indicators import default_ruleset, fold  # noqa: E402
 from pipeline.extract.repeats import group_repeats  # noqa: E402
@@ -41,20 +49,26 @@ from pipeline.extract.rescore import claim_features  # noqa: E402
 from pipeline.text.normalize import normalize_with_map  # noqa: E402
 
 
+def scored_excerpts(path: Path) -> Iterator[tuple[Excerpt, Outcome, str, int]]:
+    """Each annotated excerpt with the rules' candidates (the learned layer off) scored against it as `unionclaims
+    eval` does, its folded text, and its count of gold claims of the scored indicators."""
+    excerpts = load_gold(path)
+    names = set(scored_indicators(excerpts))
+    for ex in excerpts:
+        mentions = extract_mentions(ex.text, url=ex.url, rescore=False)
+        preds = [Prediction(claim=g[0], spans=[(c.start, c.end) for c in g]) for g in group_repeats(mentions, ex.text)]
+        yield (ex, score_excerpt(ex, preds, names), fold(normalize_with_map(ex.text)[0]),
+               sum(1 for g in ex.claims if g.get("indicator") in names))
+
+
 def candidates(path: Path, found: list[tuple[str, float]] | None = None) -> tuple[list[dict], list[int], list[str], int]:
     """Features, labels (1 = matches a gold claim), group (URL) of every candidate, and the gold count; with
     `found`, each candidate's indicator and rule confidence are appended to it."""
     rs = default_ruleset()
-    excerpts = load_gold(path)
-    names = set(scored_indicators(excerpts))
     feats, labels, groups = [], [], []
     gold = 0
-    for ex in excerpts:
-        mentions = extract_mentions(ex.text, url=ex.url, rescore=False)
-        preds = [Prediction(claim=g[0], spans=[(c.start, c.end) for c in g]) for g in group_repeats(mentions, ex.text)]
-        outcome = score_excerpt(ex, preds, names)
-        gold += sum(1 for g in ex.claims if g.get("indicator") in names)
-        page_low = fold(normalize_with_map(ex.text)[0])
+    for ex, outcome, page_low, n_gold in scored_excerpts(path):
+        gold += n_gold
         right = {id(p) for _g, p in outcome.matched}
         for p in [p for _g, p in outcome.matched] + outcome.false_alarms:
             feats.append(claim_features(p.claim, page_low, rs, p.claim.confidence))
