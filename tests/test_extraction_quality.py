@@ -329,3 +329,48 @@ def test_members_struck_by_a_disaster_are_not_a_total(text: str) -> None:
 def test_the_membership_is_still_a_total() -> None:
     claims = extract_claims("Tính đến nay, toàn tỉnh có 380 đoàn viên công đoàn sinh hoạt tại 12 CĐCS.")
     assert ("members_total", 380.0) in [(c.indicator, c.value) for c in claims]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A sum whose "đồng" is left out, right after a verb of giving and before its recipient (round 55's dev part).
+    ("Công đoàn Ngành Y tế tỉnh trao 200 triệu hỗ trợ người lao động khắc phục hậu quả lũ lụt.",
+     {("funds_disbursed", 200_000_000)}),
+    ("Ngoài ra, Công đoàn ngành Y tế Việt Nam hỗ trợ 30 triệu cho đoàn viên công đoàn Bệnh viện Bạch Mai.",
+     {("funds_disbursed", 30_000_000)}),
+    # …but not a count of people or of gifts in millions
+    ("Chính sách đã hỗ trợ 2 triệu lao động bị ảnh hưởng bởi dịch Covid-19.", set()),
+    ("Các cấp công đoàn tặng 2,3 triệu phần quà Tết cho đoàn viên.", set()),
+])
+def test_a_sum_given_without_its_currency_is_money(text: str, expected: set) -> None:
+    assert {(i, v) for i, v in _readings(text) if i.startswith("funds")} == expected
+
+
+def test_a_helped_family_paying_its_share_gives_no_union_money() -> None:
+    text = ("Kinh phí xây dựng nhà hơn 210 triệu đồng, trong đó quỹ “Mái ấm Công đoàn” của tỉnh hỗ trợ 50 triệu đồng, "
+            "gia đình góp thêm 90 triệu đồng, còn lại mượn người thân.")
+    assert _readings(text) == {("funds_disbursed", 50_000_000)}
+
+
+def test_helping_members_with_a_sum_is_paying_out() -> None:
+    text = ("Công đoàn Viên chức tỉnh đã giúp đỡ cho các đoàn viên công đoàn bị bệnh hiểm nghèo, có hoàn cảnh đặc biệt "
+            "khó khăn với số tiền hơn 100 triệu đồng.")
+    assert _readings(text) == {("funds_disbursed", 100_000_000)}
+
+
+@pytest.mark.parametrize("text", [
+    # The unions that held their congress or were graded are a part of them, not the number there are.
+    "Tính đến ngày 31/7/2023 có 1.100 công đoàn cơ sở và 15 công đoàn cấp trên trực tiếp cơ sở đã tổ chức thành công "
+    "đại hội nhiệm kỳ 2023 - 2028.",
+    "Kết quả kiểm tra đánh giá xếp loại CĐCS năm học 2023-2024, có 09 CĐCS hoàn thành xuất sắc nhiệm vụ.",
+    # Delegates standing for members and workers together (GUIDELINE §10).
+    "Tham dự đại hội có 650 đại biểu chính thức, đại diện cho hơn 2,3 triệu đoàn viên công đoàn - người lao động.",
+    "Đại hội có 300 đại biểu chính thức, đại diện cho gần 140.000 đoàn viên, đoàn viên công đoàn và công nhân, người "
+    "lao động toàn thành phố.",
+])
+def test_a_part_of_the_unions_or_a_mixed_count_is_no_total(text: str) -> None:
+    assert not {i for i, _ in _readings(text)} & {"unions_total", "members_total"}
+
+
+def test_the_totals_they_are_not_are_still_read() -> None:
+    assert ("unions_total", 61) in _readings("Công đoàn phường hiện có 61 công đoàn cơ sở với hơn 4.740 đoàn viên.")
+    assert ("members_total", 168_000) in _readings("Đại hội có 300 đại biểu, đại diện cho hơn 168.000 đoàn viên công đoàn trong tỉnh.")

@@ -72,8 +72,9 @@ def _quantities(sentence: str) -> list[Quantity]:
             continue
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
             continue
-        if bare_money(q) and _NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start):
-            q = replace(q, unit=VND)  # "tặng 162 suất quà … số tiền 877 triệu": money without "đồng"
+        if bare_money(q) and (_NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start) or (
+                _GIVES_BARE.search(sentence, max(0, q.start - 30), q.start) and _GIVEN_TO.match(sentence, q.end))):
+            q = replace(q, unit=VND)  # "số tiền 877 triệu", "ủng hộ 600 triệu cho …": money without "đồng"
         out.append(q)
         if q.kind != "words":
             spelt_until = _spelling_parenthesis_end(sentence, q.end)
@@ -85,6 +86,14 @@ _DURATION_AFTER = re.compile(r"\s*(?:năm|tháng|tuần|ngày|quý|giờ|phút)(
 
 # Words that name a sum of money right before an amount whose currency is left out ("số tiền 877 triệu").
 _NAMES_MONEY = re.compile(r"(?i)(?:số tiền|kinh phí|trị giá|giá trị|tổng tiền)(?:\s+là)?\s*:?\s*$")
+
+# A verb of giving right before such an amount, and what may follow a sum given (a recipient, a purpose, the
+# clause's end), not a noun it counts: "Trao 200 triệu hỗ trợ người lao động", "hỗ trợ 30 triệu cho đoàn viên"
+# are money; "hỗ trợ 2 triệu lao động", "tặng 2,3 triệu phần quà" are not.
+_GIVES_BARE = re.compile(
+    r"(?i)(?<!\w)(?:trao|tặng|ủng hộ|hỗ trợ|dành|quyên góp|đóng góp|góp)(?:\s+(?:thêm|được))?\s*"
+    r"(?:(?:hơn|gần|trên|khoảng)\s*)?$")
+_GIVEN_TO = re.compile(r"(?i)\s*(?:$|[,.;:)]|(?:cho|hỗ trợ|ủng hộ|giúp|để|tới|đến|nhằm)(?!\w))")
 
 _SPELT_OPEN = re.compile(r"\s{0,2}\(")
 
