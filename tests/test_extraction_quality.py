@@ -158,6 +158,17 @@ def test_a_plan_named_before_a_semicolon_does_not_make_the_result_after_it_a_tar
     assert got == {4000: True, 4350: False}
 
 
+def test_a_result_listed_after_the_one_a_result_cue_opens_is_no_target() -> None:
+    got = _targets("Thực hiện chỉ tiêu năm 2016 toàn tỉnh sẽ thành lập mới 21 công đoàn cơ sở, phát triển thêm 8.000 đoàn "
+                   "viên công đoàn, đến nay sau 9 tháng triển khai thực hiện đã có 32 công đoàn cơ sở mới được thành "
+                   "lập, phát triển được 7.888 đoàn viên công đoàn.")
+    assert got == {21: True, 8000: True, 32: False, 7888: False}
+    # a plan named after the result is still a plan
+    got = _targets("Chỉ tiêu năm 2024 là kết nạp 4.000 đoàn viên, đến nay đã kết nạp 3.000 đoàn viên, phấn đấu kết nạp "
+                   "thêm 1.000 đoàn viên.")
+    assert got == {4000: True, 3000: False, 1000: True}
+
+
 def test_a_list_of_plans_stays_a_list_of_targets() -> None:
     got = _targets("Năm 2025, LĐLĐ tỉnh phấn đấu kết nạp 5.000 đoàn viên, thành lập 40 công đoàn cơ sở.")
     assert got == {5000: True, 40: True}
@@ -374,3 +385,15 @@ def test_a_part_of_the_unions_or_a_mixed_count_is_no_total(text: str) -> None:
 def test_the_totals_they_are_not_are_still_read() -> None:
     assert ("unions_total", 61) in _readings("Công đoàn phường hiện có 61 công đoàn cơ sở với hơn 4.740 đoàn viên.")
     assert ("members_total", 168_000) in _readings("Đại hội có 300 đại biểu, đại diện cho hơn 168.000 đoàn viên công đoàn trong tỉnh.")
+
+
+def test_a_visit_with_its_sum_pays_out() -> None:
+    text = ("Liên đoàn Lao động huyện đã thành lập đoàn đến thăm tặng quà cho đoàn viên Nghiệp đoàn cơ sở, số tiền "
+            "6.000.000 đồng; thăm đoàn viên bệnh hiểm nghèo, số tiền 6.400.000 đồng.")
+    assert _readings(text) == {("funds_disbursed", 6_000_000), ("funds_disbursed", 6_400_000)}
+
+
+def test_delegates_for_members_and_civil_servants_are_a_mixed_count() -> None:
+    text = ("Dự Đại hội có 220 đại biểu, đại diện cho hơn 27.000 đoàn viên, công chức, viên chức, người lao động "
+            "ngành Y tế Thủ đô.")
+    assert not _readings(text)

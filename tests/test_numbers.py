@@ -222,6 +222,9 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("100% doanh nghiệp có từ 15 lao động trở lên",
      [E("100%", 100, PERCENT, kind="percent"), E("từ 15", 15, qual=AT_LEAST)]),
     ("hơn 2000 tấm chắn giọt bắn", [E("hơn 2000", 2000, qual=AT_LEAST)]),  # a count, not a year
+    # …and so is a year-like upper end before its noun ("kết nạp từ 1500- 2000 đoàn viên"); two years stay a term
+    ("kết nạp từ 1500- 2000 đoàn viên", [R("từ 1500- 2000", 1500, 2000)]),
+    ("nhiệm kỳ 2020 - 2025", []),
     ("Hơn 30.000 công nhân quyên góp 3,2 tỷ đồng",
      [E("Hơn 30.000", 30000, qual=AT_LEAST), E("3,2 tỷ đồng", 3200000000, VND)]),
     # words that look like labels but are not

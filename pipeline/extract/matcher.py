@@ -536,10 +536,13 @@ def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
     # 6.000 đoàn viên), thành lập mới 26 CĐCS") does not frame what follows it.
     left = _CLOSED_PARENS.sub(lambda m: " " * len(m.group()), s.low[:pos])
     # A result reported in a later part of the sentence is not framed by a plan named before it: "Chỉ tiêu
-    # … 4.000 đoàn viên; đến nay đã kết nạp 4.350". The part starts after the last ";" or ","; a result
-    # cue in it ("đã", "đến nay", "kết quả") cuts the plan's cues off (the part's own cues still count).
-    cut = max(left.rfind(";"), left.rfind(","))
-    if cut >= 0 and c.result_cues is not None and c.result_cues.search(left, cut):
+    # … 4.000 đoàn viên; đến nay đã kết nạp 4.350". A part starts after a ";" or ","; the last result cue
+    # ("đã", "đến nay", "kết quả") cuts the plan's cues before its part off, also for the results listed after
+    # it ("…, đến nay đã có 32 CĐCS mới được thành lập, phát triển được 7.888 đoàn viên"); the cues of the
+    # part and after it still count.
+    result = None if c.result_cues is None else next(reversed(list(c.result_cues.finditer(left))), None)
+    cut = -1 if result is None else max(left.rfind(";", 0, result.start()), left.rfind(",", 0, result.start()))
+    if cut >= 0:
         left = " " * (cut + 1) + left[cut + 1 :]
     negated_spans = [(m.start(), m.end()) for m in c.target_cue_negations.finditer(left)] if c.target_cue_negations else []
     if c.target_cues is not None:

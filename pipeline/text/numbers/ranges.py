@@ -16,6 +16,7 @@ from .lexicon import (
     _DOC_AFTER,
     _H,
     _HYPHEN_PART,
+    _NOUN_AFTER,
     _NUM,
     _PCT,
     _RANGE_SEP,
@@ -91,7 +92,9 @@ def _second_operand(sc: _Scanner, q: int, words: bool) -> _Op | None:
             return None
         if e < len(t) and t[e].isalpha() and not (_SCALE.match(t, e) or _CUR.match(t, e)):
             return None
-        if _is_year(m.group()) and not (_SCALE.match(t, e) or _PCT.match(t, e) or _CUR.match(t, e)):
+        # a year-like upper end is still a count before its noun: "kết nạp từ 1500- 2000 đoàn viên"
+        if _is_year(m.group()) and not (_SCALE.match(t, e) or _PCT.match(t, e) or _CUR.match(t, e)
+                                        or _NOUN_AFTER.match(t, e)):
             return None
         return _digit_operand(t, q)
     if words and _WTOK.match(t, q) and _START.match(t, q):
