@@ -27,8 +27,25 @@ def same_fact(a: Claim, b: Claim, text: str) -> bool:
         return True  # a headline names its subject its own way ("LĐLĐ tỉnh Bắc Kạn: Thành lập mới 4 …")
     if a.org and b.org and a.org != b.org:
         return False
+    if _heading_line(text, a) != _heading_line(text, b):
+        return True  # a subheading or a photo caption restates a figure of the body in its own words
     wa, wb = _evidence_words(text, a), _evidence_words(text, b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
+
+
+HEADING_WORDS = 25  # a line this short, standing alone, is a subheading or a caption, not a paragraph
+_ITEM_MARK = re.compile(r"^\s*(?:[-+•*–]|\d{1,2}[.)]\s|[a-zđ][.)]\s)", re.IGNORECASE)
+
+
+def _heading_line(text: str, c: Claim) -> bool:
+    """The mention stands in a short line of its own (a subheading, a photo caption), not in a paragraph nor
+    in an item of a list ("- LĐLĐ tỉnh A: 200 triệu đồng"), whose lines are short too but are facts each."""
+    lo = text.rfind("\n", 0, c.start) + 1
+    hi = text.find("\n", c.end)
+    line = text[lo : len(text) if hi < 0 else hi]
+    if _ITEM_MARK.match(line) or ":" in text[lo : c.start]:
+        return False
+    return len(line.split()) <= HEADING_WORDS
 
 
 def _list_items(a: Claim, b: Claim, text: str) -> bool:
