@@ -59,6 +59,7 @@ FRESH_SETS = (
     ("twenty-ninth fresh set", ("real-bq-",), 51, "ef62fc8"),
     ("thirtieth fresh set", ("real-br-",), 52, "107619d"),
     ("thirty-first fresh set", ("real-bs-", "real-bt-", "real-bu-"), 55, "5f47e49"),
+    ("thirty-second fresh set", ("real-bv-", "real-bw-", "real-bx-"), 58, "606204c"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
