@@ -68,3 +68,15 @@ def test_folding_a_bad_batch_says_which_line_and_changes_nothing(tmp_path, capsy
     assert (tmp_path / "dev.jsonl").read_text(encoding="utf-8") == dev
     assert split_real.main([str(tmp_path / "missing.jsonl"), "--into", str(tmp_path)]) == 2
     assert "missing.jsonl: no such file" in capsys.readouterr().err
+
+
+def test_the_member_unions_adjudication_holds_in_the_corpus():
+    """Each decision of the member-grassroots-unions adjudication (docs/guideline.md §10) is in the gold: an added
+    unions_total claim is there, a count kept out is no unions_total claim."""
+    records = {r["id"]: r for part in ("dev", "test") for r in _records(part)}
+    decisions = [json.loads(line) for line in (REAL / "adjudication-member-unions.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line]
+    assert decisions
+    for d in decisions:
+        totals = [c["value"] for c in records[d["id"]]["claims"] if c["indicator"] == "unions_total"]
+        assert (d["value"] in totals) == (d["decision"] == "add"), d["id"]
