@@ -60,6 +60,7 @@ FRESH_SETS = (
     ("thirtieth fresh set", ("real-br-",), 52, "107619d"),
     ("thirty-first fresh set", ("real-bs-", "real-bt-", "real-bu-"), 55, "5f47e49"),
     ("thirty-second fresh set", ("real-bv-", "real-bw-", "real-bx-"), 58, "606204c"),
+    ("thirty-third fresh set", ("real-by-", "real-bz-", "real-ca-"), 59, "70cd642"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
