@@ -397,3 +397,11 @@ def test_delegates_for_members_and_civil_servants_are_a_mixed_count() -> None:
     text = ("Dự Đại hội có 220 đại biểu, đại diện cho hơn 27.000 đoàn viên, công chức, viên chức, người lao động "
             "ngành Y tế Thủ đô.")
     assert not _readings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Tính đến nay, Công đoàn các KCN-CX đã quản lý và chỉ đạo hoạt động của 123 CĐCS với 48.729 lao động.",
+    "LĐLĐ thị xã hiện quản lý chỉ đạo hoạt động 210 Công đoàn cơ sở với gần 10 ngàn đoàn viên.",
+])
+def test_the_unions_a_body_manages_and_directs_are_its_total(text: str) -> None:
+    assert any(i == "unions_total" for i, _ in _readings(text))
