@@ -405,3 +405,21 @@ def test_delegates_for_members_and_civil_servants_are_a_mixed_count() -> None:
 ])
 def test_the_unions_a_body_manages_and_directs_are_its_total(text: str) -> None:
     assert any(i == "unions_total" for i, _ in _readings(text))
+
+
+def test_savings_passbooks_given_to_workers_are_paid_out_and_savings_still_are_not() -> None:
+    text = ("Nhiệm kỳ qua, Công đoàn huyện đã vận động và trao tặng 54 sổ tiết kiệm cho nữ công nhân lao động có hoàn "
+            "cảnh đặc biệt khó khăn với tổng số tiền 118 triệu đồng.")
+    assert _readings(text) == {("funds_disbursed", 118_000_000)}
+    assert not _readings("Năm qua, sáng kiến của công nhân đã tiết kiệm cho công ty hơn 2 tỷ đồng.")
+
+
+def test_houses_for_war_policy_families_are_an_outside_cause() -> None:
+    text = "Tổng LĐLĐ Việt Nam hỗ trợ 600 triệu đồng xây nhà tình nghĩa ở Quảng Trị"
+    assert _readings(text) == {("funds_raised", 600_000_000)}
+
+
+def test_one_amount_for_pupils_residents_and_members_together_is_left_out() -> None:
+    text = ("Giai đoạn 2018-2023, các công đoàn cơ sở đã trao tặng quà cho các em học sinh, người dân, đoàn viên, người "
+            "lao động, trị giá hơn 700 triệu đồng.")
+    assert not _readings(text)

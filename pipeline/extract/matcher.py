@@ -463,6 +463,20 @@ def _loan_in(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
     return any(grants is None or grants.match(s.low, m.start()) is None for m in c.loan_cues.finditer(s.low, lo, hi))
 
 
+def _saving_in(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
+    """A saving cue between `lo` and `hi` that is not a gift's name ("tặng 54 sổ tiết kiệm cho nữ công nhân": savings
+    passbooks given, not money an initiative saved)."""
+    c = rs.common
+    if c.saving_cues is None or not _may_trigger(s, c.saving_cues):
+        return False
+    for m in c.saving_cues.finditer(s.low, lo, hi):
+        before = s.low[max(0, m.start() - 12) : m.start()].rstrip()
+        gifts = c.saving_cue_gifts
+        if gifts is None or not any(g.end() == len(before) for g in gifts.finditer(before)):
+            return True
+    return False
+
+
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     c = rs.common
     if q.kind in ("percent", "rate") or q.value == 0 or _per_unit(s, q, rs):
@@ -472,7 +486,7 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
         # Up to the end of the amount's comma segment: "…, số tiền còn lại do gia đình tích góp và vay mượn"
         # after it is the family's share, not a loan of this amount.
         hi = segment_end(s, q.end, s.clause_end(q.end))
-        if _search_in(s, c.saving_cues, s.low, lo, hi) or _loan_in(s, rs, lo, hi):
+        if _saving_in(s, rs, lo, hi) or _loan_in(s, rs, lo, hi):
             return True
         return _search_in(s, c.building_cost_patterns, s.low, lo, q.start) is not None
     return _search_in(s, c.procedure_patterns, s.low, lo, q.start) is not None
