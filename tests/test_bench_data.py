@@ -80,3 +80,18 @@ def test_the_member_unions_adjudication_holds_in_the_corpus():
     for d in decisions:
         totals = [c["value"] for c in records[d["id"]]["claims"] if c["indicator"] == "unions_total"]
         assert (d["value"] in totals) == (d["decision"] == "add"), d["id"]
+
+
+def test_the_agreement_samples_adjudication_holds_in_the_corpus():
+    """Each decision on a disagreement of the fourth agreement sample (docs/guideline.md §10) is in the gold: a removed
+    claim is gone, a claim set to a target is one."""
+    records = {r["id"]: r for part in ("dev", "test") for r in _records(part)}
+    decisions = [json.loads(line) for line in (REAL / "adjudication-agreement.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line]
+    assert decisions
+    for d in decisions:
+        same = [c for c in records[d["id"]]["claims"] if c["indicator"] == d["indicator"] and c["value"] == d["value"]]
+        if d["decision"] == "remove":
+            assert same == [], d
+        else:
+            assert same and all(c["is_target"] == (d["decision"] == "set_target_true") for c in same), d
