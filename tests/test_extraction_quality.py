@@ -423,3 +423,12 @@ def test_one_amount_for_pupils_residents_and_members_together_is_left_out() -> N
     text = ("Giai đoạn 2018-2023, các công đoàn cơ sở đã trao tặng quà cho các em học sinh, người dân, đoàn viên, người "
             "lao động, trị giá hơn 700 triệu đồng.")
     assert not _readings(text)
+
+
+def test_the_unions_charity_work_with_its_sum_is_money_raised() -> None:
+    text = ("Trong dịp Tết, các cấp Công đoàn Điện lực Việt Nam đã thăm hỏi, chăm lo cho đoàn viên, NLĐ với tổng số tiền "
+            "hơn 85,9 tỷ đồng; tổ chức các hoạt động xã hội với tổng số tiền hơn 9,9 tỷ đồng.")
+    assert _readings(text) == {("funds_disbursed", 85_900_000_000), ("funds_raised", 9_900_000_000)}
+    # a fund of that name pays members
+    fund = "Mỗi trường hợp được hỗ trợ 50 triệu đồng từ nguồn quỹ hoạt động xã hội Công đoàn thành phố."
+    assert ("funds_raised", 50_000_000) not in _readings(fund)
