@@ -432,3 +432,8 @@ def test_the_unions_charity_work_with_its_sum_is_money_raised() -> None:
     # a fund of that name pays members
     fund = "Mỗi trường hợp được hỗ trợ 50 triệu đồng từ nguồn quỹ hoạt động xã hội Công đoàn thành phố."
     assert ("funds_raised", 50_000_000) not in _readings(fund)
+
+
+def test_new_members_just_admitted_are_recruits_not_the_membership() -> None:
+    assert _readings("Năm 2023, toàn tỉnh có 11.597 ĐV mới được kết nạp.") == {("members_recruited", 11_597)}
+    assert ("members_total", 11_597) in _readings("Năm 2023, toàn tỉnh có 11.597 đoàn viên công đoàn.")
