@@ -549,6 +549,8 @@ def _is_target(s: _Sentence, pos: int, rs: RuleSet) -> bool:
     # A parenthesis closed before the number is an aside: its quota ("(đạt 147% so với chỉ tiêu giao là
     # 6.000 đoàn viên), thành lập mới 26 CĐCS") does not frame what follows it.
     left = _CLOSED_PARENS.sub(lambda m: " " * len(m.group()), s.low[:pos])
+    if not any(p is not None and p.search(left) for p in (c.target_cues, c.directive_cues)):
+        return False  # no cue at all (most sentences): nothing for a result cue to cut off
     # A result reported in a later part of the sentence is not framed by a plan named before it: "Chỉ tiêu
     # … 4.000 đoàn viên; đến nay đã kết nạp 4.350". A part starts after a ";" or ","; the last result cue
     # ("đã", "đến nay", "kết quả") cuts the plan's cues before its part off, also for the results listed after
