@@ -148,7 +148,7 @@ class Common:
     loan_cues: re.Pattern[str] | None
     loan_cue_exceptions: re.Pattern[str] | None  # grants' names that open with a loan cue ("quỹ tương trợ xã hội")
     saving_cues: re.Pattern[str] | None  # value an initiative saved or earned ("làm lợi")
-    saving_cue_gifts: re.Pattern[str] | None  # a word that makes a saving cue after it a gift's name ("sổ")
+    saving_cue_exceptions: re.Pattern[str] | None  # gifts named with a saving cue ("sổ tiết kiệm")
     rate_cues: re.Pattern[str] | None
     rate_patterns: re.Pattern[str] | None  # regular expressions, for cues a phrase list cannot say
     youth_union_cues: re.Pattern[str] | None

@@ -454,27 +454,13 @@ def _recipient_nearest(rule: Rule, s: _Sentence, q: Quantity) -> bool:
     return False
 
 
-def _loan_in(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
-    """A loan cue between `lo` and `hi` that does not open a grant's name ("Quỹ tương trợ xã hội" gives)."""
-    c = rs.common
-    if c.loan_cues is None or not _may_trigger(s, c.loan_cues):
+def _cue_in(s: _Sentence, cues: re.Pattern[str] | None, names: re.Pattern[str] | None, lo: int, hi: int) -> bool:
+    """A cue between `lo` and `hi` that is not part of a name holding it: a grant's name that opens with a loan cue
+    ("Quỹ tương trợ xã hội" gives), a gift named with a saving cue ("tặng 54 sổ tiết kiệm cho nữ công nhân")."""
+    if cues is None or not _may_trigger(s, cues):
         return False
-    grants = c.loan_cue_exceptions
-    return any(grants is None or grants.match(s.low, m.start()) is None for m in c.loan_cues.finditer(s.low, lo, hi))
-
-
-def _saving_in(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
-    """A saving cue between `lo` and `hi` that is not a gift's name ("tặng 54 sổ tiết kiệm cho nữ công nhân": savings
-    passbooks given, not money an initiative saved)."""
-    c = rs.common
-    if c.saving_cues is None or not _may_trigger(s, c.saving_cues):
-        return False
-    for m in c.saving_cues.finditer(s.low, lo, hi):
-        before = s.low[max(0, m.start() - 12) : m.start()].rstrip()
-        gifts = c.saving_cue_gifts
-        if gifts is None or not any(g.end() == len(before) for g in gifts.finditer(before)):
-            return True
-    return False
+    spans = [] if names is None else [(n.start(), n.end()) for n in names.finditer(s.low, max(0, lo - 40), hi)]
+    return any(not any(a <= m.start() < b for a, b in spans) for m in cues.finditer(s.low, lo, hi))
 
 
 def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
@@ -486,7 +472,8 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
         # Up to the end of the amount's comma segment: "…, số tiền còn lại do gia đình tích góp và vay mượn"
         # after it is the family's share, not a loan of this amount.
         hi = segment_end(s, q.end, s.clause_end(q.end))
-        if _saving_in(s, rs, lo, hi) or _loan_in(s, rs, lo, hi):
+        if (_cue_in(s, c.saving_cues, c.saving_cue_exceptions, lo, hi)
+                or _cue_in(s, c.loan_cues, c.loan_cue_exceptions, lo, hi)):
             return True
         return _search_in(s, c.building_cost_patterns, s.low, lo, q.start) is not None
     return _search_in(s, c.procedure_patterns, s.low, lo, q.start) is not None
