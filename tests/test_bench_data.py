@@ -14,8 +14,9 @@ REAL = ROOT / "bench/data/real"
 split_real = load_bench("split_real")
 
 
-def _records(part: str) -> list[dict]:
-    return [json.loads(line) for line in (REAL / f"{part}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+def _records(name: str) -> list[dict]:
+    """The records of bench/data/real/<name>.jsonl: a part of the split or an adjudication file."""
+    return [json.loads(line) for line in (REAL / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line]
 
 
 def test_every_real_excerpt_sits_in_the_part_its_url_names():
@@ -70,12 +71,15 @@ def test_folding_a_bad_batch_says_which_line_and_changes_nothing(tmp_path, capsy
     assert "missing.jsonl: no such file" in capsys.readouterr().err
 
 
+def _gold_by_id() -> dict[str, dict]:
+    return {r["id"]: r for part in ("dev", "test") for r in _records(part)}
+
+
 def test_the_member_unions_adjudication_holds_in_the_corpus():
     """Each decision of the member-grassroots-unions adjudication (docs/guideline.md §10) is in the gold: an added
     unions_total claim is there, a count kept out is no unions_total claim."""
-    records = {r["id"]: r for part in ("dev", "test") for r in _records(part)}
-    decisions = [json.loads(line) for line in (REAL / "adjudication-member-unions.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line]
+    records = _gold_by_id()
+    decisions = _records("adjudication-member-unions")
     assert decisions
     for d in decisions:
         totals = [c["value"] for c in records[d["id"]]["claims"] if c["indicator"] == "unions_total"]
@@ -85,9 +89,8 @@ def test_the_member_unions_adjudication_holds_in_the_corpus():
 def test_the_agreement_samples_adjudication_holds_in_the_corpus():
     """Each decision on a disagreement of the fourth agreement sample (docs/guideline.md §10) is in the gold: a removed
     claim is gone, a claim set to a target is one."""
-    records = {r["id"]: r for part in ("dev", "test") for r in _records(part)}
-    decisions = [json.loads(line) for line in (REAL / "adjudication-agreement.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line]
+    records = _gold_by_id()
+    decisions = _records("adjudication-agreement")
     assert decisions
     for d in decisions:
         same = [c for c in records[d["id"]]["claims"] if c["indicator"] == d["indicator"] and c["value"] == d["value"]]
