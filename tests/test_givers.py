@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extract.extractor import _quantities
+from pipeline.extract.extractor import _quantities, extract_mentions
 from pipeline.extract.givers import GIVING, giver_in_previous, giver_start, non_union_giver, workers_give
 from pipeline.extract.indicators import default_ruleset
 from pipeline.extract.sentences import _Sentence
@@ -52,3 +52,28 @@ def test_a_sentence_without_a_giver_continues_the_one_before() -> None:
     assert giver_in_previous(after, before, rs, _verb(after))
     union_before = _sentence("Sáng 12/10, Công đoàn Vietcombank chi nhánh tỉnh đã trao tặng quà cho đồng bào vùng lũ.")
     assert not giver_in_previous(after, union_before, rs, _verb(after))
+
+
+def test_a_word_that_only_holds_a_givers_name_names_no_giver() -> None:
+    # "trường hợp" (case) and "thị trường" (market) hold "trường" (school) and name no one giving
+    rs = default_ruleset()
+    assert not _gives_not_union("Các trường hợp đặc biệt khó khăn được hỗ trợ 2 triệu đồng/người.")
+    assert _gives_not_union("Trường Tiểu học Kim Đồng ủng hộ 12 triệu đồng cho đồng bào vùng lũ.")
+    before = _sentence("Các trường hợp đặc biệt khó khăn được hỗ trợ thêm 2 triệu đồng/người.")
+    total = _sentence("Tổng kinh phí chăm lo đợt này hơn 600 triệu đồng.")
+    assert not giver_in_previous(total, before, rs, total.low.index("chăm lo"))
+
+
+def test_a_total_after_a_case_sentence_keeps_the_recipients_before_it() -> None:
+    text = ("LĐLĐ quận 8 đã tổ chức họp mặt, tặng quà Tết cho 796 đoàn viên - lao động có hoàn cảnh khó khăn. "
+            "Các trường hợp đặc biệt khó khăn được hỗ trợ 2 triệu đồng/người. "
+            "Tổng kinh phí chăm lo đợt này hơn 600 triệu đồng.")
+    claims = extract_mentions(text, rescore=False)
+    assert [(c.indicator, c.value, c.qualifier) for c in claims] == [("funds_disbursed", 600_000_000, "at_least")]
+
+
+def test_one_uncounted_case_getting_money_is_a_rate_not_a_payment() -> None:
+    text = ("Các cấp công đoàn trong ngành đã chi hỗ trợ hơn 3,2 tỉ đồng cho 6.400 lượt đoàn viên, người lao động "
+            "là F0, F1, với mức 500.000 đồng/người, riêng trường hợp tử vong hỗ trợ 5 triệu đồng.")
+    claims = extract_mentions(text, rescore=False)
+    assert [(c.indicator, c.value) for c in claims] == [("funds_disbursed", 3_200_000_000)]

@@ -20,6 +20,19 @@ _OBJECT_POSITION = re.compile(
     r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
 
 
+def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
+    """The non-union givers named in `text`, except inside a word that only holds one's name ("trường hợp",
+    "thị trường": no school)."""
+    c = rs.common
+    if c.non_union_givers is None:
+        return []
+    found = list(c.non_union_givers.finditer(text))
+    if not found or c.non_union_giver_exceptions is None:
+        return found
+    spans = [(e.start(), e.end()) for e in c.non_union_giver_exceptions.finditer(text)]
+    return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
+
+
 def _employer_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
     """The givers are a business's staff, its leadership included ("toàn thể cán bộ công nhân viên Tập đoàn
     X", "CBCNV trong Công ty Y"), and the sentence names no union body: the employer's money (GUIDELINE §10)."""
@@ -47,7 +60,7 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
         return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
     givers = [] if not _may_trigger(s, c.non_union_givers) else [
-        m for m in c.non_union_givers.finditer(before)
+        m for m in giver_names(rs, before)
         # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
         if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
     ]
@@ -85,7 +98,7 @@ def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger
     if prev is None or c.non_union_givers is None or c.union_actors is None:
         return False
     before = s.low[:trigger_start]
-    if c.union_actors.search(before) or c.non_union_givers.search(before) or c.union_actors.search(s.low):
+    if c.union_actors.search(before) or giver_names(rs, before) or c.union_actors.search(s.low):
         return False
     if c.union_bodies is not None and c.union_bodies.search(prev.low):
         return False

@@ -139,6 +139,7 @@ class Common:
     false_triggers: re.Pattern[str] | None  # other words opening with a trigger ("góp phần", "chi phí")
     non_union_donors: re.Pattern[str] | None
     non_union_givers: re.Pattern[str] | None
+    non_union_giver_exceptions: re.Pattern[str] | None  # other words holding a giver's ("trường hợp")
     union_actors: re.Pattern[str] | None
     union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
     union_names: re.Pattern[str] | None  # union bodies by name, without the members' words

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..records import VND, Quantity
-from .givers import non_union_giver
+from .givers import giver_names, non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
     _ITEM_PREFIX,
@@ -146,7 +146,7 @@ def _giver_before_parens(s: _Sentence, paren: int, rs: RuleSet) -> bool:
     before = s.low[max(0, paren - 80) : paren]
     cut = _NAME_CUT.match(before)
     name = before[cut.end() :] if cut else before
-    return bool(c.non_union_givers.search(name)) and not (c.union_bodies is not None and c.union_bodies.search(name))
+    return bool(giver_names(rs, name)) and not (c.union_bodies is not None and c.union_bodies.search(name))
 
 
 _BULLET = re.compile(r"^[\s\-–•*+>|]*")
