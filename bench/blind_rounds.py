@@ -61,6 +61,8 @@ FRESH_SETS = (
     ("thirty-first fresh set", ("real-bs-", "real-bt-", "real-bu-"), 55, "5f47e49"),
     ("thirty-second fresh set", ("real-bv-", "real-bw-", "real-bx-"), 58, "606204c"),
     ("thirty-third fresh set", ("real-by-", "real-bz-", "real-ca-"), 59, "70cd642"),
+    ("thirty-fourth fresh set", ("real-cb-", "real-cc-", "real-cd-"), 66, "7169c4b"),
+    ("thirty-fifth fresh set", ("real-ce-", "real-cf-", "real-cg-"), 66, "7169c4b"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
