@@ -63,6 +63,7 @@ FRESH_SETS = (
     ("thirty-third fresh set", ("real-by-", "real-bz-", "real-ca-"), 59, "70cd642"),
     ("thirty-fourth fresh set", ("real-cb-", "real-cc-", "real-cd-"), 66, "7169c4b"),
     ("thirty-fifth fresh set", ("real-ce-", "real-cf-", "real-cg-"), 66, "7169c4b"),
+    ("thirty-sixth fresh set", ("real-ch-", "real-ci-"), 68, "c4d27cb"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
