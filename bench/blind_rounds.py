@@ -64,6 +64,7 @@ FRESH_SETS = (
     ("thirty-fourth fresh set", ("real-cb-", "real-cc-", "real-cd-"), 66, "7169c4b"),
     ("thirty-fifth fresh set", ("real-ce-", "real-cf-", "real-cg-"), 66, "7169c4b"),
     ("thirty-sixth fresh set", ("real-ch-", "real-ci-"), 68, "c4d27cb"),
+    ("thirty-seventh fresh set", ("real-cj-",), 72, "98263b4"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
