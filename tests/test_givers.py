@@ -77,3 +77,12 @@ def test_one_uncounted_case_getting_money_is_a_rate_not_a_payment() -> None:
             "là F0, F1, với mức 500.000 đồng/người, riêng trường hợp tử vong hỗ trợ 5 triệu đồng.")
     claims = extract_mentions(text, rescore=False)
     assert [(c.indicator, c.value) for c in claims] == [("funds_disbursed", 3_200_000_000)]
+
+
+def test_a_union_officer_handing_over_for_a_staff_is_not_the_giver() -> None:
+    # GUIDELINE §10, "A union that only hands over": the staff's money, unless the union mobilised it
+    assert _gives_not_union("Chiều 16-10, ông Lê Văn Minh – Chủ tịch Công đoàn EVNHCMC đã đại diện tập thể cán bộ CNV-LĐ "
+                            "Tổng công ty Điện lực TP.HCM trao tặng số tiền 286.990.000 đồng ủng hộ nhân dân Cuba.")
+    assert not _gives_not_union("Chủ tịch LĐLĐ tỉnh thay mặt tập thể đoàn viên trao 20 triệu đồng ủng hộ đồng bào vùng lũ.")
+    assert not _gives_not_union("Công đoàn Công ty đã vận động và thay mặt toàn thể người lao động trao 50 triệu đồng "
+                                "ủng hộ Quỹ Vì người nghèo của phường.")

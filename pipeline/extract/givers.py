@@ -33,6 +33,18 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
     return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
 
 
+def _on_behalf_of_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
+    """A union officer hands the money over on behalf of a staff not named as members ("đại diện tập thể cán bộ
+    CNV-LĐ Tổng công ty … trao tặng"), and no union mobilised it first (GUIDELINE §10, a union that only hands over)."""
+    c = rs.common
+    if c.on_behalf_patterns is None or "đại diện" not in before and "thay mặt" not in before:
+        return False
+    cue = c.on_behalf_patterns.search(before)
+    if cue is None:
+        return False
+    return c.mobilising_verbs is None or c.mobilising_verbs.search(before, 0, cue.start()) is None
+
+
 def _employer_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
     """The givers are a business's staff, its leadership included ("toàn thể cán bộ công nhân viên Tập đoàn
     X", "CBCNV trong Công ty Y"), and the sentence names no union body: the employer's money (GUIDELINE §10)."""
@@ -57,6 +69,8 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     if c.non_union_givers is None:
         return False
     before = s.low[lo:trigger_start]
+    if _on_behalf_of_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
+        return True
     if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
         return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
     givers = [] if not _may_trigger(s, c.non_union_givers) else [

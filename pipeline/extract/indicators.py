@@ -144,6 +144,7 @@ class Common:
     union_bodies: re.Pattern[str] | None  # union bodies and members by name (a subset of union_actors)
     union_names: re.Pattern[str] | None  # union bodies by name, without the members' words
     company_staff: re.Pattern[str] | None  # an employer's staff, leadership included ("cán bộ, nhân viên")
+    on_behalf_patterns: re.Pattern[str] | None  # a union officer handing over for a staff ("đại diện tập thể …")
     employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None
     loan_cues: re.Pattern[str] | None
@@ -374,7 +375,7 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     c = load_toml(common_path)
     cp = str(common_path)
     regex_keys = {"rate_patterns", "youth_union_patterns", "rate_after_patterns", "building_cost_patterns",
-                  "procedure_patterns"}
+                  "procedure_patterns", "on_behalf_patterns"}
     common = Common(**{
         k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
         for k in Common.__dataclass_fields__
