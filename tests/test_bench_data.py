@@ -98,3 +98,21 @@ def test_the_agreement_samples_adjudication_holds_in_the_corpus():
             assert same == [], d
         else:
             assert same and all(c["is_target"] == (d["decision"] == "set_target_true") for c in same), d
+
+
+def test_the_collections_adjudication_holds_in_the_corpus():
+    """Each decision of round 75's pass over members' collections for fellow workers (docs/guideline.md §10,
+    "Collected, then handed over") is in the gold: an added or changed claim is there as decided, under its quote;
+    a removed or replaced claim is gone."""
+    records = _gold_by_id()
+    decisions = _records("adjudication-collections")
+    assert decisions
+    for d in decisions:
+        claims = records[d["id"]]["claims"]
+        if d["claim"] is not None:
+            keys = ("indicator", "value", "qualifier", "is_target", "quote")
+            assert any(all(c[k] == d["claim"][k] for k in keys) for c in claims), d
+        old = d["old"]
+        if old is not None and (d["claim"] is None or (old["indicator"], old["value"]) != (d["claim"]["indicator"],
+                                                                                           d["claim"]["value"])):
+            assert not any(c["indicator"] == old["indicator"] and c["value"] == old["value"] for c in claims), d
