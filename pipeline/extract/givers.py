@@ -33,11 +33,11 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
     return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
 
 
-def _on_behalf_of_staff(s: _Sentence, rs: RuleSet, before: str) -> bool:
+def _on_behalf_of_staff(rs: RuleSet, before: str) -> bool:
     """A union officer hands the money over on behalf of a staff not named as members ("đại diện tập thể cán bộ
     CNV-LĐ Tổng công ty … trao tặng"), and no union mobilised it first (GUIDELINE §10, a union that only hands over)."""
     c = rs.common
-    if c.on_behalf_patterns is None or "đại diện" not in before and "thay mặt" not in before:
+    if c.on_behalf_patterns is None or ("đại diện" not in before and "thay mặt" not in before):
         return False
     cue = c.on_behalf_patterns.search(before)
     if cue is None:
@@ -69,10 +69,10 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     if c.non_union_givers is None:
         return False
     before = s.low[lo:trigger_start]
-    if _on_behalf_of_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
+    # The whole clause: "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …", "… đại diện tập thể …"
+    clause_before = s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]
+    if _on_behalf_of_staff(rs, clause_before) or _employer_staff(s, rs, clause_before):
         return True
-    if _employer_staff(s, rs, s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]):
-        return True  # "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …": the whole clause
     givers = [] if not _may_trigger(s, c.non_union_givers) else [
         m for m in giver_names(rs, before)
         # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
