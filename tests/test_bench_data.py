@@ -100,12 +100,13 @@ def test_the_agreement_samples_adjudication_holds_in_the_corpus():
             assert same and all(c["is_target"] == (d["decision"] == "set_target_true") for c in same), d
 
 
-def test_the_collections_adjudication_holds_in_the_corpus():
-    """Each decision of round 75's pass over members' collections for fellow workers (docs/guideline.md §10,
-    "Collected, then handed over") is in the gold: an added or changed claim is there as decided, under its quote;
-    a removed or replaced claim is gone."""
+@pytest.mark.parametrize("name", ["adjudication-collections", "adjudication-mixed-givers"])
+def test_the_passes_over_earlier_excerpts_hold_in_the_corpus(name):
+    """Each decision of a pass that applied a new guideline rule to earlier excerpts (docs/guideline.md §10: round 75,
+    "Collected, then handed over"; round 77, "Mixed givers") is in the gold: an added or changed claim is there as
+    decided, under its quote; a removed or replaced claim is gone."""
     records = _gold_by_id()
-    decisions = _records("adjudication-collections")
+    decisions = _records(name)
     assert decisions
     for d in decisions:
         claims = records[d["id"]]["claims"]
