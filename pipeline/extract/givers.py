@@ -71,7 +71,7 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     before = s.low[lo:trigger_start]
     # The whole clause: "cán bộ, công nhân viên, người lao động trong Công ty X ủng hộ …", "… đại diện tập thể …"
     clause_before = s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]
-    if _on_behalf_of_staff(rs, clause_before) or _employer_staff(s, rs, clause_before):
+    if _on_behalf_of_staff(rs, clause_before) or _employer_staff(s, rs, clause_before) or _own_drive(rs, clause_before):
         return True
     givers = [] if not _may_trigger(s, c.non_union_givers) else [
         m for m in giver_names(rs, before)
@@ -86,6 +86,24 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     # hội viên đóng góp" is the giver mobilising its own members.
     mobilised = c.mobilising_verbs.search(before) if c.mobilising_verbs is not None else None
     return not (mobilised is not None and mobilised.start() < givers[0].start())
+
+
+def _own_drive(rs: RuleSet, before: str) -> bool:
+    """An agency or a firm mobilises its own staff ("Sở GDĐT tỉnh … đã vận động cán bộ, giáo viên … quyên
+    góp", "Cục Thuế … vận động cán bộ, công chức … ủng hộ"): the people it calls on are its staff, not union
+    members, when the clause names no union body and nobody of the union before the giver (GUIDELINE §10, who
+    gives). `before` is the clause up to the verb of giving."""
+    c = rs.common
+    if c.mobilising_verbs is None or (c.union_bodies is not None and c.union_bodies.search(before)):
+        return False
+    mobilised = c.mobilising_verbs.search(before)
+    if mobilised is None:
+        return False
+    givers = [m for m in giver_names(rs, before[: mobilised.start()])
+              if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])]
+    if not givers:
+        return False
+    return c.union_actors is None or c.union_actors.search(before, 0, givers[0].start()) is None
 
 
 def workers_give(s: _Sentence, rs: RuleSet, trigger_start: int) -> bool:
