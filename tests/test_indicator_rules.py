@@ -74,6 +74,11 @@ def test_malformed_rule_file_is_named(tmp_path) -> None:
                                        'of_whole = ["người lao động"]\n', encoding="utf-8")
     with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.share' reads a share of a whole"):
         load_ruleset(tmp_path)
+    # a floor under an indicator's amounts is a number
+    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\nmin_value = "100k"\n[[rules]]\nid = "x.give"\n'
+                                       'triggers = ["trao"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: min_value '100k' is not a number of 0 or more"):
+        load_ruleset(tmp_path)
 
 
 def test_rules_share_a_named_list_of_their_file(tmp_path) -> None:

@@ -172,7 +172,7 @@ def extract_mentions(
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
             if best.rule.unit == VND and _not_unions_money(s, best, unions, prev_sentences, rs):
                 continue
-            if _not_unions_count(s, q, best, youth_page, rs):
+            if _not_unions_count(s, q, best, youth_page, rs) or _below_minimum(q, best, rs):
                 continue
             found.append((q, best))
         for _, m in found:
@@ -222,6 +222,14 @@ def _not_unions_count(s: _Sentence, q: Quantity, m: Match, youth_page: bool, rs:
     if m.rule.unit == PERSON and youth_page:
         return True
     return m.rule.unit in (PERSON, ORGANIZATION) and _party_veto(s, q, m, rs)
+
+
+def _below_minimum(q: Quantity, m: Match, rs: RuleSet) -> bool:
+    """An amount under its indicator's `min_value`: no union fund is a few thousand đồng, so "hỗ trợ 30 đồng" is
+    a misprint and "góp 1.000 đồng" a per-person rate (rules/indicators/funds_*.toml)."""
+    floor = rs.indicator(m.rule.indicator).min_value
+    largest = q.value_max if q.kind == "range" else q.value
+    return floor > 0 and largest is not None and largest < floor
 
 
 def _union_presence(low: str, n_sentences: int, rs: RuleSet) -> str:

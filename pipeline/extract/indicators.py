@@ -122,6 +122,7 @@ class Indicator:
     against_plan: bool = False  # reported as "achieved/plan" fractions: the denominator is a target claim
     color: str = DEFAULT_COLOR  # the report's highlight of its claims
     scored: bool = True  # `unionclaims eval` scores it even when the gold file has none of its claims
+    min_value: float = 0.0  # smaller amounts are no claim of it (a per-person rate or a misprint: "hỗ trợ 30 đồng")
 
     @property
     def money(self) -> bool:
@@ -202,7 +203,7 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
 
 _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause", "lists",
                    "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock",
-                   "against_plan", "color", "scored"}
+                   "against_plan", "color", "scored", "min_value"}
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
@@ -303,6 +304,9 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         )
     if not rules:
         raise RulesError(f"{path}: no [[rules]]")
+    min_value = data.get("min_value", 0)
+    if isinstance(min_value, bool) or not isinstance(min_value, (int, float)) or min_value < 0:
+        raise RulesError(f"{path}: min_value {min_value!r} is not a number of 0 or more")
     color = data.get("color", DEFAULT_COLOR)
     if not isinstance(color, str) or not _COLOR.match(color):
         raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
@@ -321,6 +325,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         against_plan=bool(data.get("against_plan", False)),
         color=color,
         scored=bool(data.get("scored", True)),
+        min_value=float(min_value),
     )
 
 
