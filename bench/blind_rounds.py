@@ -65,6 +65,7 @@ FRESH_SETS = (
     ("thirty-fifth fresh set", ("real-ce-", "real-cf-", "real-cg-"), 66, "7169c4b"),
     ("thirty-sixth fresh set", ("real-ch-", "real-ci-"), 68, "c4d27cb"),
     ("thirty-seventh fresh set", ("real-cj-",), 72, "98263b4"),
+    ("thirty-eighth fresh set", ("real-ck-", "real-cl-", "real-cm-", "real-cn-"), 79, "2de41b1"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
