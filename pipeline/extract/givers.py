@@ -33,6 +33,12 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
     return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
 
 
+def _subject_givers(rs: RuleSet, text: str) -> list[re.Match[str]]:
+    """The non-union givers named in `text` as a subject: not part of a union's name ("Công đoàn Công ty …") nor
+    an object ("thăm 200 doanh nghiệp")."""
+    return [m for m in giver_names(rs, text) if not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])]
+
+
 def _on_behalf_of_staff(rs: RuleSet, before: str) -> bool:
     """A union officer hands the money over on behalf of a staff not named as members ("đại diện tập thể cán bộ
     CNV-LĐ Tổng công ty … trao tặng"), and no union mobilised it first (GUIDELINE §10, a union that only hands over)."""
@@ -73,11 +79,7 @@ def non_union_giver(s: _Sentence, rs: RuleSet, lo: int, trigger_start: int) -> b
     clause_before = s.low[min(lo, s.clause_start(trigger_start)) : trigger_start]
     if _on_behalf_of_staff(rs, clause_before) or _employer_staff(s, rs, clause_before) or _own_drive(rs, clause_before):
         return True
-    givers = [] if not _may_trigger(s, c.non_union_givers) else [
-        m for m in giver_names(rs, before)
-        # not part of a union's name ("Công đoàn Công ty …") nor an object ("thăm 200 doanh nghiệp")
-        if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])
-    ]
+    givers = _subject_givers(rs, before) if _may_trigger(s, c.non_union_givers) else []
     if not givers:
         return False
     if c.union_actors is not None and c.union_actors.search(before):
@@ -99,8 +101,7 @@ def _own_drive(rs: RuleSet, before: str) -> bool:
     mobilised = c.mobilising_verbs.search(before)
     if mobilised is None:
         return False
-    givers = [m for m in giver_names(rs, before[: mobilised.start()])
-              if not _OBJECT_POSITION.search(before[max(0, m.start() - 12) : m.start()])]
+    givers = _subject_givers(rs, before[: mobilised.start()])
     if not givers:
         return False
     return c.union_actors is None or c.union_actors.search(before, 0, givers[0].start()) is None
