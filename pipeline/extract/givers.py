@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..records import VND
 from .indicators import RuleSet
 from .sentences import _Sentence, count_words, segment_start
 from .triggers import _may_trigger, _sentence_has
@@ -15,9 +16,14 @@ GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|h
 
 
 # What makes a giver word an object or part of a name, not the subject: "thăm 200 doanh nghiệp", "Công
-# đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …".
+# đoàn Công ty …", "xây dựng Trường Mầm non …", "tặng Trung tâm Bảo trợ …"; or the short name of the body just
+# named, in parentheses ("tập thể CBCNV Tổng Cty Điện lực miền Trung (EVNCPC)": the staff give, as before).
 _OBJECT_POSITION = re.compile(
-    r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp)\s*$")
+    r"(?:\d|thăm|cho|tại|ở|của|với|từ|thuộc|trong|toàn|đến|công đoàn|cđ|cđcs|xây dựng|xây|sửa chữa|tặng|trao|giúp|\()\s*$")
+# A partner the subject works with, a few words after "phối hợp với" ("Công đoàn Bộ … phối hợp với Văn phòng Bộ
+# VHTTDL tại Đà Nẵng chuyển 80 triệu đồng"): the union gives, the partner helps. ("Cùng với đó, người sử dụng lao động
+# hỗ trợ …" names the giver after a comma.)
+_PARTNER = re.compile(r"(?:phối hợp với|phối hợp cùng|cùng với)\s+(?!đó\W)(?:[^\s,;:]+\s+){0,3}$")
 
 
 def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
@@ -36,7 +42,8 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
 def _subject_givers(rs: RuleSet, text: str) -> list[re.Match[str]]:
     """The non-union givers named in `text` as a subject: not part of a union's name ("Công đoàn Công ty …") nor
     an object ("thăm 200 doanh nghiệp")."""
-    return [m for m in giver_names(rs, text) if not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])]
+    return [m for m in giver_names(rs, text) if not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])
+            and not _PARTNER.search(text[max(0, m.start() - 40) : m.start()])]
 
 
 def _on_behalf_of_staff(rs: RuleSet, before: str) -> bool:
@@ -141,11 +148,35 @@ def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger
     return non_union_giver(prev, rs, prev.clause_start(verb.start()), verb.start())
 
 
-def giver_start(s: _Sentence, clause_lo: int, t_start: int) -> int:
+def giver_start(s: _Sentence, rs: RuleSet, clause_lo: int, t_start: int) -> int:
     """Where the giver of a verb is looked for: its comma segment ("Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng
     công ty X ủng hộ 5 tỷ đồng": each item its own giver), or the clause when the segment holds no word
     before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng")."""
     lo = max(clause_lo, segment_start(s, t_start))
-    if count_words(s.low[lo:t_start]) or not GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
-        return lo
-    return clause_lo
+    if not count_words(s.low[lo:t_start]) and GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
+        return clause_lo
+    return _enumerated_subject(s, rs, clause_lo, lo, t_start)
+
+
+# A comma segment that ends an enumerated subject holds only a few words ("…, thị xã, thành phố trong tỉnh").
+_SUBJECT_ITEM_WORDS = 6
+
+
+def _enumerated_subject(s: _Sentence, rs: RuleSet, clause_lo: int, lo: int, t_start: int) -> int:
+    """The start of a subject enumerated across commas ("Ủy ban MTTQ các huyện, thị xã, thành phố trong tỉnh
+    vận động được …", "30 cơ quan, đơn vị, doanh nghiệp, cá nhân ủng hộ …"): short segments before the verb's
+    own, back to one that states an amount or a gift of its own (the item of another giver, "Công đoàn tỉnh
+    ủng hộ 10 tỷ đồng, Tổng công ty X ủng hộ 5 tỷ đồng"), a call for money ("Thông qua đợt phát động, Trường …
+    quyên góp": no union mobilised the school) or that is no short list item."""
+    mobilising = rs.common.mobilising_verbs
+    if not 0 < count_words(s.low[lo:t_start]) <= _SUBJECT_ITEM_WORDS:
+        return lo  # (a verb right after a comma has its subject before it: "Công ty X, ủng hộ 25 triệu đồng")
+    while lo > clause_lo and s.low[lo - 1] == ",":
+        prev_lo = max(clause_lo, segment_start(s, lo - 1))
+        item = s.low[prev_lo : lo - 1]
+        if (count_words(item) > _SUBJECT_ITEM_WORDS or GIVING.search(item)
+                or (mobilising is not None and mobilising.search(item))
+                or any(prev_lo <= o.start < lo and o.unit == VND for o in s.quantities)):
+            break
+        lo = prev_lo
+    return lo

@@ -417,7 +417,7 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
         return True
     # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
     # nhà, tổng trị giá …").
-    giver_lo = clause_lo if rule.recipients_before else giver_start(s, clause_lo, t_start)
+    giver_lo = clause_lo if rule.recipients_before else giver_start(s, rs, clause_lo, t_start)
     if rule.unit == VND and non_union_giver(s, rs, giver_lo, t_start):
         return True
     if rule.recipients_before:
