@@ -75,6 +75,9 @@ class Rule:
     calibrated_confidence: float | None = None
     after_link: re.Pattern[str] | None = None  # words that must follow the amount for triggers_after
     exclude_segment: re.Pattern[str] | None = None  # vetoes in the comma-delimited segment of the claim
+    # Vetoes between the trigger and the number: a word there that takes the number as its own ("được thành lập
+    # năm 1979 với 15 CĐCS": the body's unions at its founding, not unions founded).
+    exclude_gap: re.Pattern[str] | None = None
     exclude_reset: re.Pattern[str] | None = None  # phrases after an exclude_clause hit that lift it
     fractions: bool = True  # accepts "N/M" quantities (participation fractions are not totals)
     # The trigger (or, for a rule without triggers, the number itself) opens its sentence: headline forms
@@ -207,7 +210,7 @@ _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
-              "fractions", "lead", "amount_cue", "after_comma", "recipients_before",
+              "fractions", "lead", "amount_cue", "after_comma", "recipients_before", "exclude_gap",
               "exclude_before", "subject", "subject_gap", "several_before", "of_whole"}
 
 
@@ -289,6 +292,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
                 recipients_in_clause=bool(r.get("recipients_in_clause", False)),
                 after_link=_prefix_pattern(lst("after_link")),
                 exclude_segment=phrase_pattern(lst("exclude_segment")),
+                exclude_gap=phrase_pattern(lst("exclude_gap")),
                 exclude_reset=phrase_pattern(lst("exclude_reset")),
                 fractions=bool(r.get("fractions", True)),
                 lead=bool(r.get("lead", False)),

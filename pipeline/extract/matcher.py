@@ -240,6 +240,8 @@ def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | Non
         if found is None:
             return None
         t_start, t_end, gap = found
+        if rule.exclude_gap is not None and _search_in(s, rule.exclude_gap, s.low[t_end : q.start]):
+            return None
         if gap > rule.max_gap:
             words_from = t_end
         if rule.lead and not _LEAD.match(s.low[:t_start]):
