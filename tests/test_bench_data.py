@@ -87,7 +87,7 @@ def test_the_member_unions_adjudication_holds_in_the_corpus():
 
 
 def test_the_agreement_samples_adjudication_holds_in_the_corpus():
-    """Each decision on a disagreement of the fourth to eighth agreement samples (docs/guideline.md §10) is in the gold:
+    """Each decision on a disagreement of the fourth to ninth agreement samples (docs/guideline.md §10) is in the gold:
     a removed claim is gone, a claim set to a target is one, a kept or added claim is there."""
     records = _gold_by_id()
     decisions = _records("adjudication-agreement")
