@@ -110,6 +110,8 @@ POSITIVE: list[tuple[str, list[E]]] = [
     ("tổng trị giá trên 3 tỷ đ.", [E("trên 3 tỷ đ", 3000000000, VND, AT_LEAST)]),
     ("hỗ trợ 50 USD mỗi người", [E("50 USD", 50, "USD")]),
     ("cho 16 đồng chí là công nhân", [E("16", 16)]),  # "đồng chí": comrades, not money
+    ("tổng số công đoàn viên là 28 đ/c tham gia sinh hoạt", [E("28", 28)]),  # "đ/c" abbreviates "đồng chí"
+    ("giá 500.000đ/cuốn", [E("500.000đ", 500000, VND, kind="rate", per="cuốn")]),
     ("hỗ trợ 500 đồng bào vùng lũ", [E("500", 500)]),
     ("“Vòng tay yêu thương” và 1.000 đồng của công nhân", [E("1.000 đồng", 1000, VND)]),
     # per-unit rates

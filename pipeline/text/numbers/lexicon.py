@@ -42,7 +42,8 @@ _COUNT_NOUNS = [
     "clb", "công ty", "cty", "hợp tác xã", "htx", "chi nhánh", "số",
 ]
 
-# "đồng" is the currency unless it starts a compound: "16 đồng chí" are sixteen comrades.
+# "đồng" is the currency unless it starts a compound: "16 đồng chí" are sixteen comrades; so is "28 đ/c", the
+# abbreviation, where "đ" alone would be the currency sign (_CUR).
 _DONG_COMPOUNDS = ["chí", "bào", "nghiệp", "hồ", "đội", "hương", "thời", "loạt", "lòng", "ý", "bộ", "phục",
                    "ruộng", "bằng", "tâm", "minh", "nhất", "thuận", "hành", "cảm", "tác", "đẳng", "điệu",
                    "dạng", "ca", "vọng", "xu", "niên", "môn", "chủ", "tình", "khởi", "hạng", "sức"]
@@ -87,7 +88,7 @@ _THOUSANDS_TAIL = re.compile(rf"{_H}+(\d{{1,3}})(?!\d|[.,:/]\d|{_H}*{_SCALE_WORD
 _DONG_NOT = _alt(_DONG_COMPOUNDS)
 _CUR = re.compile(
     rf"{_H}*(?:(?P<vnd>VN[ĐÐD]|[Vv]n[đd]|(?:đồng|ĐỒNG|Đồng(?!{_H}+[A-ZĐ]))(?!{_H}+(?:{_DONG_NOT})(?!\w))"
-    rf"|[đð](?!{_L}))|(?P<usd>USD|usd|[Đđ]ô{_H}?la|\$))(?!{_L})")
+    rf"|[đð](?!{_L}|/[cC](?!{_L})))|(?P<usd>USD|usd|[Đđ]ô{_H}?la|\$))(?!{_L})")
 _DONG_TYPO = re.compile(rf"{_H}+động(?!{_L})")  # "30 triệu động": only ever a typo after a scale word
 _PCT = re.compile(rf"{_H}*%|{_H}+phần{_H}+trăm(?!\w)", re.I)
 _GLUED_UNIT = re.compile(r"(?:km2|km²|km|kg|m2|m²|m3|m³|ha|cm|mm|m|g|lít|tấn|tạ)(?!\w)")

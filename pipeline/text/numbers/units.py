@@ -34,9 +34,13 @@ def _rate_after(t: str, end: int, unit: str | None) -> tuple[str | None, int]:
         if rm and _lower_word(rm.group(1)):
             return _per_text(t, rm), rm.end()
         rm = _RATE_AFTER_NOUN.match(t, end)
-        if rm and rm.group(1)[0].islower() and _lower_word(rm.group(2)):
+        if rm and rm.group(1)[0].islower() and _lower_word(rm.group(2)) and not _COMRADES.match(t, end):
             return _per_text(t, rm, 2), rm.end()
     return None, end
+
+
+# "28 đ/c": "đ/c" abbreviates "đồng chí" (comrades), a noun, not a unit per "c".
+_COMRADES = re.compile(r"\s+[đĐ]\s*/\s*[cC](?!\w)")
 
 
 def _unit_at(t: str, pos: int, op: _Op) -> tuple[str, int] | None:
