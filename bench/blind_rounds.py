@@ -68,6 +68,7 @@ FRESH_SETS = (
     ("thirty-eighth fresh set", ("real-ck-", "real-cl-", "real-cm-", "real-cn-"), 79, "2de41b1"),
     ("thirty-ninth fresh set", ("real-co-", "real-cp-", "real-cq-"), 83, "d65fa0d"),
     ("fortieth fresh set", ("real-cr-", "real-cs-", "real-ct-"), 91, "898e767"),
+    ("forty-first fresh set", ("real-cu-", "real-cv-", "real-cw-"), 95, "d1ac78c"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
