@@ -69,6 +69,13 @@ def test_a_short_name_in_parentheses_or_a_partner_is_not_the_giver() -> None:
     assert _gives_not_union("Cùng với đó, người sử dụng lao động đã hỗ trợ thêm 3,5 tỉ đồng để công nhân về quê.")
 
 
+def test_the_giver_named_after_a_reporting_verb_gives_not_the_speaker() -> None:
+    assert _gives_not_union("Ông Củ Phát Nghiệp, Chủ tịch Công đoàn PouYuen Việt Nam cho biết công ty đã hỗ trợ 689 tỷ "
+                            "đồng cho gần 5.700 người lao động.")
+    # nobody named after it: the speaker acts, and a union speaker stays the union
+    assert not _gives_not_union("Ông Nguyễn Văn A, Chủ tịch LĐLĐ tỉnh cho biết đã hỗ trợ 5 tỷ đồng cho đoàn viên.")
+
+
 def test_workers_before_the_verb_give_and_after_it_receive() -> None:
     rs = default_ruleset()
     gives = _sentence("Hơn 30.000 công nhân quyên góp 3,2 tỷ đồng hỗ trợ vùng lũ.")

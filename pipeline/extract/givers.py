@@ -155,7 +155,22 @@ def giver_start(s: _Sentence, rs: RuleSet, clause_lo: int, t_start: int) -> int:
     lo = max(clause_lo, segment_start(s, t_start))
     if not count_words(s.low[lo:t_start]) and GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
         return clause_lo
-    return _enumerated_subject(s, rs, clause_lo, lo, t_start)
+    lo = _enumerated_subject(s, rs, clause_lo, lo, t_start)
+    return _after_report(s, rs, lo, t_start)
+
+
+def _after_report(s: _Sentence, rs: RuleSet, lo: int, t_start: int) -> int:
+    """Past a verb that reports what someone did, when the words after it name who did it ("Ông X, Chủ tịch Công
+    đoàn … cho biết công ty đã hỗ trợ …": the company gives); with nobody named after it the speaker acts ("Ủy ban
+    MTTQ tỉnh cho biết vừa … chuyển số tiền …")."""
+    c = rs.common
+    said = None if c.reporting_verbs is None else next(reversed(list(c.reporting_verbs.finditer(s.low, lo, t_start))),
+                                                         None)
+    if said is None:
+        return lo
+    after = s.low[said.end() : t_start]
+    named = giver_names(rs, after) or (c.union_actors is not None and c.union_actors.search(after))
+    return said.end() if named else lo
 
 
 # A comma segment that ends an enumerated subject holds only a few words ("…, thị xã, thành phố trong tỉnh").

@@ -151,6 +151,7 @@ class Common:
     on_behalf_patterns: re.Pattern[str] | None  # a union officer handing over for a staff ("đại diện tập thể …")
     employers: re.Pattern[str] | None  # businesses whose staff may give in the employer's name
     mobilising_verbs: re.Pattern[str] | None
+    reporting_verbs: re.Pattern[str] | None  # "X cho biết, Y đã hỗ trợ …": the speaker is not the giver
     loan_cues: re.Pattern[str] | None
     loan_cue_exceptions: re.Pattern[str] | None  # grants' names that open with a loan cue ("quỹ tương trợ xã hội")
     saving_cues: re.Pattern[str] | None  # value an initiative saved or earned ("làm lợi")
