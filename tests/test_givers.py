@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from pipeline.extract.extractor import _quantities, extract_mentions
-from pipeline.extract.givers import GIVING, giver_in_previous, giver_start, non_union_giver, workers_give
+from pipeline.extract.givers import (
+    GIVING,
+    giver_in_previous,
+    giver_start,
+    non_union_giver,
+    owned_by_non_union,
+    workers_give,
+)
 from pipeline.extract.indicators import default_ruleset
 from pipeline.extract.sentences import _Sentence
 
@@ -74,6 +81,23 @@ def test_the_giver_named_after_a_reporting_verb_gives_not_the_speaker() -> None:
                             "đồng cho gần 5.700 người lao động.")
     # nobody named after it: the speaker acts, and a union speaker stays the union
     assert not _gives_not_union("Ông Nguyễn Văn A, Chủ tịch LĐLĐ tỉnh cho biết đã hỗ trợ 5 tỷ đồng cho đoàn viên.")
+
+
+def test_money_named_as_a_non_unions_own_after_the_amount_is_not_the_unions() -> None:
+    rs = default_ruleset()
+
+    def owned(text: str, amount: str) -> bool:
+        s = _sentence(text)
+        return owned_by_non_union(s, rs, s.low.index(amount) + len(amount))
+
+    assert owned("Tổng giám đốc EVN đại diện trao biểu trưng ủng hộ 3 tỷ đồng của Tập đoàn Điện lực Việt Nam đến Trung "
+                 "ương Mặt trận Tổ quốc Việt Nam.", "3 tỷ đồng")
+    assert owned("Được sự hỗ trợ hơn 60 triệu đồng của một số doanh nghiệp, cá nhân, tổ chức, ban tổ chức đã tặng quà.",
+                 "60 triệu đồng")
+    # the staff's money, and a union's, stay theirs
+    assert not owned("Công đoàn Trường Đại học Vinh đã trao số tiền 41,600,000 đồng của tập thể cán bộ, giáo viên Nhà "
+                     "trường tặng các giáo viên vùng khó khăn.", "41,600,000 đồng")
+    assert not owned("Đoàn đã trao 30 triệu đồng của Liên đoàn Lao động tỉnh cho các gia đình.", "30 triệu đồng")
 
 
 def test_workers_before_the_verb_give_and_after_it_receive() -> None:

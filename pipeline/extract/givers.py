@@ -195,3 +195,23 @@ def _enumerated_subject(s: _Sentence, rs: RuleSet, clause_lo: int, lo: int, t_st
             break
         lo = prev_lo
     return lo
+
+
+# The money's owner right after the amount: "(số tiền) 3 tỷ đồng của Tập đoàn Điện lực Việt Nam", "hơn 60 triệu đồng
+# của một số doanh nghiệp, cá nhân"; up to where the money goes ("đến", "cho", "tới") or what it is for ("để").
+_OWNER_AFTER = re.compile(r"\s*(?:đồng|đ)?\s*của\s+((?:(?!\s(?:đến|tới|cho|để|nhằm|và trao|trao)\s)[^;:.()])*)")
+
+
+def owned_by_non_union(s: _Sentence, rs: RuleSet, amount_end: int) -> bool:
+    """The amount is named as the money of a giver that is not a union ("ủng hộ 3 tỷ đồng của Tập đoàn Điện lực Việt
+    Nam"), and no union body or member is among its owners ("41,6 triệu đồng của tập thể cán bộ, giáo viên Nhà trường"
+    is the staff's)."""
+    c = rs.common
+    owner = _OWNER_AFTER.match(s.low, amount_end)
+    if owner is None or c.non_union_givers is None:
+        return False
+    who = owner.group(1)
+    if not giver_names(rs, who):
+        return False
+    return c.union_actors is None or c.union_actors.search(who) is None
+
