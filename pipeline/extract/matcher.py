@@ -429,9 +429,10 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     around = s.low[clause_lo if rule.recipients_in_clause else t_start : _next_same_class(s, q, clause_hi)]
     if rule.recipients is not None and not _search_in(s, rule.recipients, around):
         return True
-    # Recipients that rule a reading out must be close: the money's own destination, not a later action. After a
-    # trigger that follows the amount ("20 triệu đồng từ quỹ công đoàn cho đồng bào …"), they are read after it.
-    read_from = evidence_end if t_start == q.start else q.end
+    # Recipients that rule a reading out must be close: the money's own destination, not a later action. With no
+    # trigger before the amount (one after it, "20 triệu đồng từ quỹ công đoàn cho đồng bào …", or none), they are
+    # read after the rule's evidence.
+    read_from = evidence_end if rule.triggers is None else q.end
     return _search_in(s, rule.not_recipients, s.low[t_start : _after_words(s, read_from, 6, clause_hi)]) is not None
 
 
