@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.extractor import extract_claims
+from pipeline.extract.extractor import extract_claims, extract_mentions
 from pipeline.extract.indicators import default_ruleset, load_ruleset, phrase_pattern
 from pipeline.rules import RulesError
 
@@ -79,6 +79,22 @@ def test_malformed_rule_file_is_named(tmp_path) -> None:
                                        'triggers = ["trao"]\n', encoding="utf-8")
     with pytest.raises(RulesError, match=r"bad\.toml: min_value '100k' is not a number of 0 or more"):
         load_ruleset(tmp_path)
+    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\nno_ceilings = "yes"\n[[rules]]\nid = "x.give"\n'
+                                       'triggers = ["trao"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"bad\.toml: no_ceilings 'yes' is not true or false"):
+        load_ruleset(tmp_path)
+
+
+def test_a_ceiling_is_no_claim_of_an_indicator_that_says_so(tmp_path) -> None:
+    # "hỗ trợ tối đa 2 triệu đồng" is a policy's ceiling: the money indicators set no_ceilings, a file without it
+    # keeps the amount
+    (tmp_path / "_common.toml").write_text("target_cues = []\n", encoding="utf-8")
+    rules = 'indicator = "paid"\nunit = "VND"\n[[rules]]\nid = "paid.give"\ntriggers = ["hỗ trợ"]\nmax_gap = 1\n'
+    text = "Đoàn viên bị giảm giờ làm được Công đoàn hỗ trợ tối đa 2 triệu đồng."
+    (tmp_path / "paid.toml").write_text(rules, encoding="utf-8")
+    assert [c.value for c in extract_mentions(text, ruleset=load_ruleset(tmp_path), rescore=False)] == [2000000]
+    (tmp_path / "paid.toml").write_text("no_ceilings = true\n" + rules, encoding="utf-8")
+    assert extract_mentions(text, ruleset=load_ruleset(tmp_path), rescore=False) == []
 
 
 def test_rules_share_a_named_list_of_their_file(tmp_path) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..records import APPROX, AT_LEAST, ORGANIZATION, PERSON, VND, Claim, Quantity, stable_id
+from ..records import APPROX, AT_LEAST, AT_MOST, ORGANIZATION, PERSON, VND, Claim, Quantity, stable_id
 from ..text import orgs
 from ..text.normalize import normalize_with_map
 from .attribution import attribute, frame_of, is_header, page_frame, running_frame
@@ -172,7 +172,7 @@ def extract_mentions(
                 q = replace(q, unit=VND)  # "Bộ Tư lệnh Thủ đô 200 triệu" in a donor list: an amount of money
             if best.rule.unit == VND and _not_unions_money(s, best, unions, prev_sentences, rs):
                 continue
-            if _not_unions_count(s, q, best, youth_page, rs) or _below_minimum(q, best, rs):
+            if _not_unions_count(s, q, best, youth_page, rs) or _out_of_bounds(q, best, rs):
                 continue
             found.append((q, best))
         for _, m in found:
@@ -224,12 +224,15 @@ def _not_unions_count(s: _Sentence, q: Quantity, m: Match, youth_page: bool, rs:
     return m.rule.unit in (PERSON, ORGANIZATION) and _party_veto(s, q, m, rs)
 
 
-def _below_minimum(q: Quantity, m: Match, rs: RuleSet) -> bool:
-    """An amount under its indicator's `min_value`: no union fund is a few thousand đồng, so "hỗ trợ 30 đồng" is
-    a misprint and "góp 1.000 đồng" a per-person rate (rules/indicators/funds_*.toml)."""
-    floor = rs.indicator(m.rule.indicator).min_value
+def _out_of_bounds(q: Quantity, m: Match, rs: RuleSet) -> bool:
+    """An amount under its indicator's `min_value` (no union fund is a few thousand đồng, so "hỗ trợ 30 đồng" is a
+    misprint and "góp 1.000 đồng" a per-person rate), or a ceiling where the indicator has `no_ceilings` ("hỗ trợ tối
+    đa 3 triệu đồng" is a policy, not a sum paid; rules/indicators/funds_*.toml)."""
+    ind = rs.indicator(m.rule.indicator)
+    if ind.no_ceilings and q.qualifier == AT_MOST:
+        return True
     largest = q.value_max if q.kind == "range" else q.value
-    return floor > 0 and largest is not None and largest < floor
+    return ind.min_value > 0 and largest is not None and largest < ind.min_value
 
 
 def _union_presence(low: str, n_sentences: int, rs: RuleSet) -> str:

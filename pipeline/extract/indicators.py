@@ -126,6 +126,9 @@ class Indicator:
     color: str = DEFAULT_COLOR  # the report's highlight of its claims
     scored: bool = True  # `unionclaims eval` scores it even when the gold file has none of its claims
     min_value: float = 0.0  # smaller amounts are no claim of it (a per-person rate or a misprint: "hỗ trợ 30 đồng")
+    # An amount read as at most ("tối đa", "không quá") is a ceiling, a policy, and no claim of it ("được Công đoàn
+    # hỗ trợ tối đa 3 triệu đồng").
+    no_ceilings: bool = False
 
     @property
     def money(self) -> bool:
@@ -207,7 +210,7 @@ def _list(data: dict[str, Any], key: str, path: str) -> list[str]:
 
 _INDICATOR_KEYS = {"indicator", "unit", "core", "label_vi", "label_en", "exclude", "exclude_clause", "lists",
                    "exclude_after_words", "labels", "rules", "examples", "counter_examples", "stock",
-                   "against_plan", "color", "scored", "min_value"}
+                   "against_plan", "color", "scored", "min_value", "no_ceilings"}
 _RULE_KEYS = {"id", "confidence", "triggers", "max_gap", "objects", "object_gap", "object_in_trigger",
               "triggers_after", "after_gap", "after_link", "recipients", "recipients_in_clause", "not_recipients",
               "context", "exclude", "exclude_after_words", "exclude_clause", "exclude_segment", "exclude_reset",
@@ -251,6 +254,19 @@ def _rule_list(r: dict[str, Any], key: str, *, path: str, rid: str, named: dict[
             raise RulesError(f"{path}: rule '{rid}' names an unknown list '{item}' in '{key}' "
                              f"(the file's [lists]: {', '.join(sorted(named)) or 'none'})")
     return out
+
+
+def _checked_values(data: dict[str, Any], path: str) -> tuple[float, str]:
+    """The indicator's floor and colour, and its flags, checked when the rules load."""
+    min_value = data.get("min_value", 0)
+    if isinstance(min_value, bool) or not isinstance(min_value, (int, float)) or min_value < 0:
+        raise RulesError(f"{path}: min_value {min_value!r} is not a number of 0 or more")
+    if not isinstance(data.get("no_ceilings", False), bool):
+        raise RulesError(f"{path}: no_ceilings {data['no_ceilings']!r} is not true or false")
+    color = data.get("color", DEFAULT_COLOR)
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
+    return float(min_value), color
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -309,12 +325,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         )
     if not rules:
         raise RulesError(f"{path}: no [[rules]]")
-    min_value = data.get("min_value", 0)
-    if isinstance(min_value, bool) or not isinstance(min_value, (int, float)) or min_value < 0:
-        raise RulesError(f"{path}: min_value {min_value!r} is not a number of 0 or more")
-    color = data.get("color", DEFAULT_COLOR)
-    if not isinstance(color, str) or not _COLOR.match(color):
-        raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
+    min_value, color = _checked_values(data, path)
     return Indicator(
         name=name,
         unit=unit,
@@ -330,7 +341,8 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         against_plan=bool(data.get("against_plan", False)),
         color=color,
         scored=bool(data.get("scored", True)),
-        min_value=float(min_value),
+        min_value=min_value,
+        no_ceilings=bool(data.get("no_ceilings", False)),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..records import AT_MOST, VND, Quantity
+from ..records import VND, Quantity
 from .givers import GIVING, giver_start, non_union_giver, owned_by_non_union
 from .indicators import Rule, RuleSet
 from .sentences import _WORD, _Sentence, count_words, segment_end, segment_start
@@ -474,8 +474,6 @@ def _vetoed(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
         return True  # rates, and zero ("Siêu thị 0 đồng" names a shop; no one reports giving nothing)
     lo = s.clause_start(q.start)
     if _money(q):
-        if q.qualifier == AT_MOST:
-            return True  # a ceiling is a policy, not a sum paid: "được Công đoàn hỗ trợ tối đa 3 triệu đồng"
         # Up to the end of the amount's comma segment: "…, số tiền còn lại do gia đình tích góp và vay mượn"
         # after it is the family's share, not a loan of this amount.
         hi = segment_end(s, q.end, s.clause_end(q.end))
