@@ -7,6 +7,7 @@ from pipeline.extract.givers import (
     GIVING,
     giver_in_previous,
     giver_start,
+    later_giver_not_union,
     non_union_giver,
     owned_by_non_union,
     workers_give,
@@ -98,6 +99,23 @@ def test_money_named_as_a_non_unions_own_after_the_amount_is_not_the_unions() ->
     assert not owned("Công đoàn Trường Đại học Vinh đã trao số tiền 41,600,000 đồng của tập thể cán bộ, giáo viên Nhà "
                      "trường tặng các giáo viên vùng khó khăn.", "41,600,000 đồng")
     assert not owned("Đoàn đã trao 30 triệu đồng của Liên đoàn Lao động tỉnh cho các gia đình.", "30 triệu đồng")
+
+
+def test_a_later_verb_of_giving_before_the_amount_has_its_own_giver() -> None:
+    rs = default_ruleset()
+
+    def later(text: str, amount: str) -> bool:
+        s = _sentence(text)
+        return later_giver_not_union(s, rs, 0, _verb(s), s.low.index(amount))
+
+    # the purpose clause's "ủng hộ" is no giving of the union's: the ministry hands the money over
+    assert later("Để kịp thời ủng hộ Quỹ Vaccine phòng Covid-19, ngày 15/6/2021, Bộ GTVT đã trực tiếp trao Ủy ban "
+                 "Trung ương Mặt trận Tổ quốc Việt Nam 1 tỉ đồng.", "1 tỉ đồng")
+    assert not later("Để kịp thời ủng hộ Quỹ Vaccine phòng Covid-19, Công đoàn GTVT Việt Nam đã trao Ủy ban Trung "
+                     "ương Mặt trận Tổ quốc Việt Nam 1 tỉ đồng.", "1 tỉ đồng")
+    # a passive names who gets the money
+    assert not later("Ba đoàn viên khó khăn được hỗ trợ là chị A – giáo viên trường Mầm non Pú Nhung với tổng số "
+                     "tiền được hỗ trợ là 75.000.000 đồng.", "75.000.000 đồng")
 
 
 def test_workers_before_the_verb_give_and_after_it_receive() -> None:

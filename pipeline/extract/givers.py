@@ -215,3 +215,15 @@ def owned_by_non_union(s: _Sentence, rs: RuleSet, amount_end: int) -> bool:
         return False
     return c.union_actors is None or c.union_actors.search(who) is None
 
+
+def later_giver_not_union(s: _Sentence, rs: RuleSet, clause_lo: int, t_start: int, amount_start: int) -> bool:
+    """A later verb of giving, between a rule's trigger and the amount, has a giver of its own that is no union
+    ("Để kịp thời ủng hộ Quỹ Vaccine …, ngày 15/6/2021, Bộ GTVT đã trực tiếp trao … 1 tỉ đồng": the ministry hands
+    the money over). A passive ("… được hỗ trợ là 75.000.000 đồng") names who gets it, not who gives."""
+    last = None
+    for m in GIVING.finditer(s.low, t_start + 1, amount_start):
+        last = m
+    if last is None or s.low[: last.start()].rstrip().endswith("được"):
+        return False
+    return non_union_giver(s, rs, giver_start(s, rs, clause_lo, last.start()), last.start())
+

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import VND, Quantity
-from .givers import GIVING, giver_start, non_union_giver, owned_by_non_union
+from .givers import GIVING, giver_start, later_giver_not_union, non_union_giver, owned_by_non_union
 from .indicators import Rule, RuleSet
 from .sentences import _WORD, _Sentence, count_words, segment_end, segment_start
 from .triggers import _may_trigger, _sentence_has
@@ -420,7 +420,8 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     # A total read from the sentences before it has the giver of its whole clause ("Ủy ban MTTQ trao 50 căn
     # nhà, tổng trị giá …").
     giver_lo = clause_lo if rule.recipients_before else giver_start(s, rs, clause_lo, t_start)
-    if rule.unit == VND and (non_union_giver(s, rs, giver_lo, t_start) or owned_by_non_union(s, rs, q.end)):
+    if rule.unit == VND and (non_union_giver(s, rs, giver_lo, t_start) or owned_by_non_union(s, rs, q.end)
+                             or later_giver_not_union(s, rs, clause_lo, t_start, q.start)):
         return True
     if rule.recipients_before:
         return not _recipient_nearest(rule, s, q)
