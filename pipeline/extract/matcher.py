@@ -146,8 +146,9 @@ def _object_after(rule: Rule, s: _Sentence, q: Quantity) -> re.Match[str] | None
     return m
 
 
-# Nothing but a list bullet or a headline marker before a sentence-opening trigger or number.
-_LEAD = re.compile(r"^[\s\-–•*+>|]*$")
+# Nothing but a list bullet or a headline marker before a sentence-opening trigger or number, or the place or body a
+# headline names first ("Chí Linh: Thêm 1 công đoàn cơ sở doanh nghiệp", "LĐLĐ tỉnh Bắc Kạn: Thành lập mới 4 …").
+_LEAD = re.compile(r"^[\s\-–•*+>|]*(?:[^\s:;,.!?]+(?:[ \t]+[^\s:;,.!?]+){0,4}[ \t]*:[ \t]*)?$")
 _ESTIMATE = re.compile(r"(?<!thỏa )(?<!thoả )(?<!\w)(?:ước|ước tính|ước đạt)(?!\w)")
 # A comma and a contrast, or a change of the total ("…, thực tăng 47.741 đoàn viên", "…, giảm 2 CĐCS"),
 # starts another statement: its words do not veto the claim before it.
