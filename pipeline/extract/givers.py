@@ -151,7 +151,8 @@ def giver_in_previous(s: _Sentence, prev: _Sentence | None, rs: RuleSet, trigger
 def giver_start(s: _Sentence, rs: RuleSet, clause_lo: int, t_start: int) -> int:
     """Where the giver of a verb is looked for: its comma segment ("Công đoàn tỉnh ủng hộ 10 tỷ đồng, Tổng
     công ty X ủng hộ 5 tỷ đồng": each item its own giver), or the clause when the segment holds no word
-    before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng")."""
+    before the verb ("Tập đoàn tiếp tục trao số tiền quyên góp, ủng hộ 800 triệu đồng"); widened over a subject
+    enumerated across commas, and moved past a verb that reports who gave."""
     lo = max(clause_lo, segment_start(s, t_start))
     if not count_words(s.low[lo:t_start]) and GIVING.search(s.low[max(clause_lo, lo - 16) : lo]):
         return clause_lo
@@ -206,23 +207,18 @@ def owned_by_non_union(s: _Sentence, rs: RuleSet, amount_end: int) -> bool:
     """The amount is named as the money of a giver that is not a union ("ủng hộ 3 tỷ đồng của Tập đoàn Điện lực Việt
     Nam"), and no union body or member is among its owners ("41,6 triệu đồng của tập thể cán bộ, giáo viên Nhà trường"
     is the staff's)."""
-    c = rs.common
     owner = _OWNER_AFTER.match(s.low, amount_end)
-    if owner is None or c.non_union_givers is None:
+    if owner is None or not giver_names(rs, owner.group(1)):
         return False
-    who = owner.group(1)
-    if not giver_names(rs, who):
-        return False
-    return c.union_actors is None or c.union_actors.search(who) is None
+    actors = rs.common.union_actors
+    return actors is None or actors.search(owner.group(1)) is None
 
 
 def later_giver_not_union(s: _Sentence, rs: RuleSet, clause_lo: int, t_start: int, amount_start: int) -> bool:
     """A later verb of giving, between a rule's trigger and the amount, has a giver of its own that is no union
     ("Để kịp thời ủng hộ Quỹ Vaccine …, ngày 15/6/2021, Bộ GTVT đã trực tiếp trao … 1 tỉ đồng": the ministry hands
     the money over). A passive ("… được hỗ trợ là 75.000.000 đồng") names who gets it, not who gives."""
-    last = None
-    for m in GIVING.finditer(s.low, t_start + 1, amount_start):
-        last = m
+    last = next(reversed(list(GIVING.finditer(s.low, t_start + 1, amount_start))), None)
     if last is None or s.low[: last.start()].rstrip().endswith("được"):
         return False
     return non_union_giver(s, rs, giver_start(s, rs, clause_lo, last.start()), last.start())
