@@ -55,33 +55,29 @@ def test_phrases_match_whole_words_only() -> None:
     assert not pat.search("kết nạpx")
 
 
-def test_malformed_rule_file_is_named(tmp_path) -> None:
-    (tmp_path / "_common.toml").write_text("target_cues = []\n", encoding="utf-8")
-    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "people"\n[[rules]]\ntriggers=["a"]\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: unit 'people'"):
-        load_ruleset(tmp_path)
-    (tmp_path / "bad.toml").write_text("indicator = [unclosed\n", encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: not valid TOML"):
-        load_ruleset(tmp_path)
+_MALFORMED = [
+    ('indicator = "x"\nunit = "people"\n[[rules]]\ntriggers=["a"]\n', r"bad\.toml: unit 'people'"),
+    ("indicator = [unclosed\n", r"bad\.toml: not valid TOML"),
     # a rule that would read recipients in the sentences before, with none to look for, is named when loading,
     # not when it first meets a sentence
-    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.passive"\n'
-                                       'triggers_after = ["hỗ trợ"]\nrecipients_before = 3\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.passive' reads recipients_before and needs 'recipients'"):
-        load_ruleset(tmp_path)
+    ('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.passive"\ntriggers_after = ["hỗ trợ"]\nrecipients_before = 3\n',
+     r"bad\.toml: rule 'x\.passive' reads recipients_before and needs 'recipients'"),
     # a share of a whole is a count's ("106.764 đoàn viên/107.499 người lao động"), never money's
-    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.share"\n'
-                                       'of_whole = ["người lao động"]\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: rule 'x\.share' reads a share of a whole"):
-        load_ruleset(tmp_path)
-    # a floor under an indicator's amounts is a number
-    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\nmin_value = "100k"\n[[rules]]\nid = "x.give"\n'
-                                       'triggers = ["trao"]\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: min_value '100k' is not a number of 0 or more"):
-        load_ruleset(tmp_path)
-    (tmp_path / "bad.toml").write_text('indicator = "x"\nunit = "VND"\nno_ceilings = "yes"\n[[rules]]\nid = "x.give"\n'
-                                       'triggers = ["trao"]\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.toml: no_ceilings 'yes' is not true or false"):
+    ('indicator = "x"\nunit = "VND"\n[[rules]]\nid = "x.share"\nof_whole = ["người lao động"]\n',
+     r"bad\.toml: rule 'x\.share' reads a share of a whole"),
+    # a floor under an indicator's amounts is a number, its ceiling flag true or false
+    ('indicator = "x"\nunit = "VND"\nmin_value = "100k"\n[[rules]]\nid = "x.give"\ntriggers = ["trao"]\n',
+     r"bad\.toml: min_value '100k' is not a number of 0 or more"),
+    ('indicator = "x"\nunit = "VND"\nno_ceilings = "yes"\n[[rules]]\nid = "x.give"\ntriggers = ["trao"]\n',
+     r"bad\.toml: no_ceilings 'yes' is not true or false"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), _MALFORMED)
+def test_malformed_rule_file_is_named(tmp_path, content: str, message: str) -> None:
+    (tmp_path / "_common.toml").write_text("target_cues = []\n", encoding="utf-8")
+    (tmp_path / "bad.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
         load_ruleset(tmp_path)
 
 

@@ -9,7 +9,7 @@ import re
 from ..records import VND
 from .indicators import RuleSet
 from .sentences import _Sentence, count_words, segment_start
-from .triggers import _may_trigger, _sentence_has
+from .triggers import _may_trigger, _search_last, _sentence_has
 
 # Verbs of giving: where a giver's clause is read from, and what a previous sentence's giver gave.
 GIVING = re.compile(r"(?<!\w)(?:ủng hộ|quyên góp|đóng góp|trao|tặng|hỗ trợ|góp|dành|trích)(?!\w)")
@@ -165,13 +165,12 @@ def _after_report(s: _Sentence, rs: RuleSet, lo: int, t_start: int) -> int:
     đoàn … cho biết công ty đã hỗ trợ …": the company gives); with nobody named after it the speaker acts ("Ủy ban
     MTTQ tỉnh cho biết vừa … chuyển số tiền …")."""
     c = rs.common
-    said = None if c.reporting_verbs is None else next(reversed(list(c.reporting_verbs.finditer(s.low, lo, t_start))),
-                                                         None)
+    said = _search_last(s, c.reporting_verbs, s.low[lo:t_start])
     if said is None:
         return lo
-    after = s.low[said.end() : t_start]
+    after = s.low[lo + said.end() : t_start]
     named = giver_names(rs, after) or (c.union_actors is not None and c.union_actors.search(after))
-    return said.end() if named else lo
+    return lo + said.end() if named else lo
 
 
 # A comma segment that ends an enumerated subject holds only a few words ("…, thị xã, thành phố trong tỉnh").

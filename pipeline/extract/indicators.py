@@ -256,17 +256,18 @@ def _rule_list(r: dict[str, Any], key: str, *, path: str, rid: str, named: dict[
     return out
 
 
-def _checked_values(data: dict[str, Any], path: str) -> tuple[float, str]:
-    """The indicator's floor and colour, and its flags, checked when the rules load."""
+def _checked_values(data: dict[str, Any], path: str) -> tuple[float, bool, str]:
+    """The indicator's floor, its ceiling flag and its colour, checked when the rules load."""
     min_value = data.get("min_value", 0)
     if isinstance(min_value, bool) or not isinstance(min_value, (int, float)) or min_value < 0:
         raise RulesError(f"{path}: min_value {min_value!r} is not a number of 0 or more")
-    if not isinstance(data.get("no_ceilings", False), bool):
-        raise RulesError(f"{path}: no_ceilings {data['no_ceilings']!r} is not true or false")
+    no_ceilings = data.get("no_ceilings", False)
+    if not isinstance(no_ceilings, bool):
+        raise RulesError(f"{path}: no_ceilings {no_ceilings!r} is not true or false")
     color = data.get("color", DEFAULT_COLOR)
     if not isinstance(color, str) or not _COLOR.match(color):
         raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
-    return float(min_value), color
+    return float(min_value), no_ceilings, color
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -325,7 +326,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         )
     if not rules:
         raise RulesError(f"{path}: no [[rules]]")
-    min_value, color = _checked_values(data, path)
+    min_value, no_ceilings, color = _checked_values(data, path)
     return Indicator(
         name=name,
         unit=unit,
@@ -342,7 +343,7 @@ def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
         color=color,
         scored=bool(data.get("scored", True)),
         min_value=min_value,
-        no_ceilings=bool(data.get("no_ceilings", False)),
+        no_ceilings=no_ceilings,
     )
 
 

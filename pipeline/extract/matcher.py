@@ -10,7 +10,7 @@ from ..records import VND, Quantity
 from .givers import GIVING, giver_start, later_giver_not_union, non_union_giver, owned_by_non_union
 from .indicators import Rule, RuleSet
 from .sentences import _WORD, _Sentence, count_words, segment_end, segment_start
-from .triggers import _may_trigger, _sentence_has
+from .triggers import _may_trigger, _search_last, _sentence_has
 
 # --------------------------------------------------------------------------- matching
 
@@ -27,17 +27,6 @@ class Match:
     evidence_end: int
     inherited: bool = False
     label: str | None = None  # the item label of a list line ("Liên đoàn Lao động tỉnh Thái Bình: …")
-
-
-def _search_last(s: _Sentence, pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
-    """The last match of `pattern` in `text`, the sentence's lower-cased text or a part of it (like _search_in,
-    a pattern none of whose phrases is in the sentence is not searched)."""
-    last = None
-    if pattern is None or not _may_trigger(s, pattern):
-        return None
-    for m in pattern.finditer(text):
-        last = m
-    return last
 
 
 def _search_in(s: _Sentence, pattern: re.Pattern[str] | None, text: str, *span: int) -> re.Match[str] | None:

@@ -121,6 +121,17 @@ def _may_trigger(s: _Sentence, pattern: re.Pattern[str]) -> bool:
     return n < 0 or n in _present(s)
 
 
+def _search_last(s: _Sentence, pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    """The last match of `pattern` in `text`, the sentence's lower-cased text or a part of it (like matcher._search_in,
+    a pattern none of whose phrases is in the sentence is not searched)."""
+    last = None
+    if pattern is None or not _may_trigger(s, pattern):
+        return None
+    for m in pattern.finditer(text):
+        last = m
+    return last
+
+
 def patterns_in(patterns: Sequence[re.Pattern[str] | None], low: str) -> tuple[bool, ...]:
     """Which of `patterns` occur in `low` (a lower-cased text): one pass of the phrase index over the text,
     then a search only for the patterns that have a phrase in it."""

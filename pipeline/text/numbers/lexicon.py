@@ -89,6 +89,9 @@ _DONG_NOT = _alt(_DONG_COMPOUNDS)
 _CUR = re.compile(
     rf"{_H}*(?:(?P<vnd>VN[ĐÐD]|[Vv]n[đd]|(?:đồng|ĐỒNG|Đồng(?!{_H}+[A-ZĐ]))(?!{_H}+(?:{_DONG_NOT})(?!\w))"
     rf"|[đð](?!{_L}|/[cC](?!{_L})))|(?P<usd>USD|usd|[Đđ]ô{_H}?la|\$))(?!{_L})")
+# "28 đ/c": "đ/c" abbreviates "đồng chí" (comrades), a noun after a count, neither the currency (_CUR above) nor a
+# unit per "c" (units._rate_after).
+_COMRADES = re.compile(r"\s+[đĐ]\s*/\s*[cC](?!\w)")
 _DONG_TYPO = re.compile(rf"{_H}+động(?!{_L})")  # "30 triệu động": only ever a typo after a scale word
 _PCT = re.compile(rf"{_H}*%|{_H}+phần{_H}+trăm(?!\w)", re.I)
 _GLUED_UNIT = re.compile(r"(?:km2|km²|km|kg|m2|m²|m3|m³|ha|cm|mm|m|g|lít|tấn|tạ)(?!\w)")

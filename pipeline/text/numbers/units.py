@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...records import PERCENT, VND
 from .lexicon import (
+    _COMRADES,
     _CUR,
     _DONG_TYPO,
     _NEXT_WORD,
@@ -37,10 +38,6 @@ def _rate_after(t: str, end: int, unit: str | None) -> tuple[str | None, int]:
         if rm and rm.group(1)[0].islower() and _lower_word(rm.group(2)) and not _COMRADES.match(t, end):
             return _per_text(t, rm, 2), rm.end()
     return None, end
-
-
-# "28 đ/c": "đ/c" abbreviates "đồng chí" (comrades), a noun, not a unit per "c".
-_COMRADES = re.compile(r"\s+[đĐ]\s*/\s*[cC](?!\w)")
 
 
 def _unit_at(t: str, pos: int, op: _Op) -> tuple[str, int] | None:
