@@ -192,6 +192,19 @@ def test_a_line_wrapped_inside_a_sentence_is_read_as_one_sentence() -> None:
     assert "Kết quả năm 2020" in spans  # a headline line before a capitalised line stays apart
     assert _targets(text) == {100: True, 2: True, 90: False}
 
+
+def test_a_line_wrapped_after_a_hedge_goes_on_with_its_number() -> None:
+    from pipeline.extract.sentences import split_sentences
+
+    text = ("Công đoàn GTVT Việt Nam phát động ủng hộ Quỹ Vaccine. Trong đó, có nhiều đơn vị ủng hộ nhiều đợt như: "
+            "Khối cơ quan Bộ GTVT 3 đợt với gần\n170 triệu; Cục Hàng hải Việt Nam 3 đợt với hơn 1,1 tỉ.")
+    got = _readings(text)
+    assert ("funds_raised", 170_000_000) in got and ("funds_raised", 1_100_000_000) in got
+    # A headline is not continued by a line that starts with its date.
+    headline = "Công đoàn ngành trao quà cho đoàn viên\n12/05/2023 10:15\nSáng 12/5, Công đoàn ngành trao 50 suất quà."
+    assert [headline[a:b] for a, b in split_sentences(headline)][:2] == ["Công đoàn ngành trao quà cho đoàn viên",
+                                                                        "12/05/2023 10:15"]
+
 def test_equal_amounts_of_one_list_are_two_items() -> None:
     # In the lead, but two items of one list (";" between them): two claims, not one repeated.
     text = ("LĐLĐ huyện đã trao 50 triệu đồng cho anh Nguyễn Văn Tâm, đoàn viên Công ty May Hòa Bình; 50 triệu "

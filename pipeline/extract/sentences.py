@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 
 from ..records import Quantity
 from ..text import geo, orgs, periods
+from ..text.numbers.hedges import hedge_ends
 from .indicators import fold
 
 _DIGIT_OR_WORD = re.compile(
@@ -65,7 +66,9 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
 
 def _soft(text: str, newline: int) -> bool:
     """The line break at `newline` continues a sentence: its line does not end a sentence or a label, and
-    the next line goes on in lower case ("phấn đấu kết nạp thêm 100 đoàn\nviên công đoàn; thành lập 2 …")."""
+    the next line goes on in lower case ("phấn đấu kết nạp thêm 100 đoàn\nviên công đoàn; thành lập 2 …"), or
+    the line ends in a hedge whose number starts the next ("Cục Hàng hải 3 đợt với gần\n170 triệu; …": no
+    sentence ends in "gần", while a headline may well be followed by a line that starts with a date)."""
     lo = newline
     while lo > 0 and text[lo - 1] in " \t":
         lo -= 1
@@ -74,7 +77,9 @@ def _soft(text: str, newline: int) -> bool:
     hi = newline + 1
     while hi < len(text) and text[hi] in " \t":
         hi += 1
-    return hi < len(text) and text[hi].islower()
+    if hi == len(text):
+        return False
+    return text[hi].islower() or (text[hi].isdigit() and hedge_ends(text, lo))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

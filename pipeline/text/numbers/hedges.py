@@ -38,6 +38,11 @@ _THRESHOLDS = {"lên": AT_LEAST, "xuống": AT_MOST}
 _RANGE_OPEN = re.compile(rf"(?<!\w)(?:từ|giữa){_H}*$", re.I)
 
 
+def hedge_ends(text: str, p: int) -> bool:
+    """Whether a hedge word ("gần", "hơn", "khoảng", …) ends `text` just before `p`."""
+    return _HEDGE_BEFORE.search(text, max(0, p - 24), p) is not None
+
+
 def _hedge(sc: _Scanner, p: int) -> tuple[str, int] | None:
     """The hedge word that ends just before p: (qualifier, its start), or None."""
     before = sc.before(p, 24)
