@@ -69,6 +69,7 @@ FRESH_SETS = (
     ("thirty-ninth fresh set", ("real-co-", "real-cp-", "real-cq-"), 83, "d65fa0d"),
     ("fortieth fresh set", ("real-cr-", "real-cs-", "real-ct-"), 91, "898e767"),
     ("forty-first fresh set", ("real-cu-", "real-cv-", "real-cw-"), 95, "d1ac78c"),
+    ("forty-second fresh set", ("real-cx-", "real-cy-", "real-cz-"), 104, "78824e8"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
