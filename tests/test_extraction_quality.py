@@ -450,3 +450,18 @@ def test_the_unions_charity_work_with_its_sum_is_money_raised() -> None:
 def test_new_members_just_admitted_are_recruits_not_the_membership() -> None:
     assert _readings("Năm 2023, toàn tỉnh có 11.597 ĐV mới được kết nạp.") == {("members_recruited", 11_597)}
     assert ("members_total", 11_597) in _readings("Năm 2023, toàn tỉnh có 11.597 đoàn viên công đoàn.")
+
+
+def test_a_union_count_broken_down_by_kind_gives_its_parts() -> None:
+    got = _readings("Hiện nay toàn huyện Tân Uyên có 76 CĐCS trực thuộc LĐLĐ huyện; trong đó có 21 công đoàn khối cơ quan "
+                    "huyện, 30 công đoàn giáo dục, 9 CĐCS xã – thị trấn và 16 công đoàn doanh nghiệp ngoài nhà nước.")
+    assert {("unions_total", v) for v in (76, 21, 30, 16)} <= got
+    got = _readings("Liên đoàn Lao động huyện Nam Trà My hiện có 48 CĐCS trực thuộc với 1.870 đoàn viên gồm: 35 CĐCS hành "
+                    "chính, sự nghiệp, 11 CĐCS xã, thị trấn, 02 CĐCS doanh nghiệp ngoài khu vực nhà nước.")
+    assert {("unions_total", v) for v in (48, 35, 11, 2)} <= got
+    # "trong đó có" still blocks other counts, and a gift's contents after "gồm:" are no part of a total
+    got = _readings("Trường hiện có 58 cán bộ, giáo viên là đoàn viên công đoàn; trong đó có 12 người đạt trình độ thạc sĩ.")
+    assert ("members_total", 12) not in got
+    text = ("LĐLĐ tỉnh trao 300 suất quà với tổng trị giá 450 triệu đồng cho đoàn viên khó khăn. Mỗi suất quà gồm: "
+            "1.000.000 đồng tiền mặt và 500.000 đồng nhu yếu phẩm.")
+    assert [c.value for c in extract_claims(text) if c.unit == "VND"] == [450_000_000]

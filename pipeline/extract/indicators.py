@@ -168,6 +168,7 @@ class Common:
     procedure_patterns: re.Pattern[str] | None  # ending the clause before a count: a procedure's condition
     party_cues: re.Pattern[str] | None
     counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
+    union_kinds: re.Pattern[str] | None  # grassroots unions by kind in a breakdown ("34 công đoàn giáo dục")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..records import VND, Quantity
+from ..records import ORGANIZATION, VND, Quantity
 from .givers import giver_names, non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
@@ -97,11 +97,22 @@ def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
     return _BREAKDOWN.search(s.low[max(0, q.start - 25) : q.start]) is not None
 
 
+def _unions_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """Grassroots unions named by their kind right after the count ("34 công đoàn giáo dục"; `union_kinds`)."""
+    kinds = rs.common.union_kinds
+    if kinds is None:
+        return False
+    rest = s.low[q.end :]
+    return kinds.match(rest, len(rest) - len(rest.lstrip())) is not None
+
+
 def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """Whether `q` can inherit `rule`'s indicator: money for money, and for counts a noun after `q` that
-    one of the indicator's rules accepts."""
+    one of the indicator's rules accepts, or for unions their kind."""
     if (rule.unit == VND) != _money(q):
         return False
+    if rule.unit == ORGANIZATION and _unions_of_a_kind(s, q, rs):
+        return True
     return rule.unit == VND or any(_object_after(r, s, q) is not None for r in rs.indicator(rule.indicator).rules)
 
 
@@ -150,7 +161,9 @@ def _giver_before_parens(s: _Sentence, paren: int, rs: RuleSet) -> bool:
 
 
 _BULLET = re.compile(r"^[\s\-–•*+>|]*")
-_OF_WHICH = re.compile(r"^\W*trong đó(?!\w)")
+_OF_WHICH = re.compile(r"^\W*trong đó(?!\w)(?:\s*,?\s*có(?!\w))?")
+# A breakdown after a colon: "… hiện có 55 CĐCS trực thuộc/2.064 đoàn viên gồm: 41 CĐCS hành chính, sự nghiệp, …".
+_INCLUDES_BEFORE = re.compile(r"(?<!\w)(?:bao gồm|gồm|trong đó)\s*:\s*$")
 
 
 def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
@@ -183,11 +196,14 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
 def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet,
                     here: Sequence[tuple[Quantity, Match]] = ()) -> Match | None:
     """"Trong đó, …" breaks a total down: its amounts are parts of the claim before it ("… trao
-    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng"). `previous` holds
-    the latest claims, most recent last; the part belongs to the latest one of its kind (money or a count
-    of the same thing)."""
+    2.356.800.000 đồng ủng hộ đồng bào … Trong đó, Ban Thường vụ trích … 200 triệu đồng"), and so does a list of
+    counts after "gồm:" (amounts after it are often one gift's contents: "Mỗi suất quà gồm: 1.000.000 đồng tiền mặt").
+    `previous` holds the latest claims, most recent last; the part belongs to the latest one of its kind (money or a
+    count of the same thing)."""
     lo = s.clause_start(q.start)
-    if not (_OF_WHICH.match(s.low[lo:]) or _OF_WHICH.match(s.low)):
+    opener = _OF_WHICH.match(s.low[lo:])
+    after_colon = not _money(q) and _INCLUDES_BEFORE.search(s.low[max(0, lo - 12) : lo]) is not None
+    if not (opener or _OF_WHICH.match(s.low) or after_colon):
         return None
     money = _money(q)
     # "Trong đó, thành lập … 423 CĐ cơ sở với 29.845 đoàn viên": a number after another claim of its clause
@@ -195,8 +211,11 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     if not money and any(lo <= fq.start < q.start and not _counts_same_thing(fm.rule, s, q, rs) for fq, fm in here):
         return None
     # "…; chuyển giao 13 CĐCS …": a verb of another action governs the number, it is no part of the total.
+    # The opener "trong đó có" blocks other counts ("trong đó có 16 người đạt trình độ thạc sĩ") but not unions by kind
+    # ("trong đó có 24 công đoàn khối cơ quan huyện, 34 công đoàn giáo dục").
+    skip = opener.end() if opener is not None and _unions_of_a_kind(s, q, rs) else 0
     blocking = rs.common.blocking_verbs
-    if blocking is not None and blocking.search(s.low, max(lo, segment_start(s, q.start)), q.start):
+    if blocking is not None and blocking.search(s.low, max(lo + skip, segment_start(s, q.start)), q.start):
         return None
     same_kind = [m for m in previous if (m.rule.unit == VND) == money]
     if not same_kind or (money and non_union_giver(s, rs, max(lo, segment_start(s, q.start)), q.start)):
