@@ -465,3 +465,15 @@ def test_a_union_count_broken_down_by_kind_gives_its_parts() -> None:
     text = ("LĐLĐ tỉnh trao 300 suất quà với tổng trị giá 450 triệu đồng cho đoàn viên khó khăn. Mỗi suất quà gồm: "
             "1.000.000 đồng tiền mặt và 500.000 đồng nhu yếu phẩm.")
     assert [c.value for c in extract_claims(text) if c.unit == "VND"] == [450_000_000]
+
+
+def test_a_table_flattened_one_cell_per_line_gives_each_row_its_indicator() -> None:
+    # The statistical appendix of a district report, its cells one per line (the years 2019 to 2022 across).
+    text = ("Phụ lục số liệu: Công tác công đoàn giai đoạn 2019 - 2022\n\nNội dung\n\nĐơn vị tính\n\n2019\n\n2020\n\n"
+            "2021\n\n2022\n\n- Liên đoàn Lao động huyện\n\n.\n\n.\n\n.\n\n.\n\n. Đơn vị công đoàn cơ sở\n\nđơn vị\n\n52\n\n"
+            "58\n\n61\n\n64\n\nTrong đó CĐ ngoài quốc doanh\n\nđơn vị\n\n12\n\n15\n\n19\n\n21\n\n. Hoạt động tốt\n\n%\n\n"
+            "48\n\n52\n\n55\n\n60")
+    got = [(c.indicator, c.value) for c in extract_claims(text)]
+    assert sorted(v for i, v in got if i == "unions_total") == [12, 15, 19, 21, 52, 58, 61, 64]
+    assert all(v not in (48, 55, 60) for _, v in got)  # percentages of unions rated, and the years, are no counts
+    assert all(v not in (2019, 2020, 2021, 2022) for _, v in got)

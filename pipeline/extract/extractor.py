@@ -26,6 +26,7 @@ from .givers import giver_in_previous, workers_give
 from .indicators import RuleSet, default_ruleset, fold
 from .inherit import (
     _RESULT_MARK,
+    _column_match,
     _component_match,
     _inline_item_match,
     _is_breakdown,
@@ -165,6 +166,7 @@ def extract_mentions(
                     or _label_match(s, q, rs)
                     or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs, found)
                     or _inline_item_match(s, q, rs)
+                    or _column_match(norm, s_start, s, q, rs)
                 )
             if best is None:
                 continue

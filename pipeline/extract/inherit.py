@@ -19,6 +19,65 @@ from .matcher import (
 )
 from .sentences import _Sentence, count_words, segment_start
 
+# A cell of a table flattened one cell per line: a number alone, or a placeholder for an empty cell.
+_CELL = re.compile(r"^(?:[.\-–…]+|[\d.,]+)$")
+# The cells of one row above a number stand between it and its row's label (a row rarely holds more than a dozen).
+_ROW_CELLS = 12
+_ROW_LINES = 40  # how far above a part's row ("Trong đó …") the row it breaks down is looked for
+_OF_WHICH_ROW = re.compile(r"^\W*trong đó(?!\w)")
+
+
+def _row_label(lines: list[str]) -> tuple[str, str | None, int] | None:
+    """Walking up from the line above a cell: the row's label, its unit (a short line between the label and the cells,
+    if any) and the index of the label's line in `lines`."""
+    cells, unit = 0, None
+    for i in range(len(lines) - 1, max(-1, len(lines) - _ROW_LINES), -1):
+        line = lines[i].strip()
+        if not line:
+            continue
+        if _CELL.match(line):
+            cells += 1
+            if cells > _ROW_CELLS or unit is not None:
+                return None
+            continue
+        if unit is None and count_words(line) <= 2 and not any(ch.isdigit() for ch in line) and "%" not in line:
+            unit = line
+            continue
+        return line, unit, i
+    return None
+
+
+def _column_match(text: str, line_start: int, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
+    """A table flattened one cell per line ("Đơn vị công đoàn cơ sở" / "đơn vị" / "." / "40" / "40" / "86"): a number
+    alone on its line takes the indicator its row's label names (the indicators' `labels`), past the row's earlier
+    cells and its unit; a row labelled "Trong đó …" breaks the row above it down."""
+    if _money(q) or q.kind != "number" or s.text.strip() != q.text.strip():
+        return None
+    lines = text[:line_start].split("\n")
+    found = _row_label(lines)
+    if found is None:
+        return None
+    label, unit, at = found
+    if unit is not None and "%" in unit:
+        return None
+    rule = _row_rule(label, rs)
+    if rule is None and _OF_WHICH_ROW.match(fold(label)):
+        # a part ("Trong đó CĐ ngoài QD"): the indicator of the nearest row above that names one, past its cells
+        above = (_row_rule(line, rs) for line in reversed(lines[max(0, at - _ROW_LINES) : at]))
+        rule = next((r for r in above if r is not None), None)
+    if rule is None:
+        return None
+    return Match(rule=rule, score=rule.confidence - 0.1, trigger_start=q.start, evidence_end=q.end, inherited=True,
+                 label=label.strip())
+
+
+def _row_rule(line: str, rs: RuleSet) -> Rule | None:
+    """The rule of the count indicator a table row's label names (". Đơn vị công đoàn cơ sở")."""
+    label = fold(line).strip(" .-–•*+\t")
+    if any(ch.isdigit() for ch in label):
+        return None
+    return _labelled_rule(label, rs, money=False)
+
 
 def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
     """A list header that names the indicator without a verb governing a number ("Kết quả phát triển
@@ -172,25 +231,29 @@ def _label_match(s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
     if not left.endswith(":"):
         return None
     label_lo = _BULLET.match(left).end()
-    label = fold(left[label_lo:-1])
+    rule = _labelled_rule(fold(left[label_lo:-1]), rs, money=_money(q))
+    if rule is None:
+        return None
+    return Match(rule=rule, score=rule.confidence - 0.07, trigger_start=label_lo, evidence_end=q.end, inherited=True)
+
+
+def _labelled_rule(label: str, rs: RuleSet, *, money: bool) -> Rule | None:
+    """The first rule of the indicator whose `labels` name (nearly) the whole folded label: "Số CĐCS xếp loại hoàn
+    thành tốt nhiệm vụ" is not "Số CĐCS". The longest label found wins."""
     if not label or count_words(label) > 10:
         return None
     best: tuple[int, Rule] | None = None
     for ind in rs.indicators:
-        if ind.labels is None or (ind.unit == VND) != _money(q):
+        if ind.labels is None or (ind.unit == VND) != money:
             continue
         m = ind.labels.search(label)
-        # the phrase must be (nearly) the whole label: "Số CĐCS xếp loại hoàn thành tốt nhiệm vụ" is not "Số CĐCS"
         if m is None or count_words(label[m.end() :]) > 2 or count_words(label[: m.start()]) > 1:
             continue
         if any(r.exclude is not None and r.exclude.search(label) for r in ind.rules[:1]):
             continue
         if best is None or len(m.group()) > best[0]:
             best = (len(m.group()), ind.rules[0])
-    if best is None:
-        return None
-    return Match(rule=best[1], score=best[1].confidence - 0.07, trigger_start=label_lo, evidence_end=q.end,
-                 inherited=True)
+    return best[1] if best is not None else None
 
 
 def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSet,
