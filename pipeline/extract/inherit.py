@@ -23,7 +23,8 @@ from .sentences import _Sentence, count_words, segment_start
 _CELL = re.compile(r"^(?:[.\-–…]+|[\d.,]+)$")
 # The cells of one row above a number stand between it and its row's label (a row rarely holds more than a dozen).
 _ROW_CELLS = 12
-_ROW_LINES = 40  # how far above a part's row ("Trong đó …") the row it breaks down is looked for
+# How many lines above a cell its row's label is looked for, and above a part's row ("Trong đó …") the row it breaks down.
+_ROW_LINES = 40
 _OF_WHICH_ROW = re.compile(r"^\W*trong đó(?!\w)")
 
 
@@ -264,11 +265,11 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     `previous` holds the latest claims, most recent last; the part belongs to the latest one of its kind (money or a
     count of the same thing)."""
     lo = s.clause_start(q.start)
+    money = _money(q)
     opener = _OF_WHICH.match(s.low[lo:])
-    after_colon = not _money(q) and _INCLUDES_BEFORE.search(s.low[max(0, lo - 12) : lo]) is not None
+    after_colon = not money and _INCLUDES_BEFORE.search(s.low[max(0, lo - 12) : lo]) is not None
     if not (opener or _OF_WHICH.match(s.low) or after_colon):
         return None
-    money = _money(q)
     # "Trong đó, thành lập … 423 CĐ cơ sở với 29.845 đoàn viên": a number after another claim of its clause
     # describes that claim (the members of the unions founded), it is no part of the earlier total.
     if not money and any(lo <= fq.start < q.start and not _counts_same_thing(fm.rule, s, q, rs) for fq, fm in here):
