@@ -477,3 +477,15 @@ def test_a_table_flattened_one_cell_per_line_gives_each_row_its_indicator() -> N
     assert sorted(v for i, v in got if i == "unions_total") == [12, 15, 19, 21, 52, 58, 61, 64]
     assert all(v not in (48, 55, 60) for _, v in got)  # percentages of unions rated, and the years, are no counts
     assert all(v not in (2019, 2020, 2021, 2022) for _, v in got)
+
+
+def test_admissions_listed_after_a_comma_are_each_admitted() -> None:
+    text = ("Công đoàn huyện Vũ Thư đã trao quyết định thành lập cho hai CĐCS và quyết định kết nạp 52 đoàn viên công đoàn "
+            "thuộc Công ty TNHH may Minh Anh, 86 đoàn viên công đoàn thuộc Công ty TNHH Sao Mai.")
+    got = _readings(text)
+    assert ("members_recruited", 52) in got and ("members_recruited", 86) in got
+    # an item with an action of its own is no admission; a total's items after a comma are other kinds
+    got = _readings("Năm 2023 đã kết nạp mới hơn 9.000 đoàn viên, hơn 4.200 đoàn viên được phát thẻ đoàn viên công đoàn.")
+    assert ("members_recruited", 4200) not in got
+    got = _readings("LĐLĐ huyện hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên đạt vững mạnh.")
+    assert ("unions_total", 44) not in got

@@ -177,6 +177,9 @@ def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bo
 
 
 _AND_BEFORE = re.compile(r"(?<!\w)và\s+$")
+_COMMA_BEFORE = re.compile(r",\s*$")
+# A passive after an item names another action: "kết nạp mới hơn 12.000 đoàn viên, hơn 6.100 đoàn viên được phát thẻ".
+_PASSIVE = re.compile(r"(?<!\w)được(?!\w)")
 
 
 def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
@@ -191,7 +194,11 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     # after a comma: "hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên" lists other kinds)
     # (counts only: amounts joined by "và" often have givers or recipients of their own)
     coordinated = not _money(q) and _AND_BEFORE.search(left) is not None
-    if not (in_parens or head_of_segment or coordinated):
+    # A comma joins the objects of a verb of admission or founding ("kết nạp 40 đoàn viên … Hồng Nhật, 97 đoàn viên
+    # … Clotech Vina"): a flow's items; a total's items after a comma are other kinds (above).
+    listed = (not _money(q) and _COMMA_BEFORE.search(left) is not None
+              and not _PASSIVE.search(s.low, q.end, max(q.end, s.clause_end(q.end))))
+    if not (in_parens or head_of_segment or coordinated or listed):
         return None
     if in_parens and _money(q) and _giver_before_parens(s, left.rfind("("), rs):
         return None  # "… từ Công đoàn (200 triệu đồng) và Tập đoàn X (300 triệu đồng)": X's share is not a union's
@@ -199,6 +206,8 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
         rule = prev_m.rule
         if not _counts_same_thing(rule, s, q, rs):
             continue
+        if listed and not (in_parens or head_of_segment or coordinated) and rs.indicator(rule.indicator).stock:
+            return None
         window = s.low[q.start : s.clause_end(q.end)]
         if rule.exclude is not None and rule.exclude.search(window):
             return None
