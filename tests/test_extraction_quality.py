@@ -489,3 +489,12 @@ def test_admissions_listed_after_a_comma_are_each_admitted() -> None:
     assert ("members_recruited", 4200) not in got
     got = _readings("LĐLĐ huyện hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên đạt vững mạnh.")
     assert ("unions_total", 44) not in got
+
+
+def test_a_row_whose_unit_cell_is_glued_to_its_label_is_still_read() -> None:
+    # A page that lost the space between two cells: the label "Đoàn viên công đoàn" and its unit "đoàn viên".
+    text = ("Phụ lục số liệu\n\nNội dung\n\nĐơn vị tính\n\n2021\n\n2022\n\n2023\n\n. Đoàn viên công đoànđoàn viên\n\n.\n\n"
+            "4.812\n\n5.130\n\n5.577\n\nTrong đó ngoài QDđoàn viên\n\n.\n\n2.104\n\n2.391\n\n2.766\n\n. Hoạt động tốt\n\n%\n\n"
+            ".\n\n61\n\n64\n\n70")
+    got = sorted(c.value for c in extract_claims(text) if c.indicator == "members_total")
+    assert got == [2104, 2391, 2766, 4812, 5130, 5577]

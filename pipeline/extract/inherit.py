@@ -26,6 +26,8 @@ _ROW_CELLS = 12
 # How many lines above a cell its row's label is looked for, and above a part's row ("Trong đó …") the row it breaks down.
 _ROW_LINES = 40
 _OF_WHICH_ROW = re.compile(r"^\W*trong đó(?!\w)")
+# A unit cell glued to its row's label by a page that lost the space between cells ("Đoàn viên công đoànđoàn viên").
+_GLUED_UNIT = re.compile(r"^(.*[^\W\d_])(đoàn viên|đơn vị|người|đ/vị)$", re.IGNORECASE)
 
 
 def _row_label(lines: list[str]) -> tuple[str, str | None, int] | None:
@@ -77,7 +79,8 @@ def _row_rule(line: str, rs: RuleSet) -> Rule | None:
     label = fold(line).strip(" .-–•*+\t")
     if any(ch.isdigit() for ch in label):
         return None
-    return _labelled_rule(label, rs, money=False)
+    glued = _GLUED_UNIT.match(label)  # "Đoàn viên công đoànđoàn viên": the row's unit cell glued to its label
+    return _labelled_rule(glued.group(1) if glued else label, rs, money=False)
 
 
 def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
