@@ -84,7 +84,9 @@ def _rate_before(s: _Sentence, rs: RuleSet, lo: int, hi: int) -> bool:
         return False
     last_end = max(m.end() for m in hits)
     after = s.low[lo + last_end : hi]
-    if _TOTAL_CUE.search(after) is not None:
+    total = _TOTAL_CUE.search(after)
+    # ("mỗi suất tổng trị giá 1,3 triệu đồng": a "tổng" right after the cue is one unit's own total)
+    if total is not None and count_words(after[: total.start()]) > 0:
         return False
     # "mỗi suất 500.000 đồng cho nhà giáo … và trao số tiền 5.000.000 đồng cho …": the rate took its own
     # amount, and a new giving verb after it governs the number.
