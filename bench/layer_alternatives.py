@@ -10,7 +10,9 @@ bench/train_rescorer.py):
    loss, F1 at the best drop threshold (and with nothing dropped), and the confidence >= 0.9 subset.
 2. **Turning a money claim's direction.** A second logistic model over the same features, trained on the
    money candidates whose amount is annotated: kept as read (0) or annotated in the other direction (1,
-   raised <-> disbursed). How many claims it would turn rightly and wrongly at each threshold.
+   raised <-> disbursed). How many claims it would turn rightly and wrongly at each threshold; and again with
+   the fourteen words after the amount added, where recipients are named ("… 30 triệu đồng cho 10 sinh viên đang
+   học tập tại Trường có gia đình bị thiệt hại"), farther than the layer's own four.
 3. **Recalibrating the confidence.** Isotonic regression fitted on the other folds' out-of-fold
    probabilities and applied to each fold: the confidence >= 0.9 subset before and after.
 
@@ -20,6 +22,7 @@ Nothing is written. Train only on the dev part; the test part is never fitted.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -30,15 +33,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 from train_rescorer import candidates, scored_excerpts, scores  # noqa: E402
 
 from pipeline.extract.evaluate import _overlaps, _quote_spans, _values_equal  # noqa: E402
-from pipeline.extract.indicators import default_ruleset  # noqa: E402
+from pipeline.extract.indicators import default_ruleset, fold  # noqa: E402
 from pipeline.extract.rescore import claim_features  # noqa: E402
+from pipeline.records import Claim  # noqa: E402
 
 OTHER_WAY = {"funds_raised": "funds_disbursed", "funds_disbursed": "funds_raised"}
+FAR_WORDS_AFTER = 14
+_WORD = re.compile(r"[^\W\d_]+")
 
 
-def direction_data(path: Path) -> tuple[list[dict], list[int], list[str]]:
+def far_words_after(claim: Claim) -> dict[str, float]:
+    """The folded words (no numbers) after the claim's number in its sentence, up to FAR_WORDS_AFTER."""
+    end = claim.number_end - claim.sentence_start
+    return {f"after_far:{w}": 1.0 for w in _WORD.findall(fold(claim.quote[end : end + 120]))[:FAR_WORDS_AFTER]}
+
+
+def direction_data(path: Path, far: bool = False) -> tuple[list[dict], list[int], list[str]]:
     """Features of every money candidate whose amount is annotated, labelled 1 when the annotation reads it the
-    other way (a false claim and a missed one of the same amount and span), 0 when it is right as read."""
+    other way (a false claim and a missed one of the same amount and span), 0 when it is right as read; with `far`,
+    the words after the amount are features too."""
     rs = default_ruleset()
     feats, labels, groups = [], [], []
     for ex, outcome, page_low, _gold in scored_excerpts(path):
@@ -54,7 +67,8 @@ def direction_data(path: Path) -> tuple[list[dict], list[int], list[str]]:
                     continue  # a false amount, not a turned one: the layer's own question
                 missed.remove(turned[0])
                 label = 1
-            feats.append(claim_features(p.claim, page_low, rs, p.claim.confidence))
+            feats.append(claim_features(p.claim, page_low, rs, p.claim.confidence)
+                         | (far_words_after(p.claim) if far else {}))
             labels.append(label)
             groups.append(ex.url or ex.id)
     return feats, labels, groups
@@ -102,14 +116,16 @@ def main() -> int:
         print(f"   {name:22} {log_loss(y, p):.4f}; {scores(list(p), labels, gold, 0.0)['f1']:.4f}; "
               f"{best_f1:.4f} ({best_t:.2f}); {hi['precision']:.3f}, {hi['tp']}")
 
-    dfeats, dlabels, dgroups = direction_data(args.gold)
-    dx, dy = DictVectorizer().fit_transform(dfeats), np.array(dlabels)
-    print(f"2. direction: {len(dy)} money candidates with an annotated amount, {int(dy.sum())} read the other way")
-    for c in (0.1, 1.0) if 0 < dy.sum() < len(dy) else ():
-        p = out_of_fold(lambda c=c: LogisticRegression(C=c, max_iter=3000), dx, dy, dgroups)
-        turns = ", ".join(f"t={t}: {int(((p >= t) & (dy == 1)).sum())} right / {int(((p >= t) & (dy == 0)).sum())} wrong"
-                          for t in (0.5, 0.7, 0.9))
-        print(f"   C={c}: turned {turns}")
+    for far in (False, True):
+        dfeats, dlabels, dgroups = direction_data(args.gold, far)
+        dx, dy = DictVectorizer().fit_transform(dfeats), np.array(dlabels)
+        print(f"2. direction{f', with {FAR_WORDS_AFTER} words after the amount' if far else ''}: {len(dy)} money "
+              f"candidates with an annotated amount, {int(dy.sum())} read the other way")
+        for c in (0.1, 1.0) if 0 < dy.sum() < len(dy) else ():
+            p = out_of_fold(lambda c=c: LogisticRegression(C=c, max_iter=3000), dx, dy, dgroups)
+            turns = ", ".join(f"t={t}: {int(((p >= t) & (dy == 1)).sum())} right / "
+                              f"{int(((p >= t) & (dy == 0)).sum())} wrong" for t in (0.5, 0.7, 0.9))
+            print(f"   C={c}: turned {turns}")
 
     calibrated = np.zeros(len(y))
     for train, held in GroupKFold(n_splits=args.folds).split(x, y, groups):
