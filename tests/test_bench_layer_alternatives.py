@@ -21,25 +21,29 @@ def _claim(indicator: str, value: int, quote: str) -> dict:
             "qualifier": "exact", "is_target": False, "period": None, "quote": quote}
 
 
-def test_money_read_the_other_way_is_labelled_and_a_false_amount_is_left_out(tmp_path: Path) -> None:
-    record = {"id": "real-zz-001", "url": "https://congdoan.example.vn/trao-qua.html", "text": TEXT, "claims": [
+URL = "https://congdoan.example.vn/trao-qua.html"
+
+
+def _gold(tmp_path: Path) -> Path:
+    """TEXT annotated: both union amounts raised (outside causes), the company's gift nothing."""
+    record = {"id": "real-zz-001", "url": URL, "text": TEXT, "claims": [
         _claim("funds_raised", 50_000_000, "trao tặng số tiền 50 triệu đồng cho Trung tâm Bảo trợ xã hội tỉnh"),
         _claim("funds_raised", 30_000_000, "trao 30 triệu đồng cho Ủy ban MTTQ xã")]}
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    feats, labels, groups = layer_alternatives.direction_data(gold)
+    return gold
+
+
+def test_money_read_the_other_way_is_labelled_and_a_false_amount_is_left_out(tmp_path: Path) -> None:
+    feats, labels, groups = layer_alternatives.direction_data(_gold(tmp_path))
     assert sorted(labels) == [0, 1]  # 30 triệu right as read, 50 triệu turned; the company's 20 triệu not asked
-    assert groups == [record["url"]] * 2
+    assert groups == [URL] * 2
     # the turned amount was read as paid out, the right one as raised
     assert {next(k for k in f if k.startswith("ind=")) for f in feats} == {"ind=funds_disbursed", "ind=funds_raised"}
 
 
 def test_the_words_after_the_amount_are_added_only_when_asked(tmp_path: Path) -> None:
-    record = {"id": "real-zz-002", "url": "https://congdoan.example.vn/trao-qua-2.html", "text": TEXT, "claims": [
-        _claim("funds_raised", 50_000_000, "trao tặng số tiền 50 triệu đồng cho Trung tâm Bảo trợ xã hội tỉnh"),
-        _claim("funds_raised", 30_000_000, "trao 30 triệu đồng cho Ủy ban MTTQ xã")]}
-    gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold = _gold(tmp_path)
     near, _, _ = layer_alternatives.direction_data(gold)
     far, labels, _ = layer_alternatives.direction_data(gold, far=True)
     assert not any(k.startswith("after_far:") for f in near for k in f)
