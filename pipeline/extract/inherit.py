@@ -70,8 +70,8 @@ def _column_match(text: str, line_start: int, s: _Sentence, q: Quantity, rs: Rul
         rule = next((r for r in above if r is not None), None)
     if rule is None:
         return None
-    return Match(rule=rule, score=rule.confidence - 0.1, trigger_start=q.start, evidence_end=q.end, inherited=True,
-                 label=label.strip())
+    # (no `label`: a row label names the indicator, not the body the count is of, as a donor list's label does)
+    return Match(rule=rule, score=rule.confidence - 0.1, trigger_start=q.start, evidence_end=q.end, inherited=True)
 
 
 def _row_rule(line: str, rs: RuleSet) -> Rule | None:
