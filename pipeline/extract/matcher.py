@@ -329,6 +329,11 @@ def _trigger_before(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, clause_l
     t_start, t_end = clause_lo + trig.start(), clause_lo + trig.end()
     gap_text = s.low[t_end : q.start]
     gap = count_words(gap_text)
+    # A comma right after a verb of counting ends its phrase: "… trực thuộc Công đoàn ngành Y tế tỉnh quản lý, 43 công
+    # đoàn cơ sở và 8.041 đoàn viên …" (handed over) is no body's "quản lý 43 CĐCS". (Amounts may follow a comma:
+    # "ủng hộ, đóng góp các Quỹ …, trên 10 tỷ đồng".)
+    if rule.unit != VND and gap_text.lstrip().startswith(","):
+        return None
     if _search_in(s, rs.common.blocking_verbs, gap_text):
         return None
     if _rate_before(s, rs, clause_lo, q.start):
