@@ -22,7 +22,6 @@ Nothing is written. Train only on the dev part; the test part is never fitted.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -33,19 +32,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 from train_rescorer import candidates, scored_excerpts, scores  # noqa: E402
 
 from pipeline.extract.evaluate import _overlaps, _quote_spans, _values_equal  # noqa: E402
-from pipeline.extract.indicators import default_ruleset, fold  # noqa: E402
-from pipeline.extract.rescore import claim_features  # noqa: E402
+from pipeline.extract.indicators import default_ruleset  # noqa: E402
+from pipeline.extract.rescore import _words_around, claim_features  # noqa: E402
 from pipeline.records import Claim  # noqa: E402
 
 OTHER_WAY = {"funds_raised": "funds_disbursed", "funds_disbursed": "funds_raised"}
 FAR_WORDS_AFTER = 14
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def far_words_after(claim: Claim) -> dict[str, float]:
     """The folded words (no numbers) after the claim's number in its sentence, up to FAR_WORDS_AFTER."""
-    end = claim.number_end - claim.sentence_start
-    return {f"after_far:{w}": 1.0 for w in _WORD.findall(fold(claim.quote[end : end + 120]))[:FAR_WORDS_AFTER]}
+    _before, after = _words_around(claim, FAR_WORDS_AFTER, after_chars=120)
+    return {f"after_far:{w}": 1.0 for w in after}
 
 
 def direction_data(path: Path, far: bool = False) -> tuple[list[dict], list[int], list[str]]:

@@ -25,7 +25,6 @@ _CELL = re.compile(r"^(?:[.\-–…]+|[\d.,]+)$")
 _ROW_CELLS = 12
 # How many lines above a cell its row's label is looked for, and above a part's row ("Trong đó …") the row it breaks down.
 _ROW_LINES = 40
-_OF_WHICH_ROW = re.compile(r"^\W*trong đó(?!\w)")
 # A unit cell glued to its row's label by a page that lost the space between cells ("Đoàn viên công đoànđoàn viên").
 _GLUED_UNIT = re.compile(r"^(.*[^\W\d_])(đoàn viên|đơn vị|người|đ/vị)$", re.IGNORECASE)
 
@@ -43,7 +42,7 @@ def _row_label(lines: list[str]) -> tuple[str, str | None, int] | None:
             if cells > _ROW_CELLS or unit is not None:
                 return None
             continue
-        if unit is None and count_words(line) <= 2 and not any(ch.isdigit() for ch in line) and "%" not in line:
+        if unit is None and count_words(line) <= 2 and not any(ch.isdigit() for ch in line):
             unit = line
             continue
         return line, unit, i
@@ -56,7 +55,8 @@ def _column_match(text: str, line_start: int, s: _Sentence, q: Quantity, rs: Rul
     cells and its unit; a row labelled "Trong đó …" breaks the row above it down."""
     if _money(q) or q.kind != "number" or s.text.strip() != q.text.strip():
         return None
-    lines = text[:line_start].split("\n")
+    # (only the lines the two walks up can reach: a cell of a long table need not split the whole page above it)
+    lines = text[:line_start].rsplit("\n", 2 * _ROW_LINES)
     found = _row_label(lines)
     if found is None:
         return None
@@ -64,7 +64,7 @@ def _column_match(text: str, line_start: int, s: _Sentence, q: Quantity, rs: Rul
     if unit is not None and "%" in unit:
         return None
     rule = _row_rule(label, rs)
-    if rule is None and _OF_WHICH_ROW.match(fold(label)):
+    if rule is None and _OF_WHICH.match(fold(label)):
         # a part ("Trong đó CĐ ngoài QD"): the indicator of the nearest row above that names one, past its cells
         above = (_row_rule(line, rs) for line in reversed(lines[max(0, at - _ROW_LINES) : at]))
         rule = next((r for r in above if r is not None), None)
@@ -199,9 +199,10 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     coordinated = not _money(q) and _AND_BEFORE.search(left) is not None
     # A comma joins the objects of a verb of admission or founding ("kết nạp 40 đoàn viên … Hồng Nhật, 97 đoàn viên
     # … Clotech Vina"): a flow's items; a total's items after a comma are other kinds (above).
+    joined = in_parens or head_of_segment or coordinated
     listed = (not _money(q) and _COMMA_BEFORE.search(left) is not None
               and not _PASSIVE.search(s.low, q.end, max(q.end, s.clause_end(q.end))))
-    if not (in_parens or head_of_segment or coordinated or listed):
+    if not (joined or listed):
         return None
     if in_parens and _money(q) and _giver_before_parens(s, left.rfind("("), rs):
         return None  # "… từ Công đoàn (200 triệu đồng) và Tập đoàn X (300 triệu đồng)": X's share is not a union's
@@ -209,7 +210,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
         rule = prev_m.rule
         if not _counts_same_thing(rule, s, q, rs):
             continue
-        if listed and not (in_parens or head_of_segment or coordinated) and rs.indicator(rule.indicator).stock:
+        if not joined and rs.indicator(rule.indicator).stock:
             return None
         window = s.low[q.start : s.clause_end(q.end)]
         if rule.exclude is not None and rule.exclude.search(window):

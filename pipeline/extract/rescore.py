@@ -55,13 +55,14 @@ def _cues(rs: RuleSet, names: tuple[str, ...], low: str) -> tuple[str, ...]:
     return tuple(cue for cue, hit in zip(names, found, strict=True) if hit)
 
 
-def _words_around(claim: Claim) -> tuple[list[str], list[str]]:
-    """The folded words (no numbers) just before and just after the claim's number in its sentence."""
+def _words_around(claim: Claim, n_after: int = WORDS_AFTER, after_chars: int = 50) -> tuple[list[str], list[str]]:
+    """The folded words (no numbers) just before and just after the claim's number in its sentence (at most `n_after`
+    after it, within `after_chars` characters)."""
     start, end = claim.number_start - claim.sentence_start, claim.number_end - claim.sentence_start
     if claim.number_start < 0 or not 0 <= start <= end <= len(claim.quote):
         return [], []
     before = _WORD.findall(fold(claim.quote[max(0, start - 80):start]))[-WORDS_BEFORE:]
-    after = _WORD.findall(fold(claim.quote[end:end + 50]))[:WORDS_AFTER]
+    after = _WORD.findall(fold(claim.quote[end : end + after_chars]))[:n_after]
     return before, after
 
 
