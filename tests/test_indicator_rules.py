@@ -81,6 +81,14 @@ def test_malformed_rule_file_is_named(tmp_path, content: str, message: str) -> N
         load_ruleset(tmp_path)
 
 
+def test_a_malformed_gift_value_floor_is_named(tmp_path) -> None:
+    (tmp_path / "_common.toml").write_text('gift_units = ["suất"]\nmin_gift_value = "100k"\n', encoding="utf-8")
+    (tmp_path / "paid.toml").write_text('indicator = "paid"\nunit = "VND"\n[[rules]]\nid = "paid.give"\n'
+                                        'triggers = ["trao"]\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"_common\.toml: min_gift_value '100k' is not a number of 0 or more"):
+        load_ruleset(tmp_path)
+
+
 def test_a_ceiling_is_no_claim_of_an_indicator_that_says_so(tmp_path) -> None:
     # "hỗ trợ tối đa 2 triệu đồng" is a policy's ceiling: the money indicators set no_ceilings, a file without it
     # keeps the amount

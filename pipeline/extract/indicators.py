@@ -169,6 +169,8 @@ class Common:
     party_cues: re.Pattern[str] | None
     counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
     union_kinds: re.Pattern[str] | None  # grassroots unions by kind in a breakdown ("34 công đoàn giáo dục")
+    gift_units: re.Pattern[str] | None  # nouns counting gifts ("75 suất quà")
+    min_gift_value: float  # VND: an amount smaller than this per counted gift is one gift's value
 
 
 @dataclass(frozen=True)
@@ -257,18 +259,24 @@ def _rule_list(r: dict[str, Any], key: str, *, path: str, rid: str, named: dict[
     return out
 
 
+def _number(data: dict[str, Any], key: str, path: str) -> float:
+    """A number of 0 or more under `key` (0 when absent), checked when the rules load."""
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise RulesError(f"{path}: {key} {value!r} is not a number of 0 or more")
+    return float(value)
+
+
 def _checked_values(data: dict[str, Any], path: str) -> tuple[float, bool, str]:
     """The indicator's floor, its ceiling flag and its colour, checked when the rules load."""
-    min_value = data.get("min_value", 0)
-    if isinstance(min_value, bool) or not isinstance(min_value, (int, float)) or min_value < 0:
-        raise RulesError(f"{path}: min_value {min_value!r} is not a number of 0 or more")
+    min_value = _number(data, "min_value", path)
     no_ceilings = data.get("no_ceilings", False)
     if not isinstance(no_ceilings, bool):
         raise RulesError(f"{path}: no_ceilings {no_ceilings!r} is not true or false")
     color = data.get("color", DEFAULT_COLOR)
     if not isinstance(color, str) or not _COLOR.match(color):
         raise RulesError(f"{path}: color {color!r} is not a colour like \"#ffe08a\"")
-    return float(min_value), no_ceilings, color
+    return min_value, no_ceilings, color
 
 
 def _parse_indicator(data: dict[str, Any], path: str) -> Indicator:
@@ -400,10 +408,11 @@ def load_ruleset(folder: Path | None = None) -> RuleSet:
     cp = str(common_path)
     regex_keys = {"rate_patterns", "youth_union_patterns", "rate_after_patterns", "building_cost_patterns",
                   "procedure_patterns", "on_behalf_patterns"}
+    numeric_keys = {"min_gift_value"}
     common = Common(**{
         k: (_regex_list(_list(c, k, cp), cp, k) if k in regex_keys else phrase_pattern(_list(c, k, cp)))
-        for k in Common.__dataclass_fields__
-    })
+        for k in Common.__dataclass_fields__ if k not in numeric_keys
+    }, **{k: _number(c, k, cp) for k in numeric_keys})
     files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
     if not files:
         raise RulesError(f"{folder}: no indicator rules (*.toml)")

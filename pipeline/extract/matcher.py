@@ -192,7 +192,23 @@ def _per_unit(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     after = rs.common.rate_after_patterns
     if after is not None and after.match(s.low, q.end):
         return True
-    return _rate_before(s, rs, _before_words(s, q.start, 4), q.start)
+    return _rate_before(s, rs, _before_words(s, q.start, 4), q.start) or _one_gift_value(s, q, rs)
+
+
+def _one_gift_value(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """An amount after a count of gifts in its clause, with no "tổng" between, too small to be their total
+    ("trao 75 suất quà trị giá 800.000 đồng"): the value of one gift (`min_gift_value`, _common.toml)."""
+    c = rs.common
+    if c.gift_units is None or not c.min_gift_value or q.value is None or not _money(q):
+        return False
+    lo = s.clause_start(q.start)
+    count = next((o for o in reversed(s.quantities) if lo <= o.start and o.end <= q.start), None)
+    if count is None or _money(count) or count.kind != "number" or not count.value:
+        return False
+    if c.gift_units.match(s.low, _SPACE_RUN.match(s.low, count.end).end()) is None or _TOTAL_CUE.search(
+            s.low, count.end, q.start):
+        return False
+    return q.value / count.value < c.min_gift_value
 
 
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
