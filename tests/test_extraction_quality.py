@@ -174,6 +174,23 @@ def test_a_list_of_plans_stays_a_list_of_targets() -> None:
     assert got == {5000: True, 40: True}
 
 
+def test_a_sentence_detailing_a_plan_lists_targets() -> None:
+    # "Cụ thể, …" after a sentence naming the plan's targets; a part reporting a result is none, nor is a detail
+    # after a sentence that names no plan
+    got = _targets("Đại hội đã thông qua 12 chỉ tiêu cho nhiệm kỳ 2023-2028. Cụ thể, mỗi năm phát triển mới 1.500 đoàn "
+                   "viên; thành lập mới 20 công đoàn cơ sở; năm qua đã kết nạp 1.320 đoàn viên.")
+    assert got == {1500: True, 20: True, 1320: False}
+    got = _targets("Năm 2024, công tác phát triển đoàn viên có nhiều chuyển biến. Cụ thể, LĐLĐ huyện kết nạp mới 1.500 "
+                   "đoàn viên.")
+    assert got == {1500: False}
+
+
+def test_the_plans_figure_in_parentheses_after_a_result_is_a_target() -> None:
+    got = _targets("Năm 2024, Công đoàn các KCN tỉnh đã kết nạp mới 2.150 đoàn viên, đạt 86% kế hoạch (kết nạp mới "
+                   "2.500 đoàn viên).")
+    assert got == {2150: False, 2500: True}
+
+
 def test_a_number_another_verb_governs_is_no_part_of_the_total() -> None:
     text = ("Năm 2023, toàn tỉnh thành lập 22 CĐCS. Trong đó, thành lập 14 CĐCS doanh nghiệp ngoài nhà nước; "
             "7 CĐCS trong các cơ quan hành chính sự nghiệp; chuyển giao 13 CĐCS về công đoàn ngành.")

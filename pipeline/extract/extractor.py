@@ -25,7 +25,6 @@ from .context import _context_for
 from .givers import giver_in_previous, workers_give
 from .indicators import RuleSet, default_ruleset, fold
 from .inherit import (
-    _RESULT_MARK,
     _column_match,
     _component_match,
     _inline_item_match,
@@ -37,8 +36,10 @@ from .inherit import (
 )
 from .matcher import (
     _ESTIMATE,
+    _RESULT_MARK,
     Match,
     _before_words,
+    _details_a_plan,
     _is_target,
     _party_veto,
     _sentence_vetoes,
@@ -264,9 +265,11 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, fr
             ctx.province = named[0].province
     # Under a plan header an item is a target, unless it reports the result against the plan
     # ("Các chỉ tiêu chủ yếu năm 2015:" over "- Phát triển đoàn viên: 3.048/2.800 đoàn viên, đạt 108,9%").
-    target = _is_target(s, q.start, rs) or (
-        q.kind != "fraction" and not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs)
-    )
+    # After a sentence naming a plan, "Cụ thể, …" lists its targets.
+    target = _is_target(s, q.start, rs) or (q.kind != "fraction" and (
+        (not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs))
+        or _details_a_plan(s, q.start, prev_sentences[-1] if prev_sentences else None, rs)
+    ))
     qualifier = q.qualifier
     tail = s.low[q.end : s.clause_end(q.end)]
     if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":

@@ -95,7 +95,6 @@ def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> 
     return None
 
 
-_RESULT_MARK = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn thành|đã)(?!\w)")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ])[.)]\s+")
 # A line of an itemised list: "Name: amount" or "Name amount đồng".
 _ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)

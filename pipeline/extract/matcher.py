@@ -546,6 +546,22 @@ def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
     return False
 
 
+# Words of a result reported against a plan: an item or part holding one is no target.
+_RESULT_MARK = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn thành|đã)(?!\w)")
+_DETAILS = re.compile(r"^\W*cụ thể(?!\w)")
+
+
+def _details_a_plan(s: _Sentence, pos: int, prev: _Sentence | None, rs: RuleSet) -> bool:
+    """A sentence opening with "Cụ thể" after one that names a plan lists the plan's targets (GUIDELINE §5):
+    "Tại hội nghị, các chỉ tiêu chủ yếu được đưa ra. Cụ thể như hàng năm phát triển mới 100 đoàn viên; …", unless
+    the part of it holding the number reports a result ("…; đã kết nạp 120 đoàn viên")."""
+    if prev is None or not _DETAILS.match(s.low):
+        return False
+    if _RESULT_MARK.search(s.low, s.low.rfind(";", 0, pos) + 1, pos):
+        return False
+    return _is_target(prev, len(prev.low), rs)
+
+
 _CLOSED_PARENS = re.compile(r"\([^()]*\)")
 
 
