@@ -96,6 +96,8 @@ def _header_label_match(header: str, s: _Sentence, q: Quantity, rs: RuleSet) -> 
 
 
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[a-zđ])[.)]\s+")
+# How far above an item its list's header is looked for.
+_LIST_LINES = 60
 # A line of an itemised list: "Name: amount" or "Name amount đồng".
 _ITEM_LINE = re.compile(r":\s*\S|\d[\d.,]*\s*(?:triệu|tỷ|tỉ|nghìn|ngàn)?\s*(?:đồng|đ|vnđ|vnd)\b", re.IGNORECASE)
 
@@ -122,8 +124,8 @@ def _list_header_match(
             return None
         if any(r.triggers is not None and r.triggers.search(fold(label)) for r in rs.rules):
             return None
-    lines = text[:line_start].split("\n")
-    for back, line in enumerate(reversed(lines[-60:])):
+    # (only the 60 lines above are read: split no further)
+    for back, line in enumerate(reversed(text[:line_start].rsplit("\n", _LIST_LINES)[-_LIST_LINES:])):
         stripped = line.strip()
         if not stripped:
             continue

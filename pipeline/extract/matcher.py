@@ -534,8 +534,8 @@ def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
     "- Phát triển mới 4.500 đoàn viên;") is a target (GUIDELINE §5)."""
     if not _ITEM_PREFIX.match(text[text.rfind("\n", 0, line_start) + 1 : line_start]):
         return False
-    lines = text[:line_start].split("\n")[:-1]
-    for line in reversed(lines[-40:]):
+    # (the 40 lines above the item's own are read: split no further)
+    for line in reversed(text[:line_start].rsplit("\n", 41)[-41:-1]):
         stripped = line.strip()
         if not stripped:
             continue
