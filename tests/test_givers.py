@@ -33,6 +33,14 @@ def _gives_not_union(text: str, nth: int = 0) -> bool:
 def test_a_ministry_or_a_company_giving_in_its_own_name_is_not_a_union() -> None:
     assert _gives_not_union("Trước đó, Bộ Y tế đã hỗ trợ 5 tỷ đồng cho công tác phòng chống dịch bệnh sau lũ.")
     assert _gives_not_union("Ngành Y tế tỉnh ủng hộ trên 120 triệu đồng cho Quỹ phòng, chống thiên tai.")
+    # a newspaper's charity drive
+    assert _gives_not_union("Ngoài ra, Báo Thanh Niên cũng trao 300 triệu đồng hỗ trợ đoàn viên, người lao động vùng lũ.")
+
+
+def test_a_count_of_givers_opening_the_sentence_names_them_as_its_subject() -> None:
+    assert _gives_not_union("Dịp này, 15 doanh nghiệp trên địa bàn cũng hỗ trợ 80 triệu đồng để xây dựng quỹ Nghiệp đoàn.")
+    # a count after a verb is its object: the union visits the firms and gives
+    assert not _gives_not_union("Công đoàn KCN đã thăm 20 doanh nghiệp và hỗ trợ 80 triệu đồng cho công nhân khó khăn.", 0)
 
 
 def test_a_union_body_or_a_union_that_mobilised_the_givers_stays_the_union() -> None:

@@ -39,10 +39,16 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
     return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
 
 
+# A count opening the text before a giver counts the givers themselves ("20 doanh nghiệp trong tỉnh cũng hỗ trợ …").
+_COUNTED_SUBJECT = re.compile(r"^\W*(?:(?:có|hơn|gần|trên)\s+)?\d[\d.,]*\s*$")
+
+
 def _subject_givers(rs: RuleSet, text: str) -> list[re.Match[str]]:
     """The non-union givers named in `text` as a subject: not part of a union's name ("Công đoàn Công ty …") nor
     an object ("thăm 200 doanh nghiệp")."""
-    return [m for m in giver_names(rs, text) if not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])
+    return [m for m in giver_names(rs, text)
+            if (not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])
+                or _COUNTED_SUBJECT.match(text[: m.start()]))
             and not _PARTNER.search(text[max(0, m.start() - 40) : m.start()])]
 
 
