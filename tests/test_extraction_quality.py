@@ -133,6 +133,12 @@ def _readings(text: str) -> set[tuple[str, float]]:
     return {(c.indicator, c.value) for c in extract_claims(text)}
 
 
+def test_a_page_naming_its_union_only_by_a_glued_abbreviation_names_a_union() -> None:
+    text = ("Hơn 3 tỉ đồng ủng hộ đồng bào vùng lũ\n\nTheo đồng chí Phó Chủ tịch, thời gian qua Tổng LĐLĐVN đã kêu gọi "
+            "các cấp công tác hỗ trợ đồng bào bị thiệt hại do bão lũ.")
+    assert ("funds_raised", 3_000_000_000) in _readings(text)
+
+
 def test_a_trong_do_part_belongs_to_the_latest_claim_counting_the_same_thing() -> None:
     # The unions total (76) stands between the members total and the part "387 đoàn viên".
     text = ("Công ty được thành lập nâng tổng số đoàn viên công đoàn của huyện lên 2.140 đoàn viên với 76 tổ chức "

@@ -53,6 +53,10 @@ def test_phrases_match_whole_words_only() -> None:
     assert pat.search("đã kết nạp 12 đoàn viên")
     assert pat.search("thành lập 4 cđcs")
     assert not pat.search("kết nạpx")
+    # a phrase ending in "*" runs on into a glued abbreviation, still from a word's start
+    glued = phrase_pattern(["cđ*", "lđlđ"])
+    assert glued.search("cđgd tỉnh") and glued.search("tổng lđlđ việt nam")
+    assert not glued.search("tổng lđlđvn") and not glued.search("xcđgd")
 
 
 _MALFORMED = [

@@ -31,15 +31,17 @@ def fold(text: str) -> str:
 
 
 def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
-    """One regex matching any phrase as whole words, case-insensitively (longest phrase first)."""
+    """One regex matching any phrase as whole words, case-insensitively (longest phrase first). A phrase ending
+    in "*" may run on into the word it opens ("cđ*": the glued abbreviations "CĐGD", "CĐXDVN")."""
     cleaned = sorted({fold(normalize_text(p)).strip() for p in phrases if p.strip()}, key=len, reverse=True)
     if not cleaned:
         return None
     alts = []
-    for p in cleaned:
+    for phrase in cleaned:
+        p = phrase.removesuffix("*")
         body = r"\s+".join(re.escape(w) for w in p.split())
         left = r"(?<!\w)" if p[0].isalnum() else ""
-        right = r"(?!\w)" if p[-1].isalnum() else ""
+        right = r"(?!\w)" if p[-1].isalnum() and p == phrase else ""
         alts.append(left + body + right)
     return re.compile("|".join(alts))
 
