@@ -147,6 +147,16 @@ def test_a_trong_do_part_belongs_to_the_latest_claim_counting_the_same_thing() -
     assert {("members_total", 2140), ("unions_total", 76), ("members_total", 387), ("unions_total", 18)} <= got
 
 
+def test_a_part_after_a_comma_and_trong_do_is_a_part_of_the_claim_before_it() -> None:
+    got = _readings("Năm 2024, các cấp công đoàn đã kết nạp mới 3.100 đoàn viên, thành lập mới 25 CĐCS, trong đó có 18 "
+                    "CĐCS tại các doanh nghiệp ngoài nhà nước.")
+    assert {("unions_founded", 25), ("unions_founded", 18), ("members_recruited", 3100)} <= got
+    assert ("unions_total", 18) not in got
+    # a stock's part stays the stock's
+    got = _readings("Hiện LĐLĐ huyện quản lý 138 CĐCS, trong đó có 57 CĐCS tại khu vực kinh tế ngoài quốc doanh.")
+    assert {("unions_total", 138), ("unions_total", 57)} <= got
+
+
 def test_members_of_the_unions_founded_are_no_part_of_the_recruits() -> None:
     text = ("Kết quả, các cấp công đoàn đã thành lập 450 CĐ cơ sở, kết nạp 33.111 đoàn viên. Trong đó, thành lập "
             "CĐ cơ sở ở doanh nghiệp ngoài nhà nước là 423 CĐ cơ sở với 29.845 đoàn viên.")

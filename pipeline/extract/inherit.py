@@ -155,10 +155,13 @@ def _list_header_match(
 
 
 _BREAKDOWN = re.compile(r"\(\s*(?:trong đó|gồm|bao gồm)(?:\s+có)?\s*$")
+# The same after a comma, for counts: "thành lập mới 22 CĐCS, trong đó có 16 CĐCS tại các doanh nghiệp …".
+_COUNT_BREAKDOWN = re.compile(r",\s*trong đó\s*,?(?:\s+có)?\s*$")
 
 
 def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
-    return _BREAKDOWN.search(s.low[max(0, q.start - 25) : q.start]) is not None
+    before = s.low[max(0, q.start - 25) : q.start]
+    return _BREAKDOWN.search(before) is not None or (not _money(q) and _COUNT_BREAKDOWN.search(before) is not None)
 
 
 def _unions_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
@@ -200,7 +203,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     coordinated = not _money(q) and _AND_BEFORE.search(left) is not None
     # A comma joins the objects of a verb of admission or founding ("kết nạp 40 đoàn viên … Hồng Nhật, 97 đoàn viên
     # … Clotech Vina"): a flow's items; a total's items after a comma are other kinds (above).
-    joined = in_parens or head_of_segment or coordinated
+    joined = in_parens or head_of_segment or coordinated or _is_breakdown(s, q)
     listed = (not _money(q) and _COMMA_BEFORE.search(left) is not None
               and not _PASSIVE.search(s.low, q.end, max(q.end, s.clause_end(q.end))))
     if not (joined or listed):
