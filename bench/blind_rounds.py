@@ -70,6 +70,7 @@ FRESH_SETS = (
     ("fortieth fresh set", ("real-cr-", "real-cs-", "real-ct-"), 91, "898e767"),
     ("forty-first fresh set", ("real-cu-", "real-cv-", "real-cw-"), 95, "d1ac78c"),
     ("forty-second fresh set", ("real-cx-", "real-cy-", "real-cz-"), 104, "78824e8"),
+    ("forty-third fresh set", ("real-da-", "real-db-"), 114, "38e8112"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
