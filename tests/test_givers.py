@@ -43,6 +43,15 @@ def test_a_count_of_givers_opening_the_sentence_names_them_as_its_subject() -> N
     assert not _gives_not_union("Công đoàn KCN đã thăm 20 doanh nghiệp và hỗ trợ 80 triệu đồng cho công nhân khó khăn.", 0)
 
 
+def test_a_date_before_a_giver_or_its_delegation_leaves_it_the_subject() -> None:
+    # a page's date line is no count of givers; a body's delegation gives in its name
+    assert _gives_not_union("17/01/2026 Công ty Hoa Sen trao hơn 2 tỉ đồng thưởng Tết cho người lao động.")
+    assert _gives_not_union("Ngày 15/10, đoàn công tác của Tổng công ty Viglacera đã trao 3 tỷ đồng ủng hộ đồng bào vùng lũ.")
+    # a union's delegation stays the union's
+    assert not _gives_not_union("Sáng 15/10, đoàn công tác của Công đoàn Tập đoàn Viettel đã trao 300 triệu đồng ủng hộ "
+                                "đồng bào vùng lũ.")
+
+
 def test_a_union_body_or_a_union_that_mobilised_the_givers_stays_the_union() -> None:
     assert not _gives_not_union("Công đoàn ngành Y tế tỉnh ủng hộ 120 triệu đồng cho đồng bào vùng lũ.")
     assert not _gives_not_union("LĐLĐ huyện vận động các doanh nghiệp ủng hộ 300 triệu đồng xây nhà Mái ấm Công đoàn.")

@@ -39,17 +39,26 @@ def giver_names(rs: RuleSet, text: str) -> list[re.Match[str]]:
     return [m for m in found if not any(a <= m.start() and m.end() <= b for a, b in spans)]
 
 
-# A count opening the text before a giver counts the givers themselves ("20 doanh nghiệp trong tỉnh cũng hỗ trợ …").
+# What makes a giver word after an object-position word the subject after all: a count opening the text counts the
+# givers ("20 doanh nghiệp trong tỉnh cũng hỗ trợ …"), a date is no count ("17/01/2026 Công ty Pouyuen chi …"), and a
+# body's delegation or leadership gives in its name ("đoàn công tác của Tập đoàn Dầu khí … đã trao …").
 _COUNTED_SUBJECT = re.compile(r"^\W*(?:(?:có|hơn|gần|trên)\s+)?\d[\d.,]*\s*$")
+_DATE_BEFORE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$")
+_DELEGATION_OF = re.compile(r"(?<!\w)(?:đoàn công tác|lãnh đạo)\s+của\s*$")
 
 
 def _subject_givers(rs: RuleSet, text: str) -> list[re.Match[str]]:
     """The non-union givers named in `text` as a subject: not part of a union's name ("Công đoàn Công ty …") nor
     an object ("thăm 200 doanh nghiệp")."""
-    return [m for m in giver_names(rs, text)
-            if (not _OBJECT_POSITION.search(text[max(0, m.start() - 12) : m.start()])
-                or _COUNTED_SUBJECT.match(text[: m.start()]))
-            and not _PARTNER.search(text[max(0, m.start() - 40) : m.start()])]
+    out = []
+    for m in giver_names(rs, text):
+        before = text[max(0, m.start() - 20) : m.start()]
+        if _PARTNER.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
+        if (not _OBJECT_POSITION.search(before[-12:]) or _COUNTED_SUBJECT.match(text[: m.start()])
+                or _DATE_BEFORE.search(before) or _DELEGATION_OF.search(before)):
+            out.append(m)
+    return out
 
 
 def _on_behalf_of_staff(rs: RuleSet, before: str) -> bool:
