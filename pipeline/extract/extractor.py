@@ -36,15 +36,11 @@ from .inherit import (
 )
 from .matcher import (
     _ESTIMATE,
-    _RESULT_MARK,
     Match,
     _before_words,
-    _details_a_plan,
-    _is_target,
     _party_veto,
     _sentence_vetoes,
     _try_rule,
-    _under_target_header,
     _vetoed,
     youth_union_page,
 )
@@ -52,6 +48,7 @@ from .repeats import dedupe
 from .rescore import load_rescorer
 from .rescore import rescore as rescore_claims
 from .sentences import _DIGIT_OR_WORD, _Sentence, split_sentences
+from .targets import is_target
 from .triggers import rules_for_sentence
 
 # --------------------------------------------------------------------------- main entry points
@@ -263,13 +260,7 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, fr
         ctx.org = orgs.canonical_org(named[0], province) if named else m.label
         if named and named[0].province:
             ctx.province = named[0].province
-    # Under a plan header an item is a target, unless it reports the result against the plan
-    # ("Các chỉ tiêu chủ yếu năm 2015:" over "- Phát triển đoàn viên: 3.048/2.800 đoàn viên, đạt 108,9%").
-    # After a sentence naming a plan, "Cụ thể, …" lists its targets.
-    target = _is_target(s, q.start, rs) or (q.kind != "fraction" and (
-        (not _RESULT_MARK.search(s.low) and _under_target_header(norm, s_start, rs))
-        or _details_a_plan(s, q.start, prev_sentences[-1] if prev_sentences else None, rs)
-    ))
+    target = is_target(s, q, norm, s_start, prev_sentences[-1] if prev_sentences else None, rs)
     qualifier = q.qualifier
     tail = s.low[q.end : s.clause_end(q.end)]
     if re.match(r"\s*\S+(?:\s+\S+){0,4}?\s+trở lên(?!\w)", tail) and qualifier == "exact":
@@ -302,9 +293,9 @@ def _make_claims(q, m, s, s_start, norm, omap, rs, prev_sentences, published, fr
         # reported against a plan (`against_plan` in their rule file).
         if q.kind == "fraction" and q.denominator is not None and rs.indicator(m.rule.indicator).against_plan:
             vals.append((q.denominator, None, None, True))
-    for value, vmin, vmax, is_target in vals:
-        cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, is_target)
-        out.append(Claim(claim_id=cid, value=value, value_min=vmin, value_max=vmax, is_target=is_target, **base))
+    for value, vmin, vmax, target_flag in vals:
+        cid = stable_id(doc_id, start, end, m.rule.indicator, value, vmin, vmax, target_flag)
+        out.append(Claim(claim_id=cid, value=value, value_min=vmin, value_max=vmax, is_target=target_flag, **base))
     return out
 
 

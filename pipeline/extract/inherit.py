@@ -11,13 +11,12 @@ from ..records import ORGANIZATION, VND, Quantity
 from .givers import giver_names, non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
-    _ITEM_PREFIX,
     Match,
     _money,
     _object_after,
     _try_rule,
 )
-from .sentences import _Sentence, count_words, segment_start
+from .sentences import _ITEM_PREFIX, _Sentence, count_words, segment_start
 
 # A cell of a table flattened one cell per line: a number alone, or a placeholder for an empty cell.
 _CELL = re.compile(r"^(?:[.\-–…]+|[\d.,]+)$")

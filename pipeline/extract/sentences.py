@@ -18,6 +18,9 @@ _WORD = re.compile(r"[^\s]+")
 # Clause boundaries inside a sentence (a line break in one is a wrapped line, not a boundary).
 # "tổng số tiền ủng hộ là: 2.100.000 đồng": a colon after "là" introduces the value, not a new clause.
 _HARD_BOUNDARY = re.compile(r";|(?<!\blà):(?=\s)")
+# List items on lines of their own: "- ", "1. ", "a) " (the prefix before an item's text, and a line opening with one).
+_ITEM_PREFIX = re.compile(r"^\s*(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])?\s*$")
+_ITEM_START = re.compile(r"^(?:[-–•*+]|\d{1,3}[.)]|[a-zđ][.)])\s")
 
 
 # --------------------------------------------------------------------------- sentences
