@@ -194,7 +194,8 @@ def _one_gift_value(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """An amount after a count of gifts in its clause, with no "tổng" between, too small to be their total
     ("trao 75 suất quà trị giá 800.000 đồng"): the value of one gift (`min_gift_value`, _common.toml)."""
     c = rs.common
-    if c.gift_units is None or not c.min_gift_value or q.value is None or not _money(q):
+    if c.gift_units is None or not c.min_gift_value or q.value is None or not _money(q) or not _may_trigger(
+            s, c.gift_units):
         return False
     lo = s.clause_start(q.start)
     count = next((o for o in reversed(s.quantities) if lo <= o.start and o.end <= q.start), None)
