@@ -201,6 +201,12 @@ def test_a_sentence_detailing_a_plan_lists_targets() -> None:
     assert got == {1500: False}
 
 
+def test_a_ministrys_name_holding_a_plan_word_frames_no_target() -> None:
+    got = _targets("Dự đại hội có đồng chí Chủ tịch Công đoàn Bộ Kế hoạch và Đầu tư cùng 85 đại biểu đại diện cho 420 "
+                   "đoàn viên công đoàn của cơ quan.")
+    assert got == {420: False}
+
+
 def test_the_plans_figure_in_parentheses_after_a_result_is_a_target() -> None:
     got = _targets("Năm 2024, Công đoàn các KCN tỉnh đã kết nạp mới 2.150 đoàn viên, đạt 86% kế hoạch (kết nạp mới "
                    "2.500 đoàn viên).")
