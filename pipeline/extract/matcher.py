@@ -412,6 +412,9 @@ def _rule_vetoed(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet, t_start: in
     second = _SECOND_COUNT.match(low, claim_end, tail_hi)
     if second is not None:  # "có 146 CĐCS với gần 60.000 cán bộ … tham gia": the words after it are the other count's
         tail_hi = second.end()
+    exceptions = rs.common.veto_exceptions
+    if exceptions is not None and _may_trigger(s, exceptions):  # "… với hơn 255 công đoàn viên tham gia sinh hoạt"
+        low = exceptions.sub(lambda m: " " * len(m.group()), low)
     if _search_in(s, rule.exclude, low[t_start:tail_hi]):
         return True
     if rule.exclude_clause is not None:
