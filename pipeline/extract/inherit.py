@@ -11,6 +11,7 @@ from ..records import ORGANIZATION, VND, Quantity
 from .givers import giver_names, non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
+    _SPACE_RUN,
     Match,
     _money,
     _object_after,
@@ -166,10 +167,7 @@ def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
 def _unions_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """Grassroots unions named by their kind right after the count ("34 công đoàn giáo dục"; `union_kinds`)."""
     kinds = rs.common.union_kinds
-    if kinds is None:
-        return False
-    rest = s.low[q.end :]
-    return kinds.match(rest, len(rest) - len(rest.lstrip())) is not None
+    return kinds is not None and kinds.match(s.low, _SPACE_RUN.match(s.low, q.end).end()) is not None
 
 
 def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
