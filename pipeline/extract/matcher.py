@@ -190,21 +190,40 @@ def _per_unit(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     return _rate_before(s, rs, _before_words(s, q.start, 4), q.start) or _one_gift_value(s, q, rs)
 
 
+# An item's value right before the amount ("phiếu mua hàng trị giá 150.000 đồng", "quà có giá trị 300.000 đồng").
+_ITEM_VALUE = re.compile(r"(?<!\w)(?:trị giá|giá trị)\s*(?:là\s*|khoảng\s*|:\s*)?$")
+_FOR_COUNT = re.compile(r"\s*(?:đồng\s+)?(?:cho|tới|đến)\s+(?:hơn\s+|trên\s+|gần\s+)?")
+
+
 def _one_gift_value(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
-    """An amount after a count of gifts in its clause, with no "tổng" between, too small to be their total
-    ("trao 75 suất quà trị giá 800.000 đồng"): the value of one gift (`min_gift_value`, _common.toml)."""
+    """An amount too small to be the total of the gifts or people counted with it in its clause, with no "tổng"
+    between (`min_gift_value`, _common.toml): the value of one gift. Gifts counted before it ("trao 75 suất quà trị
+    giá 800.000 đồng"); people given an item of that value, counted before it or after "cho" ("271 lao động nữ …
+    được tặng phiếu mua hàng trị giá 200.000 đồng", "tặng bao lì xì trị giá 300.000 đồng cho 139 CN")."""
     c = rs.common
-    if c.gift_units is None or not c.min_gift_value or q.value is None or not _money(q) or not _may_trigger(
-            s, c.gift_units):
+    if not c.min_gift_value or q.value is None or not _money(q):
         return False
-    lo = s.clause_start(q.start)
+    lo, hi = s.clause_start(q.start), s.clause_end(q.end)
     count = next((o for o in reversed(s.quantities) if lo <= o.start and o.end <= q.start), None)
-    if count is None or _money(count) or count.kind != "number" or not count.value:
-        return False
-    if c.gift_units.match(s.low, _SPACE_RUN.match(s.low, count.end).end()) is None or _TOTAL_CUE.search(
+    if count is None or _money(count) or count.kind != "number" or not count.value or _TOTAL_CUE.search(
             s.low, count.end, q.start):
+        count = None
+    elif _counts(s, count, c.gift_units) or (_ITEM_VALUE.search(s.low, 0, q.start) and _counts(
+            s, count, c.counted_recipients)):
+        return q.value / count.value < c.min_gift_value
+    if not _ITEM_VALUE.search(s.low, 0, q.start):
         return False
-    return q.value / count.value < c.min_gift_value
+    after = next((o for o in s.quantities if q.end <= o.start and o.end <= hi), None)
+    if (after is None or _money(after) or after.kind != "number" or not after.value
+            or not _FOR_COUNT.fullmatch(s.low, q.end, after.start) or not _counts(s, after, c.counted_recipients)):
+        return False
+    return q.value / after.value < c.min_gift_value
+
+
+def _counts(s: _Sentence, count: Quantity, nouns: re.Pattern[str] | None) -> bool:
+    """`count` counts one of `nouns` ("75 suất", "139 CN", "1.000 lượt công nhân")."""
+    return nouns is not None and _may_trigger(s, nouns) and nouns.match(
+        s.low, _COUNT_NOUN_GAP.match(s.low, count.end).end()) is not None
 
 
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
