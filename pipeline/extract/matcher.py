@@ -204,20 +204,23 @@ def _one_gift_value(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     if not c.min_gift_value or q.value is None or not _money(q):
         return False
     lo, hi = s.clause_start(q.start), s.clause_end(q.end)
-    count = next((o for o in reversed(s.quantities) if lo <= o.start and o.end <= q.start), None)
-    if count is None or _money(count) or count.kind != "number" or not count.value or _TOTAL_CUE.search(
-            s.low, count.end, q.start):
-        count = None
-    elif _counts(s, count, c.gift_units) or (_ITEM_VALUE.search(s.low, 0, q.start) and _counts(
-            s, count, c.counted_recipients)):
-        return q.value / count.value < c.min_gift_value
-    if not _ITEM_VALUE.search(s.low, 0, q.start):
+    item_value = _ITEM_VALUE.search(s.low, max(lo, q.start - 16), q.start) is not None
+    before = next((o for o in reversed(s.quantities) if lo <= o.start and o.end <= q.start), None)
+    if _bare_count(before) and not _TOTAL_CUE.search(s.low, before.end, q.start) and (
+            _counts(s, before, c.gift_units) or (item_value and _counts(s, before, c.counted_recipients))):
+        return q.value / before.value < c.min_gift_value
+    if not item_value:
         return False
     after = next((o for o in s.quantities if q.end <= o.start and o.end <= hi), None)
-    if (after is None or _money(after) or after.kind != "number" or not after.value
-            or not _FOR_COUNT.fullmatch(s.low, q.end, after.start) or not _counts(s, after, c.counted_recipients)):
+    if not _bare_count(after) or not _FOR_COUNT.fullmatch(s.low, q.end, after.start) or not _counts(
+            s, after, c.counted_recipients):
         return False
     return q.value / after.value < c.min_gift_value
+
+
+def _bare_count(o: Quantity | None) -> bool:
+    """A plain count: a number, not money, a percentage or a rate ("75" of "75 suất quà")."""
+    return o is not None and not _money(o) and o.kind == "number" and bool(o.value)
 
 
 def _counts(s: _Sentence, count: Quantity, nouns: re.Pattern[str] | None) -> bool:
