@@ -73,6 +73,7 @@ FRESH_SETS = (
     ("forty-third fresh set", ("real-da-", "real-db-"), 114, "38e8112"),
     ("forty-fourth fresh set", ("real-dc-", "real-dd-"), 120, "058e37a"),
     ("forty-fifth fresh set", ("real-de-", "real-df-"), 123, "b3d35f6"),
+    ("forty-sixth fresh set", ("real-dg-", "real-dh-"), 126, "cc0809c"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
