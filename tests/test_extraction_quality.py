@@ -498,6 +498,10 @@ def test_a_union_count_broken_down_by_kind_gives_its_parts() -> None:
     got = _readings("Liên đoàn Lao động huyện Nam Trà My hiện có 48 CĐCS trực thuộc với 1.870 đoàn viên gồm: 35 CĐCS hành "
                     "chính, sự nghiệp, 11 CĐCS xã, thị trấn, 02 CĐCS doanh nghiệp ngoài khu vực nhà nước.")
     assert {("unions_total", v) for v in (48, 35, 11, 2)} <= got
+    # kinds by where they stand, in parentheses and split by ";"
+    got = _readings("Công đoàn ngành Giáo dục huyện hiện có 36 công đoàn cơ sở trực thuộc (33 công đoàn trường học; 3 công "
+                    "đoàn thuộc các đơn vị sự nghiệp khác) với tổng số 1.210 đoàn viên.")
+    assert {("unions_total", v) for v in (36, 33, 3)} <= got
     # "trong đó có" still blocks other counts, and a gift's contents after "gồm:" are no part of a total
     got = _readings("Trường hiện có 58 cán bộ, giáo viên là đoàn viên công đoàn; trong đó có 12 người đạt trình độ thạc sĩ.")
     assert ("members_total", 12) not in got
@@ -531,6 +535,16 @@ def test_admissions_listed_after_a_comma_are_each_admitted() -> None:
     assert ("members_recruited", 4200) not in got
     got = _readings("LĐLĐ huyện hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên đạt vững mạnh.")
     assert ("unions_total", 44) not in got
+
+
+def test_donations_to_funds_listed_after_a_comma_are_each_raised() -> None:
+    text = ("Năm 2024, Công đoàn Viên chức tỉnh đã vận động đoàn viên ủng hộ Quỹ Vì người nghèo với số tiền 215.400.000 "
+            "đồng, quỹ Đền ơn đáp nghĩa 48.250.000 đồng, quỹ Bảo trợ trẻ em, Khuyến học 96.000.000 đồng.")
+    got = _readings(text)
+    assert {("funds_raised", v) for v in (215_400_000, 48_250_000, 96_000_000)} <= got
+    # an amount after a comma that names no fund is no item of the list
+    got = _readings("Công đoàn trường ủng hộ Quỹ Vì người nghèo 5 triệu đồng, đồng thời ông Nguyễn Văn An tặng 2 triệu đồng.")
+    assert ("funds_raised", 2_000_000) not in got
 
 
 def test_a_row_whose_unit_cell_is_glued_to_its_label_is_still_read() -> None:
