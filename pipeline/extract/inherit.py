@@ -182,8 +182,8 @@ def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bo
 
 _AND_BEFORE = re.compile(r"(?<!\w)và\s+$")
 _COMMA_BEFORE = re.compile(r",\s*$")
-# A fund named after a comma, then its amount: the next item of a list of donations ("ủng hộ Quỹ Ngày vì người nghèo
-# 320.016.000 đồng, quỹ Xóa đói giảm nghèo 77.163.000 đồng, quỹ Bảo trợ, Khuyến học 356.128.000 đồng").
+# A fund named after a comma or a semicolon, then its amount: the next item of a list of donations ("ủng hộ Quỹ Ngày vì
+# người nghèo 320.016.000 đồng, quỹ Xóa đói giảm nghèo 77.163.000 đồng, quỹ Bảo trợ, Khuyến học 356.128.000 đồng").
 _FUND_ITEM_BEFORE = re.compile(r"[,;]\s*quỹ(?!\w)[^;:()\d]{0,60}$")
 # A passive after an item names another action: "kết nạp mới hơn 12.000 đoàn viên, hơn 6.100 đoàn viên được phát thẻ".
 _PASSIVE = re.compile(r"(?<!\w)được(?!\w)")
@@ -205,9 +205,9 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     # … Clotech Vina"): a flow's items; a total's items after a comma are other kinds (above).
     joined = in_parens or head_of_segment or coordinated or _is_breakdown(s, q)
     listed = (not _money(q) and _COMMA_BEFORE.search(left) is not None
-              and not _PASSIVE.search(s.low, q.end, max(q.end, s.clause_end(q.end)))) or (
-        _money(q) and _FUND_ITEM_BEFORE.search(s.low, max(0, q.start - 80), q.start) is not None)
-    if not (joined or listed):
+              and not _PASSIVE.search(s.low, q.end, max(q.end, s.clause_end(q.end))))
+    fund_item = _money(q) and _FUND_ITEM_BEFORE.search(s.low, max(0, q.start - 80), q.start) is not None
+    if not (joined or listed or fund_item):
         return None
     if in_parens and _money(q) and _giver_before_parens(s, left.rfind("("), rs):
         return None  # "… từ Công đoàn (200 triệu đồng) và Tập đoàn X (300 triệu đồng)": X's share is not a union's
