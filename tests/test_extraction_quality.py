@@ -537,6 +537,12 @@ def test_admissions_listed_after_a_comma_are_each_admitted() -> None:
     assert ("unions_total", 44) not in got
 
 
+def test_a_change_in_parentheses_is_no_part_of_the_total() -> None:
+    got = _readings("Công đoàn Viên chức tỉnh đang quản lý 92 Công đoàn cơ sở trực thuộc (tăng 12 Công đoàn cơ sở so với đầu "
+                    "nhiệm kỳ) với 7.400 đoàn viên.")
+    assert ("unions_total", 92) in got and ("unions_total", 12) not in got
+
+
 def test_donations_to_funds_listed_after_a_comma_are_each_raised() -> None:
     text = ("Năm 2024, Công đoàn Viên chức tỉnh đã vận động đoàn viên ủng hộ Quỹ Vì người nghèo với số tiền 215.400.000 "
             "đồng, quỹ Đền ơn đáp nghĩa 48.250.000 đồng, quỹ Bảo trợ trẻ em, Khuyến học 96.000.000 đồng.")
