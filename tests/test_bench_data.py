@@ -102,11 +102,11 @@ def test_the_agreement_samples_adjudication_holds_in_the_corpus():
             assert same and all(c["is_target"] == target for c in same), d
 
 
-@pytest.mark.parametrize("name", ["adjudication-collections", "adjudication-mixed-givers"])
+@pytest.mark.parametrize("name", ["adjudication-collections", "adjudication-mixed-givers", "adjudication-women"])
 def test_the_passes_over_earlier_excerpts_hold_in_the_corpus(name):
     """Each decision of a pass that applied a new guideline rule to earlier excerpts (docs/guideline.md §10: round 75,
-    "Collected, then handed over"; round 77, "Mixed givers") is in the gold: an added or changed claim is there as
-    decided, under its quote; a removed or replaced claim is gone."""
+    "Collected, then handed over"; round 77, "Mixed givers"; round 133, "A stock split by sex") is in the gold: an added
+    or changed claim is there as decided, under its quote; a removed or replaced claim is gone."""
     records = _gold_by_id()
     decisions = _records(name)
     assert decisions

@@ -537,6 +537,15 @@ def test_admissions_listed_after_a_comma_are_each_admitted() -> None:
     assert ("unions_total", 44) not in got
 
 
+def test_the_women_among_a_members_total_are_a_part_of_it() -> None:
+    got = _readings("Công đoàn Trường Cao đẳng Y tế hiện có 1.250 đoàn viên, trong đó có 512 là nữ, sinh hoạt tại 38 tổ công "
+                    "đoàn.")
+    assert {("members_total", 1_250), ("members_total", 512)} <= got
+    # the women among recruits are no stock
+    got = _readings("Năm 2024, Công đoàn huyện kết nạp mới 320 đoàn viên, trong đó có 190 là nữ.")
+    assert ("members_total", 190) not in got
+
+
 def test_a_change_in_parentheses_is_no_part_of_the_total() -> None:
     got = _readings("Công đoàn Viên chức tỉnh đang quản lý 92 Công đoàn cơ sở trực thuộc (tăng 12 Công đoàn cơ sở so với đầu "
                     "nhiệm kỳ) với 7.400 đoàn viên.")

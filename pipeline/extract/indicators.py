@@ -171,6 +171,7 @@ class Common:
     party_cues: re.Pattern[str] | None
     counted_recipients: re.Pattern[str] | None  # counted subjects of a passive gift ("53 CNVC-LĐ … được hỗ trợ")
     union_kinds: re.Pattern[str] | None  # grassroots unions by kind in a breakdown ("34 công đoàn giáo dục")
+    member_kinds: re.Pattern[str] | None  # members by sex in a breakdown ("65 công đoàn viên (49 nữ)")
     veto_exceptions: re.Pattern[str] | None  # phrases holding a veto word that veto nothing ("tham gia sinh hoạt")
     gift_units: re.Pattern[str] | None  # nouns counting gifts ("75 suất quà")
     min_gift_value: float  # VND: an amount smaller than this per counted gift is one gift's value

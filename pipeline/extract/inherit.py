@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..records import ORGANIZATION, VND, Quantity
+from ..records import ORGANIZATION, PERSON, VND, Quantity
 from .givers import giver_names, non_union_giver
 from .indicators import Rule, RuleSet, fold
 from .matcher import (
@@ -166,7 +166,15 @@ def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
 
 def _unions_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """Grassroots unions named by their kind right after the count ("34 công đoàn giáo dục"; `union_kinds`)."""
-    kinds = rs.common.union_kinds
+    return _named_right_after(s, q, rs.common.union_kinds)
+
+
+def _members_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
+    """Members named by sex right after the count ("(49 nữ", "trong đó có 603 là nữ"; `member_kinds`)."""
+    return _named_right_after(s, q, rs.common.member_kinds)
+
+
+def _named_right_after(s: _Sentence, q: Quantity, kinds: re.Pattern[str] | None) -> bool:
     return kinds is not None and kinds.match(s.low, _SPACE_RUN.match(s.low, q.end).end()) is not None
 
 
@@ -176,6 +184,9 @@ def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bo
     if (rule.unit == VND) != _money(q):
         return False
     if rule.unit == ORGANIZATION and _unions_of_a_kind(s, q, rs):
+        return True
+    # the women among a stock of members are a part of it (GUIDELINE §10, "A stock split by sex")
+    if rule.unit == PERSON and rs.indicator(rule.indicator).stock and _members_of_a_kind(s, q, rs):
         return True
     return rule.unit == VND or any(_object_after(r, s, q) is not None for r in rs.indicator(rule.indicator).rules)
 
