@@ -17,7 +17,7 @@ from .matcher import (
     _object_after,
     _try_rule,
 )
-from .sentences import _ITEM_PREFIX, _Sentence, count_words, segment_start
+from .sentences import _ITEM_PREFIX, _Sentence, count_words, segment_end, segment_start
 
 # A cell of a table flattened one cell per line: a number alone, or a placeholder for an empty cell.
 _CELL = re.compile(r"^(?:[.\-–…]+|[\d.,]+)$")
@@ -228,7 +228,7 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
             continue
         if not joined and rs.indicator(rule.indicator).stock:
             return None
-        window = s.low[q.start : s.clause_end(q.end)]
+        window = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))]
         if rule.exclude is not None and rule.exclude.search(window):
             return None
         return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
