@@ -13,6 +13,7 @@ from .indicators import Rule, RuleSet, fold
 from .matcher import (
     _SPACE_RUN,
     Match,
+    _counts,
     _money,
     _object_after,
     _try_rule,
@@ -166,16 +167,12 @@ def _is_breakdown(s: _Sentence, q: Quantity) -> bool:
 
 def _unions_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """Grassroots unions named by their kind right after the count ("34 công đoàn giáo dục"; `union_kinds`)."""
-    return _named_right_after(s, q, rs.common.union_kinds)
+    return _counts(s, q, rs.common.union_kinds, gap=_SPACE_RUN)
 
 
 def _members_of_a_kind(s: _Sentence, q: Quantity, rs: RuleSet) -> bool:
     """Members named by sex right after the count ("(49 nữ", "trong đó có 603 là nữ"; `member_kinds`)."""
-    return _named_right_after(s, q, rs.common.member_kinds)
-
-
-def _named_right_after(s: _Sentence, q: Quantity, kinds: re.Pattern[str] | None) -> bool:
-    return kinds is not None and kinds.match(s.low, _SPACE_RUN.match(s.low, q.end).end()) is not None
+    return _counts(s, q, rs.common.member_kinds, gap=_SPACE_RUN)
 
 
 def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bool:

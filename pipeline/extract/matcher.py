@@ -100,12 +100,8 @@ def _counted_subject(s: _Sentence, rs: RuleSet, pos: int) -> bool:
     if nouns is None:
         return False
     lo = s.clause_start(pos)
-    for o in s.quantities:
-        if o.start >= lo and o.end <= pos and not _money(o) and o.kind not in ("percent", "rate", "fraction"):
-            at = _COUNT_NOUN_GAP.match(s.low, o.end).end()
-            if nouns.match(s.low, at) is not None:
-                return True
-    return False
+    return any(o.start >= lo and o.end <= pos and not _money(o) and o.kind not in ("percent", "rate", "fraction")
+               and _counts(s, o, nouns) for o in s.quantities)
 
 
 def _money(q: Quantity) -> bool:
@@ -223,10 +219,11 @@ def _bare_count(o: Quantity | None) -> bool:
     return o is not None and not _money(o) and o.kind == "number" and bool(o.value)
 
 
-def _counts(s: _Sentence, count: Quantity, nouns: re.Pattern[str] | None) -> bool:
-    """`count` counts one of `nouns` ("75 suất", "139 CN", "1.000 lượt công nhân")."""
+def _counts(s: _Sentence, count: Quantity, nouns: re.Pattern[str] | None,
+            gap: re.Pattern[str] = _COUNT_NOUN_GAP) -> bool:
+    """`count` counts one of `nouns`, right after it past `gap` ("75 suất", "139 CN", "1.000 lượt công nhân")."""
     return nouns is not None and _may_trigger(s, nouns) and nouns.match(
-        s.low, _COUNT_NOUN_GAP.match(s.low, count.end).end()) is not None
+        s.low, gap.match(s.low, count.end).end()) is not None
 
 
 def _try_rule(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> Match | None:
