@@ -403,6 +403,12 @@ def test_the_membership_is_still_a_total() -> None:
     # …but not a count of people or of gifts in millions
     ("Chính sách đã hỗ trợ 2 triệu lao động bị ảnh hưởng bởi dịch Covid-19.", set()),
     ("Các cấp công đoàn tặng 2,3 triệu phần quà Tết cho đoàn viên.", set()),
+    # A sentence that writes its other amounts in "đồng" drops it from one that ends its phrase (round 135).
+    ("Công đoàn Tổng công ty đã trao quà Tết cho đoàn viên khó khăn số tiền trên 5 tỷ đồng; vận động người lao động đóng góp "
+     "Chương trình xã hội từ thiện trên 6 tỷ, Chương trình “Vì biển đảo quê hương” 9,5 tỷ đồng.",
+     {("funds_disbursed", 5_000_000_000), ("funds_raised", 6_000_000_000), ("funds_raised", 9_500_000_000)}),
+    # …and not in a sentence that names no currency at all
+    ("Đến nay, số đoàn viên công đoàn cả nước đạt hơn 11 triệu, tăng 2,5% so với năm trước.", set()),
 ])
 def test_a_sum_given_without_its_currency_is_money(text: str, expected: set) -> None:
     assert {(i, v) for i, v in _readings(text) if i.startswith("funds")} == expected

@@ -64,6 +64,10 @@ def _quantities(sentence: str) -> list[Quantity]:
     # right after an amount in digits spells that amount out.
     out: list[Quantity] = []
     spelt_until = -1  # end of the parenthesis that spells out the previous amount
+    # A sentence that writes some amounts with their currency drops it from others ("… 5 tỷ đồng; vận động đóng góp
+    # Chương trình xã hội từ thiện trên 6 tỷ, Chương trình … 9,5 tỷ đồng"): a bare scaled amount that ends its
+    # phrase, with no noun after it to count, is money there too.
+    names_currency = any(q.unit == VND for q in qs)
     for q in qs:
         if q.unit is None and q.kind in ("number", "words") and _DURATION_AFTER.match(sentence, q.end):
             continue  # "trong 5 năm qua: 7", "6 tháng đầu năm": a span of time, neither a count nor between two
@@ -74,11 +78,16 @@ def _quantities(sentence: str) -> list[Quantity]:
         if bare_money(q) and (_NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start) or (
                 _GIVES_BARE.search(sentence, max(0, q.start - 30), q.start) and _GIVEN_TO.match(sentence, q.end))):
             q = replace(q, unit=VND)  # "số tiền 877 triệu", "ủng hộ 600 triệu cho …": money without "đồng"
+        elif bare_money(q) and names_currency and _ENDS_PHRASE.match(sentence, q.end):
+            q = replace(q, unit=VND)
         out.append(q)
         if q.kind != "words":
             spelt_until = _spelling_parenthesis_end(sentence, q.end)
     return out
 
+
+# The end of a phrase right after an amount: punctuation or the sentence's end, no noun.
+_ENDS_PHRASE = re.compile(r"\s*(?:[,.;…]|$)")
 
 # A unit of time right after a bare number: the number is a duration ("5 năm qua", "6 tháng đầu năm").
 _DURATION_AFTER = re.compile(r"\s*(?:năm|tháng|tuần|ngày|quý|giờ|phút)(?!\w)", re.IGNORECASE)

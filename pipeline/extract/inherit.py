@@ -190,9 +190,10 @@ def _counts_same_thing(rule: Rule, s: _Sentence, q: Quantity, rs: RuleSet) -> bo
 
 _AND_BEFORE = re.compile(r"(?<!\w)và\s+$")
 _COMMA_BEFORE = re.compile(r",\s*$")
-# A fund named after a comma or a semicolon, then its amount: the next item of a list of donations ("ủng hộ Quỹ Ngày vì
-# người nghèo 320.016.000 đồng, quỹ Xóa đói giảm nghèo 77.163.000 đồng, quỹ Bảo trợ, Khuyến học 356.128.000 đồng").
-_FUND_ITEM_BEFORE = re.compile(r"[,;]\s*quỹ(?!\w)[^;:()\d]{0,60}$")
+# A fund or a programme named after a comma or a semicolon, then its amount: the next item of a list of donations
+# ("ủng hộ Quỹ Ngày vì người nghèo 320.016.000 đồng, quỹ Xóa đói giảm nghèo 77.163.000 đồng, quỹ Bảo trợ, Khuyến học
+# 356.128.000 đồng", "đóng góp Chương trình xã hội từ thiện trên 6 tỷ, Chương trình “Satra vì biển đảo” 9,5 tỷ đồng").
+_FUND_ITEM_BEFORE = re.compile(r"[,;]\s*(?:quỹ|chương trình)(?!\w)[^;:()\d]{0,60}$")
 # A passive after an item names another action: "kết nạp mới hơn 12.000 đoàn viên, hơn 6.100 đoàn viên được phát thẻ".
 _PASSIVE = re.compile(r"(?<!\w)được(?!\w)")
 

@@ -1,8 +1,8 @@
 """Is a claim a target, a plan's figure, or a result? (GUIDELINE §5)
 
 A target cue before the number in its sentence ("phấn đấu", "chỉ tiêu", "kế hoạch (…)") that no result cue cuts off, a
-list item under a header that names a plan, or a sentence opening "Cụ thể" after one that names a plan. The cues are
-language data in rules/indicators/_common.toml (target_cues, target_cue_negations, result_cues, directive_cues,
+list item under a header that names a plan, or a sentence opening "Cụ thể" or "Trong đó" after one that names a plan.
+The cues are language data in rules/indicators/_common.toml (target_cues, target_cue_negations, result_cues, directive_cues,
 future_cues)."""
 
 from __future__ import annotations
@@ -45,13 +45,14 @@ def _under_target_header(text: str, line_start: int, rs: RuleSet) -> bool:
 
 # Words of a result reported against a plan: an item or part holding one is no target.
 _RESULT_MARK = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn thành|đã)(?!\w)")
-_DETAILS = re.compile(r"^\W*cụ thể(?!\w)")
+_DETAILS = re.compile(r"^\W*(?:cụ thể|trong đó)(?!\w)")
 
 
 def _details_a_plan(s: _Sentence, pos: int, prev: _Sentence | None, rs: RuleSet) -> bool:
-    """A sentence opening with "Cụ thể" after one that names a plan lists the plan's targets (GUIDELINE §5):
-    "Tại hội nghị, các chỉ tiêu chủ yếu được đưa ra. Cụ thể như hàng năm phát triển mới 100 đoàn viên; …", unless
-    the part of it holding the number reports a result ("…; đã kết nạp 120 đoàn viên")."""
+    """A sentence opening with "Cụ thể" or "Trong đó" after one that names a plan lists the plan's targets
+    (GUIDELINE §5): "Tại hội nghị, các chỉ tiêu chủ yếu được đưa ra. Cụ thể như hàng năm phát triển mới 100 đoàn
+    viên; …", "… xây dựng 12 chỉ tiêu trọng tâm. Trong đó, phát triển mới ít nhất 900 đoàn viên", unless the part
+    of it holding the number reports a result ("…; đã kết nạp 120 đoàn viên")."""
     if prev is None or not _DETAILS.match(s.low):
         return False
     if _RESULT_MARK.search(s.low, s.low.rfind(";", 0, pos) + 1, pos):
