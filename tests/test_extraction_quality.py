@@ -578,3 +578,12 @@ def test_a_row_whose_unit_cell_is_glued_to_its_label_is_still_read() -> None:
             ".\n\n61\n\n64\n\n70")
     got = sorted(c.value for c in extract_claims(text) if c.indicator == "members_total")
     assert got == [2104, 2391, 2766, 4812, 5130, 5577]
+
+
+def test_a_free_programme_named_for_zero_dong_is_no_sum_and_no_boundary() -> None:
+    # "Hội chợ 0 đồng" names a free fair: no amount, and the recipients after it still belong to the sum before it
+    # (round 136).
+    got = _readings("Đặc biệt, công đoàn cơ sở công ty trích “Quỹ công đoàn” 50 triệu đồng mua đồ gia dụng tổ chức "
+                    "“Hội chợ 0 đồng” cho công nhân lao động.")
+    assert got == {("funds_disbursed", 50_000_000)}
+    assert not _readings("Công đoàn các KCN tỉnh duy trì mô hình “Siêu thị 0 đồng” cho đoàn viên khó khăn.")

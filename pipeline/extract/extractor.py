@@ -73,6 +73,8 @@ def _quantities(sentence: str) -> list[Quantity]:
             continue  # "trong 5 năm qua: 7", "6 tháng đầu năm": a span of time, neither a count nor between two
         if q.kind == "words" and q.start < spelt_until:
             continue
+        if q.unit == VND and q.value == 0:
+            continue  # "Hội chợ 0 đồng", "Siêu thị 0 đồng", "suất quà “0 đồng”": a free programme's name, no sum
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
             continue
         if bare_money(q) and (_NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start) or (
