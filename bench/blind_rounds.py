@@ -76,6 +76,7 @@ FRESH_SETS = (
     ("forty-sixth fresh set", ("real-dg-", "real-dh-"), 126, "cc0809c"),
     ("forty-seventh fresh set", ("real-di-", "real-dj-"), 128, "1307edd"),
     ("forty-eighth fresh set", ("real-dk-", "real-dl-"), 130, "9667ee4"),
+    ("forty-ninth fresh set", ("real-dm-", "real-dn-"), 134, "fbdc097"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
