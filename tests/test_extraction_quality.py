@@ -587,3 +587,17 @@ def test_a_free_programme_named_for_zero_dong_is_no_sum_and_no_boundary() -> Non
                     "“Hội chợ 0 đồng” cho công nhân lao động.")
     assert got == {("funds_disbursed", 50_000_000)}
     assert not _readings("Công đoàn các KCN tỉnh duy trì mô hình “Siêu thị 0 đồng” cho đoàn viên khó khăn.")
+
+
+def test_a_breakdown_whose_items_drop_their_noun_is_read_when_it_adds_up() -> None:
+    # Round 138: the parts after "trong đó" add up to the stock before them (22 + 7 + 12 = 41).
+    got = _readings("Hiện tại Công đoàn ngành đang quản lý 41 CĐCS, trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh "
+                    "nghiệp Nhà nước và 12 doanh nghiệp ngoài Nhà nước, với số lượng CNVCLĐ 7.128 người.")
+    assert {("unions_total", 41), ("unions_total", 7), ("unions_total", 12)} <= got
+    got = _readings("Đưa tổng số đoàn viên công đoàn toàn tỉnh là 104.035 đoàn viên, trong đó khu vực nhà nước là 50.642 "
+                    "người, khu vực ngoài nhà nước là 53.393 người (tăng 7.632 người so với năm 2015).")
+    assert {("members_total", 104_035), ("members_total", 50_642), ("members_total", 53_393)} <= got
+    # counts that do not add up to it are not its parts
+    got = _readings("Hiện tại Công đoàn ngành đang quản lý 41 CĐCS, trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh "
+                    "nghiệp Nhà nước và 15 doanh nghiệp ngoài Nhà nước.")
+    assert ("unions_total", 7) not in got and ("unions_total", 15) not in got

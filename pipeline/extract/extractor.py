@@ -32,6 +32,7 @@ from .inherit import (
     _label_match,
     _list_header_match,
     _of_which_match,
+    _sum_part_match,
     bare_money,
 )
 from .matcher import (
@@ -167,16 +168,8 @@ def extract_mentions(
         for q in s.quantities:
             if "all" in vetoes or _vetoed(s, q, rs):
                 continue
-            best = _best_rule_match(s, q, found, sentence_rules, rs)
-            if best is None:
-                best = (
-                    _component_match(s, q, found, rs)
-                    or _list_header_match(norm, s_start, s, q, rs)
-                    or _label_match(s, q, rs)
-                    or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs, found)
-                    or _inline_item_match(s, q, rs)
-                    or _column_match(norm, s_start, s, q, rs)
-                )
+            best = _best_rule_match(s, q, found, sentence_rules, rs) or _inherited_match(
+                norm, s_start, s, q, found, last_claims, rs)
             if best is None:
                 continue
             if best.rule.unit == VND and bare_money(q):
@@ -199,6 +192,20 @@ def extract_mentions(
         running = running_frame([o for o in s.orgs if o.start < first_number], running, section)
         prev_sentences.append(s)
     return rescore_claims(claims, page_low, rs, load_rescorer()) if rescore else claims
+
+
+def _inherited_match(norm: str, s_start: int, s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]],
+                     last_claims: dict[str, Match], rs: RuleSet) -> Match | None:
+    """A number no rule reads on its own, read as a part or an item of a claim or a list around it."""
+    return (
+        _component_match(s, q, found, rs)
+        or _list_header_match(norm, s_start, s, q, rs)
+        or _label_match(s, q, rs)
+        or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs, found)
+        or _sum_part_match(s, q, found, rs)
+        or _inline_item_match(s, q, rs)
+        or _column_match(norm, s_start, s, q, rs)
+    )
 
 
 def _best_rule_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rules: list,

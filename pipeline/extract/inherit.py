@@ -323,6 +323,47 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
 
 
+_OF_WHICH_IN = re.compile(r"(?<!\w)trong đó(?!\w)")
+
+
+def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
+    """A count after "trong đó" that drops its noun is a part of the stock before it when the counts from the first
+    after "trong đó" on add up to that stock (GUIDELINE §10, "A list item that drops its noun"): "quản lý 41 CĐCS,
+    trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh nghiệp Nhà nước và 12 doanh nghiệp ngoài Nhà nước" (22 + 7 +
+    12 = 41)."""
+    if _money(q) or q.kind != "number":
+        return None
+    openers = list(_OF_WHICH_IN.finditer(s.low, 0, q.start))
+    if not openers:
+        return None
+    parts = [o for o in s.quantities if o.start >= openers[-1].end()]
+    # the stock the list breaks down: one claimed before "trong đó", the latest first ("quản lý 55 CĐCS với … (có 3.143
+    # đoàn viên); trong đó có 52 CĐCS …, 2 CĐCS … và 1 doanh nghiệp cổ phần" breaks down the 55)
+    for total_q, total_m in reversed(found):
+        if total_q.end <= openers[-1].start() and rs.indicator(total_m.rule.indicator).stock and _adds_up(
+                parts, q, total_q.value):
+            # the part keeps the vetoes of the stock's rule, read in its own item up to an aside ("…, 53.393 người
+            # (tăng 7.632 người so với năm 2015)": the change is the total's, the sum shows the part is one)
+            window = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))].split("(", 1)[0]
+            if total_m.rule.exclude is not None and total_m.rule.exclude.search(window):
+                return None
+            return Match(rule=total_m.rule, score=total_m.score - 0.15, trigger_start=q.start, evidence_end=q.end,
+                         inherited=True)
+    return None
+
+
+def _adds_up(parts: list[Quantity], q: Quantity, total: float) -> bool:
+    """Two or more plain counts from the first of `parts` on reach `total` exactly, `q` among them."""
+    subtotal = 0.0
+    for i, part in enumerate(parts):
+        if part.kind != "number" or part.unit is not None:
+            return False
+        subtotal += part.value
+        if subtotal >= total:
+            return subtotal == total and i > 0 and part.start >= q.start
+    return False
+
+
 # An amount that ends in a scale word and no currency ("200 triệu", "hơn 1,1 tỉ"): money in a donor list.
 _BARE_SCALED = re.compile(r"(?:triệu|tỷ|tỉ)\s*$", re.IGNORECASE)
 _ROUNDS = re.compile(r"\s*\d+\s+(?:đợt|lần)\s+(?:với|được|là)?\s*$", re.IGNORECASE)
