@@ -601,3 +601,13 @@ def test_a_breakdown_whose_items_drop_their_noun_is_read_when_it_adds_up() -> No
     got = _readings("Hiện tại Công đoàn ngành đang quản lý 41 CĐCS, trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh "
                     "nghiệp Nhà nước và 15 doanh nghiệp ngoài Nhà nước.")
     assert ("unions_total", 7) not in got and ("unions_total", 15) not in got
+
+
+def test_a_sentence_opening_trong_do_breaks_down_the_stock_before_it_when_it_adds_up() -> None:
+    # Round 142: "Nam: 88; Nữ: 140" drop their noun and add up to the 228 members of the sentence before.
+    got = _readings("Công đoàn cơ sở Trường Đại học Đông Á được thành lập năm 2007. Số lượng đoàn viên hiện nay là: 228. "
+                    "Trong đó, Nam: 88; Nữ: 140.")
+    assert {("members_total", 228), ("members_total", 88), ("members_total", 140)} <= got
+    got = _readings("Công đoàn cơ sở Trường Đại học Đông Á được thành lập năm 2007. Số lượng đoàn viên hiện nay là: 228. "
+                    "Trong đó, Nam: 88; Nữ: 141.")
+    assert ("members_total", 88) not in got and ("members_total", 141) not in got

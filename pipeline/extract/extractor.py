@@ -143,7 +143,7 @@ def extract_mentions(
     prev_sentences: list[_Sentence] = []
     # The latest claim of each indicator, most recent last: "Trong đó, …" parts take the latest one that counts
     # the same thing ("… lên hơn 2.100 đoàn viên với 76 tổ chức CĐCS. Trong đó, … 387 đoàn viên và 18 …").
-    last_claims: dict[str, Match] = {}
+    last_claims: dict[str, tuple[Quantity, Match]] = {}
     page = page_frame(normalize_with_map(title)[0] if title else None, norm, site_org=org, site_province=province)
     section, running = page, None
     spans = split_sentences(norm)
@@ -179,9 +179,9 @@ def extract_mentions(
             if _not_unions_count(s, q, best, youth_page, rs) or _out_of_bounds(q, best, rs):
                 continue
             found.append((q, best))
-        for _, m in found:
+        for fq, m in found:
             last_claims.pop(m.rule.indicator, None)
-            last_claims[m.rule.indicator] = m
+            last_claims[m.rule.indicator] = (fq, m)
         for q, m in found:
             frame = attribute(s.orgs, q.start, section, running)
             claims.extend(
@@ -195,14 +195,14 @@ def extract_mentions(
 
 
 def _inherited_match(norm: str, s_start: int, s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]],
-                     last_claims: dict[str, Match], rs: RuleSet) -> Match | None:
+                     last_claims: dict[str, tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
     """A number no rule reads on its own, read as a part or an item of a claim or a list around it."""
     return (
         _component_match(s, q, found, rs)
         or _list_header_match(norm, s_start, s, q, rs)
         or _label_match(s, q, rs)
-        or _of_which_match(s, q, [*last_claims.values(), *(fm for _, fm in found)], rs, found)
-        or _sum_part_match(s, q, found, rs)
+        or _of_which_match(s, q, [*(lm for _, lm in last_claims.values()), *(fm for _, fm in found)], rs, found)
+        or _sum_part_match(s, q, found, rs, list(last_claims.values()))
         or _inline_item_match(s, q, rs)
         or _column_match(norm, s_start, s, q, rs)
     )

@@ -326,11 +326,13 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
 _OF_WHICH_IN = re.compile(r"(?<!\w)trong đó(?!\w)")
 
 
-def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
+def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, Match]], rs: RuleSet,
+                    earlier: Sequence[tuple[Quantity, Match]] = ()) -> Match | None:
     """A count after "trong đó" that drops its noun is a part of the stock before it when the counts from the first
     after "trong đó" on add up to that stock (GUIDELINE §10, "A list item that drops its noun"): "quản lý 41 CĐCS,
     trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh nghiệp Nhà nước và 12 doanh nghiệp ngoài Nhà nước" (22 + 7 +
-    12 = 41)."""
+    12 = 41). A sentence that opens with "Trong đó" breaks down a stock of the sentences before it (`earlier`, the
+    latest claim of each indicator): "Số lượng đoàn viên hiện nay là: 228. Trong đó, Nam: 88; Nữ: 140."."""
     if _money(q) or q.kind != "number":
         return None
     openers = list(_OF_WHICH_IN.finditer(s.low, 0, q.start))
@@ -339,9 +341,13 @@ def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, M
     parts = [o for o in s.quantities if o.start >= openers[-1].end()]
     # the stock the list breaks down: one claimed before "trong đó", the latest first ("quản lý 55 CĐCS với … (có 3.143
     # đoàn viên); trong đó có 52 CĐCS …, 2 CĐCS … và 1 doanh nghiệp cổ phần" breaks down the 55)
-    for total_q, total_m in reversed(found):
-        if total_q.end <= openers[-1].start() and rs.indicator(total_m.rule.indicator).stock and _adds_up(
-                parts, q, total_q.value):
+    here = [(fq, fm) for fq, fm in found if fq.end <= openers[-1].start()]
+    # (from the sentences before, only an item that drops its noun: "Trong đó có 68 đoàn viên biên chế và 22 đoàn viên
+    # hợp đồng" names what it counts, and whether such a split is a part is left to the readings of named parts)
+    before = [(fq, fm) for fq, fm in earlier if not _counts_same_thing(fm.rule, s, q, rs)] if (
+        len(openers) == 1 and _OF_WHICH.match(s.low)) else []
+    for total_q, total_m in [*reversed(here), *reversed(before)]:
+        if rs.indicator(total_m.rule.indicator).stock and _adds_up(parts, q, total_q.value):
             # the part keeps the vetoes of the stock's rule, read in its own item up to an aside ("…, 53.393 người
             # (tăng 7.632 người so với năm 2015)": the change is the total's, the sum shows the part is one)
             window = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))].split("(", 1)[0]
