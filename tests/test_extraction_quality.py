@@ -611,3 +611,13 @@ def test_a_sentence_opening_trong_do_breaks_down_the_stock_before_it_when_it_add
     got = _readings("Công đoàn cơ sở Trường Đại học Đông Á được thành lập năm 2007. Số lượng đoàn viên hiện nay là: 228. "
                     "Trong đó, Nam: 88; Nữ: 141.")
     assert ("members_total", 88) not in got and ("members_total", 141) not in got
+
+
+def test_a_count_opening_a_part_with_a_verb_of_its_own_is_no_component() -> None:
+    # Round 144: "133 CĐCS đã tổ chức hoạt động" states something else, no part of the foundings before the ";".
+    got = _readings("Trong tháng Công nhân, Công đoàn Khu Kinh tế Hải Phòng đã thành lập mới được 6 CĐCS, ký thỏa ước "
+                    "với 4 đơn vị; 133 CĐCS đã tổ chức hoạt động tháng Công nhân.")
+    assert got == {("unions_founded", 6)}
+    # a part that opens its ";" segment without a verb of its own still is one
+    got = _readings("Năm 2024, LĐLĐ tỉnh đã thành lập mới 14 CĐCS; 9 CĐCS trong khu vực doanh nghiệp ngoài nhà nước.")
+    assert {("unions_founded", 14), ("unions_founded", 9)} <= got

@@ -196,6 +196,8 @@ _COMMA_BEFORE = re.compile(r",\s*$")
 _FUND_ITEM_BEFORE = re.compile(r"[,;]\s*(?:quỹ|chương trình)(?!\w)[^;:()\d]{0,60}$")
 # A passive after an item names another action: "kết nạp mới hơn 12.000 đoàn viên, hơn 6.100 đoàn viên được phát thẻ".
 _PASSIVE = re.compile(r"(?<!\w)được(?!\w)")
+# Words that open a verb phrase of the item's own ("133 CĐCS đã tổ chức hoạt động").
+_OWN_VERB = re.compile(r"(?<!\w)(?:đã|đang|sẽ)(?!\w)")
 
 
 def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Match]], rs: RuleSet) -> Match | None:
@@ -205,7 +207,10 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
     left = s.text[: q.start]
     in_parens = left.rfind("(") > left.rfind(")")
     seg_start = max(left.rfind(";"), left.rfind("("))
-    head_of_segment = seg_start >= 0 and count_words(left[seg_start + 1 :]) == 0
+    # (a count that opens a ";" part with a verb of its own after it states something else: "thành lập mới được 6 CĐCS
+    # …; 133 CĐCS đã tổ chức hoạt động …")
+    head_of_segment = seg_start >= 0 and count_words(left[seg_start + 1 :]) == 0 and (
+        left[seg_start] == "(" or not _OWN_VERB.search(s.low, q.end, segment_end(s, q.end, s.clause_end(q.end))))
     # "kết nạp 40 đoàn viên … Hồng Nhật và 97 đoàn viên … Clotech Vina": the verb governs both numbers (not
     # after a comma: "hiện có 45 CĐCS trực thuộc, 44 CĐCS thành viên" lists other kinds)
     # (counts only: amounts joined by "và" often have givers or recipients of their own)
