@@ -79,6 +79,7 @@ FRESH_SETS = (
     ("forty-ninth fresh set", ("real-dm-", "real-dn-"), 134, "fbdc097"),
     ("fiftieth fresh set", ("real-do-", "real-dp-"), 137, "ede2fa2"),
     ("fifty-first fresh set", ("real-dq-", "real-dr-"), 140, "6ed000d"),
+    ("fifty-second fresh set", ("real-ds-", "real-dt-"), 143, "e375262"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
