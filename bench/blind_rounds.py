@@ -80,6 +80,7 @@ FRESH_SETS = (
     ("fiftieth fresh set", ("real-do-", "real-dp-"), 137, "ede2fa2"),
     ("fifty-first fresh set", ("real-dq-", "real-dr-"), 140, "6ed000d"),
     ("fifty-second fresh set", ("real-ds-", "real-dt-"), 143, "e375262"),
+    ("fifty-third fresh set", ("real-du-", "real-dv-"), 146, "c4f246e"),
 )
 CORE = ("members_recruited", "unions_founded", "funds_raised")
 ALL_SIX = (*CORE, "funds_disbursed", "members_total", "unions_total")
