@@ -78,10 +78,11 @@ def _quantities(sentence: str) -> list[Quantity]:
             continue  # "Hội chợ 0 đồng", "Siêu thị 0 đồng", "suất quà “0 đồng”": a free programme's name, no sum
         if q.kind == "words" and out and out[-1].value == q.value and q.start - out[-1].end <= 3:
             continue
-        if bare_money(q) and (_NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start) or (
-                _GIVES_BARE.search(sentence, max(0, q.start - 30), q.start) and _GIVEN_TO.match(sentence, q.end))):
-            q = replace(q, unit=VND)  # "số tiền 877 triệu", "ủng hộ 600 triệu cho …": money without "đồng"
-        elif bare_money(q) and names_currency and _ENDS_PHRASE.match(sentence, q.end):
+        # "số tiền 877 triệu", "ủng hộ 600 triệu cho …", "… trên 6 tỷ, …" beside amounts in đồng: money without "đồng"
+        if bare_money(q) and (
+                _NAMES_MONEY.search(sentence, max(0, q.start - 30), q.start)
+                or (_GIVES_BARE.search(sentence, max(0, q.start - 30), q.start) and _GIVEN_TO.match(sentence, q.end))
+                or (names_currency and _ENDS_PHRASE.match(sentence, q.end))):
             q = replace(q, unit=VND)
         out.append(q)
         if q.kind != "words":
@@ -202,7 +203,7 @@ def _inherited_match(norm: str, s_start: int, s: _Sentence, q: Quantity, found: 
         or _list_header_match(norm, s_start, s, q, rs)
         or _label_match(s, q, rs)
         or _of_which_match(s, q, [*(lm for _, lm in last_claims.values()), *(fm for _, fm in found)], rs, found)
-        or _sum_part_match(s, q, found, rs, list(last_claims.values()))
+        or _sum_part_match(s, q, found, rs, last_claims.values())
         or _inline_item_match(s, q, rs)
         or _column_match(norm, s_start, s, q, rs)
     )

@@ -4,7 +4,7 @@ components of a total ("trong đó"), breakdowns in parentheses."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..records import ORGANIZATION, PERSON, VND, Quantity
@@ -231,11 +231,22 @@ def _component_match(s: _Sentence, q: Quantity, found: list[tuple[Quantity, Matc
             continue
         if not joined and rs.indicator(rule.indicator).stock:
             return None
-        window = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))]
-        if rule.exclude is not None and rule.exclude.search(window):
-            return None
-        return Match(rule=rule, score=prev_m.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+        return None if _vetoed_in_item(rule, s, q) else _part_of(prev_m, q)
     return None
+
+
+def _part_of(whole: Match, q: Quantity) -> Match:
+    """`q` read as a part or the next item of the claim `whole`: its rule, a little less sure."""
+    return Match(rule=whole.rule, score=whole.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+
+
+def _vetoed_in_item(rule: Rule, s: _Sentence, q: Quantity, *, to_aside: bool = False) -> bool:
+    """One of `rule`'s vetoes in the part's own item: from the number to the end of its comma or semicolon segment
+    (with `to_aside`, only up to a parenthesis opening in it)."""
+    item = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))]
+    if to_aside:
+        item = item.split("(", 1)[0]
+    return rule.exclude is not None and rule.exclude.search(item) is not None
 
 
 _NAME_CUT = re.compile(r".*(?:[,;:]|(?<!\w)(?:và|từ|của|cùng)(?!\w))", re.DOTALL)
@@ -325,14 +336,14 @@ def _of_which_match(s: _Sentence, q: Quantity, previous: list[Match], rs: RuleSe
     window = s.low[lo : s.clause_end(q.end)]
     if prev.rule.exclude is not None and prev.rule.exclude.search(window):
         return None
-    return Match(rule=prev.rule, score=prev.score - 0.15, trigger_start=q.start, evidence_end=q.end, inherited=True)
+    return _part_of(prev, q)
 
 
 _OF_WHICH_IN = re.compile(r"(?<!\w)trong đó(?!\w)")
 
 
 def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, Match]], rs: RuleSet,
-                    earlier: Sequence[tuple[Quantity, Match]] = ()) -> Match | None:
+                    earlier: Iterable[tuple[Quantity, Match]] = ()) -> Match | None:
     """A count after "trong đó" that drops its noun is a part of the stock before it when the counts from the first
     after "trong đó" on add up to that stock (GUIDELINE §10, "A list item that drops its noun"): "quản lý 41 CĐCS,
     trong đó có 22 đơn vị hành chính sự nghiệp, 7 doanh nghiệp Nhà nước và 12 doanh nghiệp ngoài Nhà nước" (22 + 7 +
@@ -355,11 +366,7 @@ def _sum_part_match(s: _Sentence, q: Quantity, found: Sequence[tuple[Quantity, M
         if rs.indicator(total_m.rule.indicator).stock and _adds_up(parts, q, total_q.value):
             # the part keeps the vetoes of the stock's rule, read in its own item up to an aside ("…, 53.393 người
             # (tăng 7.632 người so với năm 2015)": the change is the total's, the sum shows the part is one)
-            window = s.low[q.start : segment_end(s, q.end, s.clause_end(q.end))].split("(", 1)[0]
-            if total_m.rule.exclude is not None and total_m.rule.exclude.search(window):
-                return None
-            return Match(rule=total_m.rule, score=total_m.score - 0.15, trigger_start=q.start, evidence_end=q.end,
-                         inherited=True)
+            return None if _vetoed_in_item(total_m.rule, s, q, to_aside=True) else _part_of(total_m, q)
     return None
 
 

@@ -2,8 +2,8 @@
 
 A target cue before the number in its sentence ("phấn đấu", "chỉ tiêu", "kế hoạch (…)") that no result cue cuts off, a
 list item under a header that names a plan, or a sentence opening "Cụ thể" or "Trong đó" after one that names a plan.
-The cues are language data in rules/indicators/_common.toml (target_cues, target_cue_negations, result_cues, directive_cues,
-future_cues)."""
+The cues are language data in rules/indicators/_common.toml (target_cues, target_cue_negations, result_cues,
+directive_cues, future_cues)."""
 
 from __future__ import annotations
 
